@@ -72,6 +72,8 @@ export interface LatencyStats {
   throughput: number;
   readbackIncluded: boolean;
   stopReason?: string;
+  /** Warm run times (ms), at most 1000 evenly thinned, for distribution charts. */
+  samplesMs: number[];
 }
 
 export interface Tolerance {

@@ -27,6 +27,8 @@ export interface ModelManifest {
   pipeline?: { fitted: string; records: string; labelColumn?: string };
   /** Output holding class probabilities or logits: decision metrics apply to it. */
   classifierOutput?: string;
+  /** Derived models shipped beside this one, by variant: e.g. `{ distilled: '../mnist-student/parity-model.json' }`. */
+  variants?: { distilled?: string };
   /** Known facts shown in reports (test accuracy, training seed...). */
   facts?: Record<string, unknown>;
 }

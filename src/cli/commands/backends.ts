@@ -1,4 +1,28 @@
+/** `parity backends`: every registered backend, whether it runs here, and why not. */
+import { createNodeRegistry } from '../../backends/node-registry.ts';
+import type { BackendInfo } from '../../backends/types.ts';
 import type { RegisterCommand } from './types.ts';
 
-/** `parity backends` — not built yet. */
-export const register: RegisterCommand = () => {};
+export const register: RegisterCommand = (program) => {
+  program
+    .command('backends')
+    .description('list every registered backend and whether it is available here, with the reason when not')
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { json?: boolean }) => {
+      const registry = createNodeRegistry();
+      const rows: { id: string; environments: readonly string[]; available: boolean; info?: BackendInfo; reason?: string }[] = [];
+      for (const id of registry.ids()) {
+        const a = await registry.probe(id);
+        rows.push({ id, environments: registry.environmentsOf(id), available: a.ok, ...(a.ok ? { info: a.info } : { reason: a.reason }) });
+      }
+      if (opts.json) {
+        process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        return;
+      }
+      for (const r of rows) {
+        const detail = r.available && r.info ? `${r.info.library} ${r.info.version}${r.info.threads !== undefined ? `, threads ${r.info.threads}` : ''}` : r.reason;
+        process.stdout.write(`${r.available ? 'available  ' : 'unavailable'}  ${r.id.padEnd(16)} [${r.environments.join(', ')}]  ${detail}\n`);
+      }
+      process.stdout.write('browser backends (ort-web/webgl, ort-web/webgpu, tfjs/webgl, tfjs/webgpu, and wasm/cpu in a page) run with `parity run --browser`.\n');
+    });
+};

@@ -1,0 +1,30 @@
+/** `ort-node/cpu`: onnxruntime-node with the CPU execution provider. */
+import { ParityError } from '../core/errors.ts';
+import { OrtSession, ortSessionOptions } from './ort-session.ts';
+import type { Backend, ModelSource } from './types.ts';
+
+export async function createOrtNodeBackend(): Promise<Backend> {
+  const ort = await import('onnxruntime-node');
+  return {
+    id: 'ort-node/cpu',
+    formats: ['onnx'],
+    environments: ['node'],
+    async probe() {
+      return {
+        ok: true,
+        info: {
+          library: 'onnxruntime-node',
+          version: ort.env.versions.node ?? 'unknown',
+          // ORT's default intra-op pool is one thread per physical core.
+          threads: (await import('node:os')).availableParallelism(),
+          graphOptimizationLevel: 'all',
+        },
+      };
+    },
+    async load(model: ModelSource, options) {
+      if (model.format !== 'onnx') throw new ParityError('MODEL_UNSUPPORTED', `ort-node/cpu loads ONNX models; '${model.name}' is ${model.format}`);
+      const session = await ort.InferenceSession.create(model.bytes, ortSessionOptions(options, ['cpu']));
+      return new OrtSession(session, ort.Tensor);
+    },
+  };
+}

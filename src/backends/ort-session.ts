@@ -1,0 +1,43 @@
+/** A Session over any onnxruntime InferenceSession (node or web builds share this API). */
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
+import type { TensorMap, TensorSpec } from '../core/tensor.ts';
+import type { LoadOptions, Session } from './types.ts';
+import { feedsToOrt, fromOrt, specsOf } from './ort-tensors.ts';
+
+type OrtTensorCtor = new (type: OrtTensor.Type, data: OrtTensor.DataType, dims: readonly number[]) => OrtTensor;
+
+export class OrtSession implements Session {
+  readonly inputs: readonly TensorSpec[];
+  readonly outputs: readonly TensorSpec[];
+
+  constructor(
+    private readonly session: InferenceSession,
+    private readonly TensorCtor: OrtTensorCtor,
+  ) {
+    this.inputs = specsOf(session.inputMetadata);
+    this.outputs = specsOf(session.outputMetadata);
+  }
+
+  async run(feeds: TensorMap): Promise<TensorMap> {
+    const results = await this.session.run(feedsToOrt(this.TensorCtor, feeds));
+    const out: TensorMap = {};
+    for (const [name, t] of Object.entries(results)) {
+      out[name] = fromOrt(name, t);
+      t.dispose();
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** Session options common to every ORT backend; the optimization level is recorded with each target. */
+export function ortSessionOptions(options: LoadOptions | undefined, executionProviders: string[]): InferenceSession.SessionOptions {
+  return {
+    executionProviders,
+    graphOptimizationLevel: options?.graphOptimizationLevel ?? 'all',
+    ...(options?.threads ? { intraOpNumThreads: options.threads } : {}),
+  };
+}

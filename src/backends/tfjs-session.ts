@@ -1,0 +1,130 @@
+/**
+ * A Session over a TF.js model (layers or graph format) on one named tfjs backend. tfjs keeps a
+ * global active backend, so each call re-asserts ours and fails loudly if tfjs switched away.
+ */
+import type * as tfType from '@tensorflow/tfjs';
+import { ParityError } from '../core/errors.ts';
+import type { DType, Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
+import type { ModelSource, Session } from './types.ts';
+
+type Tf = typeof tfType;
+
+interface ModelJson {
+  format?: string;
+  modelTopology: unknown;
+  weightsManifest: { paths: string[]; weights: tfType.io.WeightsManifestEntry[] }[];
+}
+
+export async function activate(tf: Tf, backendName: string): Promise<void> {
+  if (tf.getBackend() !== backendName) {
+    const ok = await tf.setBackend(backendName);
+    if (!ok) throw new ParityError('BACKEND_UNAVAILABLE', `tfjs could not initialize its '${backendName}' backend`);
+  }
+  await tf.ready();
+  if (tf.getBackend() !== backendName) {
+    throw new ParityError('BACKEND_UNAVAILABLE', `tfjs switched to '${tf.getBackend()}' instead of '${backendName}'`);
+  }
+}
+
+function toModelArtifacts(tf: Tf, model: Extract<ModelSource, { format: 'tfjs' }>): tfType.io.ModelArtifacts {
+  const json = model.modelJson as ModelJson;
+  if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new ParityError('MODEL_INVALID', `${model.name}: not a TF.js model.json (expected modelTopology and weightsManifest)`);
+  }
+  const specs: tfType.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) {
+      const bytes = model.files[p];
+      if (!bytes) throw new ParityError('FILE_NOT_FOUND', `${model.name}: weight shard '${p}' listed in model.json is missing`);
+      buffers.push(bytes);
+    }
+  }
+  const total = buffers.reduce((n, b) => n + b.byteLength, 0);
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const b of buffers) {
+    weightData.set(b, offset);
+    offset += b.byteLength;
+  }
+  return {
+    modelTopology: json.modelTopology as tfType.io.ModelArtifacts['modelTopology'],
+    format: json.format,
+    weightSpecs: specs,
+    weightData: weightData.buffer,
+  } as tfType.io.ModelArtifacts;
+}
+
+const TF_DTYPES: Partial<Record<DType, tfType.DataType>> = { float32: 'float32', int32: 'int32', bool: 'bool' };
+
+function toTf(tf: Tf, name: string, t: Tensor): tfType.Tensor {
+  const dtype = TF_DTYPES[t.dtype];
+  if (!dtype) throw new ParityError('INPUT_DATA', `tfjs input '${name}' cannot take ${t.dtype}; tfjs supports float32, int32 and bool`);
+  return tf.tensor(t.data as Float32Array | Int32Array | Uint8Array, [...t.dims], dtype);
+}
+
+async function fromTf(t: tfType.Tensor): Promise<Tensor> {
+  const data = await t.data();
+  const dtype: DType = t.dtype === 'int32' ? 'int32' : t.dtype === 'bool' ? 'bool' : 'float32';
+  return { dtype, dims: [...t.shape], data: data as Tensor['data'] };
+}
+
+export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelSource): Promise<Session> {
+  if (model.format !== 'tfjs') throw new ParityError('MODEL_UNSUPPORTED', `tfjs/${backendName} loads TF.js models; '${model.name}' is ${model.format}`);
+  await activate(tf, backendName);
+  const artifacts = toModelArtifacts(tf, model);
+  const handler = tf.io.fromMemory(artifacts);
+  const isGraph = (model.modelJson as ModelJson).format === 'graph-model';
+  if (isGraph) {
+    const g = await tf.loadGraphModel(handler);
+    const inputs: TensorSpec[] = g.inputs.map((i) => ({ name: i.name, dtype: 'float32', dims: (i.shape ?? []).map((d) => (d < 0 ? null : d)) }));
+    const outputs: TensorSpec[] = g.outputs.map((o) => ({ name: o.name, dtype: 'float32', dims: (o.shape ?? []).map((d) => (d < 0 ? null : d)) }));
+    return session(tf, backendName, inputs, outputs, async (feeds) => {
+      const out = (await g.executeAsync(feeds, outputs.map((o) => o.name))) as tfType.Tensor | tfType.Tensor[];
+      return Array.isArray(out) ? out : [out];
+    }, () => g.dispose());
+  }
+  const m = await tf.loadLayersModel(handler);
+  const inputs: TensorSpec[] = m.inputs.map((i) => ({ name: i.name, dtype: 'float32', dims: i.shape.map((d) => d ?? null) }));
+  const outputs: TensorSpec[] = m.outputNames.map((name, k) => ({ name, dtype: 'float32', dims: m.outputs[k]!.shape.map((d) => d ?? null) }));
+  return session(tf, backendName, inputs, outputs, async (feeds) => {
+    const out = m.predict(inputs.map((i) => feeds[i.name]!)) as tfType.Tensor | tfType.Tensor[];
+    return Array.isArray(out) ? out : [out];
+  }, () => m.dispose());
+}
+
+function session(
+  tf: Tf,
+  backendName: string,
+  inputs: TensorSpec[],
+  outputs: TensorSpec[],
+  exec: (feeds: Record<string, tfType.Tensor>) => Promise<tfType.Tensor[]>,
+  release: () => void,
+): Session {
+  return {
+    inputs,
+    outputs,
+    async run(feeds: TensorMap) {
+      await activate(tf, backendName);
+      const tfFeeds: Record<string, tfType.Tensor> = {};
+      for (const spec of inputs) {
+        const t = feeds[spec.name];
+        if (!t) throw new ParityError('INPUT_DATA', `missing input '${spec.name}'; the model expects ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
+        tfFeeds[spec.name] = toTf(tf, spec.name, t);
+      }
+      try {
+        const results = await exec(tfFeeds);
+        const out: TensorMap = {};
+        for (let k = 0; k < results.length; k++) out[outputs[k]!.name] = await fromTf(results[k]!);
+        tf.dispose(results);
+        return out;
+      } finally {
+        tf.dispose(Object.values(tfFeeds));
+      }
+    },
+    async dispose() {
+      release();
+    },
+  };
+}

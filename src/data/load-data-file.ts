@@ -1,0 +1,84 @@
+/** Reads `--data FILE` (JSON, NPY or NPZ keyed by input name) into a Dataset. Node only. */
+import { readFileSync, existsSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { ParityError } from '../core/errors.ts';
+import { allocate, DTYPES, type DType, type Tensor, type TensorSpec } from '../core/tensor.ts';
+import type { Dataset } from './dataset.ts';
+import { feedsFromArrays } from './feeds-from-arrays.ts';
+import { readNpy, readNpz } from './npy.ts';
+
+export function loadDataFile(path: string, specs: readonly TensorSpec[]): Dataset {
+  if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `data file '${path}' does not exist`);
+  const bytes = new Uint8Array(readFileSync(path));
+  const name = basename(path);
+  switch (extname(path).toLowerCase()) {
+    case '.npz':
+      return feedsFromArrays(readNpz(bytes, name), specs, name);
+    case '.npy': {
+      if (specs.length !== 1) {
+        throw new ParityError('INPUT_DATA', `${name}: a .npy holds one array but the model has ${specs.length} inputs; use .npz or .json keyed by input name`);
+      }
+      return feedsFromArrays({ [specs[0]!.name]: readNpy(bytes, name) }, specs, name);
+    }
+    case '.json':
+      return feedsFromArrays(parseJsonArrays(new TextDecoder().decode(bytes), specs, name), specs, name);
+    default:
+      throw new ParityError('INPUT_DATA', `${name}: unsupported data file type; expected .json, .npy or .npz keyed by input name`);
+  }
+}
+
+/** JSON: `{ name: nested number arrays | { dtype, dims, data } }`; dtype defaults to the input's. */
+export function parseJsonArrays(text: string, specs: readonly TensorSpec[], name: string): Record<string, Tensor> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new ParityError('INPUT_DATA', `${name}: not valid JSON (${(e as Error).message})`);
+  }
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new ParityError('INPUT_DATA', `${name}: expected a JSON object keyed by input name`);
+  }
+  const out: Record<string, Tensor> = {};
+  for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
+    const declared = specs.find((s) => s.name === key)?.dtype;
+    const fallback: DType = declared && declared !== 'unknown' ? declared : key === 'label' || key === 'labels' ? 'int64' : 'float32';
+    out[key] = jsonTensor(key, value, fallback, name);
+  }
+  return out;
+}
+
+function jsonTensor(key: string, value: unknown, fallback: DType, file: string): Tensor {
+  let dtype = fallback;
+  let dims: number[];
+  let flat: number[];
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'data' in value) {
+    const v = value as { dtype?: string; dims?: number[]; data: unknown };
+    if (v.dtype !== undefined && !(DTYPES as readonly string[]).includes(v.dtype)) {
+      throw new ParityError('INPUT_DATA', `${file}: '${key}' has dtype '${v.dtype}'; expected one of ${DTYPES.join(', ')}`);
+    }
+    dtype = (v.dtype as DType | undefined) ?? fallback;
+    flat = flatten(v.data, key, file).flat;
+    dims = v.dims ?? [flat.length];
+  } else {
+    ({ flat, dims } = flatten(value, key, file));
+  }
+  const data = allocate(dtype, flat.length);
+  for (let i = 0; i < flat.length; i++) {
+    if (dtype === 'int64') (data as BigInt64Array)[i] = BigInt(Math.trunc(flat[i]!));
+    else (data as Float32Array)[i] = flat[i]!;
+  }
+  return { dtype, dims, data };
+}
+
+function flatten(value: unknown, key: string, file: string): { flat: number[]; dims: number[] } {
+  const dims: number[] = [];
+  let probe: unknown = value;
+  while (Array.isArray(probe)) {
+    dims.push(probe.length);
+    probe = probe[0];
+  }
+  const flat = (Array.isArray(value) ? value.flat(Infinity) : [value]) as unknown[];
+  if (flat.some((x) => typeof x !== 'number')) throw new ParityError('INPUT_DATA', `${file}: '${key}' must hold numbers only`);
+  if (flat.length !== dims.reduce((a, b) => a * b, 1)) throw new ParityError('INPUT_DATA', `${file}: '${key}' is a ragged array; every row must have the same length`);
+  return { flat: flat as number[], dims };
+}

@@ -1,0 +1,198 @@
+/**
+ * The parity run in one place: models → variants → targets → records (streamed) → verdicts →
+ * reports. Environments only execute; judging happens once, over all records.
+ */
+import { resolve } from 'node:path';
+import type { BackendRegistry } from '../backends/registry.ts';
+import type { BackendId, EnvKind, ModelFormat } from '../backends/types.ts';
+import { judgeRun } from '../compare/judge.ts';
+import { parseGate } from '../compare/gates.ts';
+import type { GateSpec, Report, TolerancePolicy } from '../compare/types.ts';
+import { DEFAULT_TOLERANCES } from '../compare/tolerance.ts';
+import type { ParityConfig } from '../config/schema.ts';
+import { ParityError } from '../core/errors.ts';
+import { VARIANT_NAMES, type RunRecord, type VariantName } from '../core/record.ts';
+import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
+import { createRecordsWriter } from '../report/records-writer.ts';
+import { environmentFacts } from './environment-facts.ts';
+import { executeTarget, type TargetJob } from './execute-target.ts';
+import type { LoadedModel } from './loaded-model.ts';
+import { loadModel } from './load-model.ts';
+import { datasetFor } from './model-dataset.ts';
+import { planTargets, referenceBackend, targetId, type PlannedTarget } from './plan.ts';
+import { builtinVariant, type VariantBuilder } from './variants.ts';
+import { explainSynthesisFailure } from '../data/synthesize.ts';
+
+/** Hooks the CLI uses for progress; all optional. */
+export interface RunObserver {
+  planned?(total: number): void;
+  record?(record: RunRecord): void;
+  log?(line: string): void;
+}
+
+/** Executes targets somewhere other than this process (the browser harness). */
+export interface RemoteEnvironment {
+  kind: EnvKind;
+  backends(): Promise<{ id: BackendId; formats: readonly ModelFormat[] }[]>;
+  execute(model: LoadedModel, jobs: Omit<TargetJob, 'model'>[], variantModels: Map<VariantName, LoadedModel>, onRecord: (r: RunRecord) => void): Promise<void>;
+}
+
+export interface SuiteOptions {
+  config: ParityConfig;
+  /** Models resolved by the caller (CLI `--model` or the config/bundled list). */
+  models: LoadedModel[];
+  registry: BackendRegistry;
+  outDir: string;
+  buildVariant?: VariantBuilder;
+  remote?: RemoteEnvironment[];
+  observer?: RunObserver;
+}
+
+export interface SuiteResult {
+  report: Report;
+  records: RunRecord[];
+}
+
+export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
+  const config = opts.config;
+  const registry: BackendRegistry = opts.registry;
+  const seed = config.seed ?? 7;
+  const latency: LatencyPlan = { ...DEFAULT_LATENCY_PLAN, ...config.latency };
+  const backends = (config.backends ?? registry.ids('node')) as BackendId[];
+  for (const b of backends) registry.assertKnown(b);
+  const writer = createRecordsWriter(resolve(opts.outDir, 'records.jsonl'));
+  const records: RunRecord[] = [];
+  const emit = (r: RunRecord) => {
+    writer.write(r);
+    records.push(r);
+    opts.observer?.record?.(r);
+  };
+  const references: Record<string, string> = {};
+  const labels: Record<string, number[]> = {};
+  const classifierOutputs: Record<string, string> = {};
+  try {
+    for (const model of opts.models) {
+      const result = await runModel(model, { ...opts, seed, latency, backends, emit });
+      references[model.name] = result.referenceId;
+      if (result.labels) labels[model.name] = result.labels;
+      if (model.classifierOutput) classifierOutputs[model.name] = model.classifierOutput;
+    }
+  } finally {
+    writer.close();
+  }
+  const report = judgeRun({
+    records,
+    references,
+    labels,
+    classifierOutputs,
+    policy: tolerancePolicy(config),
+    gates: (config.gates ?? []).map((g): GateSpec => (typeof g === 'string' ? parseGate(g) : g)),
+    expectedFailures: config.expectedFailures ?? [],
+    seed,
+    config: { models: opts.models.map((m) => m.name), samples: config.samples ?? 0, seed, variants: config.variants ?? [], backends },
+    environment: environmentFacts(),
+  });
+  return { report, records };
+}
+
+function tolerancePolicy(config: ParityConfig): TolerancePolicy {
+  return {
+    byPrecision: { ...DEFAULT_TOLERANCES, ...config.tolerances?.byPrecision },
+    ...(config.tolerances?.outputs ? { outputs: config.tolerances.outputs } : {}),
+  } as TolerancePolicy;
+}
+
+interface ModelRunContext extends SuiteOptions {
+  seed: number;
+  latency: LatencyPlan;
+  backends: BackendId[];
+  emit: (r: RunRecord) => void;
+}
+
+async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ referenceId: string; labels?: number[] }> {
+  const formats: ModelFormat[] = [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
+  const refBackend = referenceBackend(formats);
+  const referenceId = targetId(model.name, 'fp32', refBackend, 'node');
+  const load = ctx.config.graphOptimizationLevel ? { graphOptimizationLevel: ctx.config.graphOptimizationLevel } : undefined;
+
+  // The reference session gives the input signature the dataset is built for.
+  const ref = await ctx.registry.get(refBackend);
+  const refSource = formats.includes('onnx') ? model.onnx! : model.tfjs!;
+  let specs;
+  try {
+    const s = await ref.load(refSource, load);
+    specs = s.inputs;
+    await s.dispose();
+  } catch (e) {
+    throw new ParityError('MODEL_INVALID', `${model.name}: the reference backend ${refBackend} cannot load it: ${(e as Error).message}`);
+  }
+  const dataset = datasetFor(model, specs, { ...(ctx.config.samples ? { samples: ctx.config.samples } : {}), seed: ctx.seed });
+  ctx.observer?.log?.(`${model.name}: ${dataset.samples.length} samples (${dataset.source})`);
+
+  // Variants, each built once.
+  const wanted = (ctx.config.variants ?? defaultVariants(model)) as VariantName[];
+  const variantModels = new Map<VariantName, LoadedModel>();
+  const variantInfo: { variant: VariantName; formats: ModelFormat[]; skipReason?: string }[] = [];
+  for (const v of wanted) {
+    const outcome = (await builtinVariant(model, v, (p) => loadModel(resolve(model.path, '..', p)))) ??
+      (ctx.buildVariant ? await ctx.buildVariant(model, v) : { ok: false as const, reason: `variant '${v}' needs the variant factory, which is not available` });
+    if (outcome.ok) {
+      variantModels.set(v, outcome.model);
+      variantInfo.push({ variant: v, formats: [...(outcome.model.onnx ? (['onnx'] as const) : []), ...(outcome.model.tfjs ? (['tfjs'] as const) : [])] });
+    } else {
+      variantInfo.push({ variant: v, formats: [], skipReason: outcome.reason });
+    }
+  }
+  if (!variantModels.has('fp32')) throw new ParityError('INTERNAL', 'the fp32 variant is required as the reference');
+
+  const backends = ctx.backends.includes(refBackend) ? ctx.backends : [refBackend, ...ctx.backends];
+  const nodeBackends = await Promise.all(backends.map(async (id) => ({ id, environment: 'node' as const, formats: (await ctx.registry.get(id)).formats })));
+  const planned = planTargets({ model: model.name, variants: variantInfo, backends: nodeBackends });
+  // Reference first: if it cannot run, nothing can be judged, and its failure explains the most.
+  planned.sort((a, b) => Number(b.spec.id === referenceId) - Number(a.spec.id === referenceId));
+  ctx.observer?.planned?.(planned.length);
+
+  for (const p of planned) {
+    const record = await runPlanned(p, model, variantModels, dataset.samples, ctx, load);
+    ctx.emit(record);
+    if (p.spec.id === referenceId && record.status !== 'ok') {
+      const why = record.reason ?? 'unknown failure';
+      if (dataset.notes) throw new ParityError('INPUT_SYNTHESIS', explainSynthesisFailure(dataset.notes, why));
+      throw new ParityError('RUN_FAILED', `${model.name}: the reference target ${referenceId} failed: ${why}`);
+    }
+  }
+  return { referenceId, ...(dataset.labels ? { labels: dataset.labels } : {}) };
+}
+
+async function runPlanned(
+  p: PlannedTarget,
+  model: LoadedModel,
+  variants: Map<VariantName, LoadedModel>,
+  samples: TargetJob['samples'],
+  ctx: ModelRunContext,
+  load: TargetJob['load'],
+): Promise<RunRecord> {
+  if (p.skipReason || !p.format) {
+    return { schemaVersion: 1, target: p.spec, status: 'skipped', reason: p.skipReason ?? 'no loadable format', facts: {}, startedAt: new Date().toISOString() };
+  }
+  const vm = variants.get(p.spec.variant)!;
+  const source = p.format === 'onnx' ? vm.onnx! : vm.tfjs!;
+  return executeTarget(
+    {
+      target: p.spec,
+      model: source,
+      samples,
+      ...(p.format === 'tfjs' && vm.twin ? { twin: vm.twin } : {}),
+      ...(load ? { load } : {}),
+      latency: ctx.latency,
+      timeoutMs: ctx.config.targetTimeoutMs ?? 120_000,
+      facts: { model: model.name },
+    },
+    ctx.registry,
+  );
+}
+
+/** Every variant a model can have: fp32, the factory's variants for ONNX models, distilled when shipped. */
+export function defaultVariants(model: LoadedModel): VariantName[] {
+  return VARIANT_NAMES.filter((v) => v === 'fp32' || (v === 'distilled' ? Boolean(model.manifest?.variants?.distilled) : Boolean(model.onnx)));
+}

@@ -86,12 +86,35 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
     }, () => g.dispose());
   }
   const m = await tf.loadLayersModel(handler);
-  const inputs: TensorSpec[] = m.inputs.map((i) => ({ name: i.name, dtype: 'float32', dims: i.shape.map((d) => d ?? null) }));
-  const outputs: TensorSpec[] = m.outputNames.map((name, k) => ({ name, dtype: 'float32', dims: m.outputs[k]!.shape.map((d) => d ?? null) }));
+  const names = layersIoNames((model.modelJson as ModelJson).modelTopology);
+  const inputs: TensorSpec[] = m.inputs.map((i, k) => ({ name: names.inputs[k] ?? `input_${k}`, dtype: 'float32', dims: i.shape.map((d) => d ?? null) }));
+  const outputs: TensorSpec[] = m.outputs.map((o, k) => ({ name: names.outputs[k] ?? `output_${k}`, dtype: 'float32', dims: o.shape.map((d) => d ?? null) }));
   return session(tf, backendName, inputs, outputs, async (feeds) => {
     const out = m.predict(inputs.map((i) => feeds[i.name]!)) as tfType.Tensor | tfType.Tensor[];
     return Array.isArray(out) ? out : [out];
   }, () => m.dispose());
+}
+
+/**
+ * Input and output names of a layers model, read from its saved topology so they are stable
+ * (the symbolic tensor names tfjs makes get `_1` suffixes when a process loads a model twice).
+ * Functional models list `input_layers`/`output_layers`; a Sequential model's input is its first
+ * layer's name + `_input` (or its explicit InputLayer), its output its last layer.
+ */
+export function layersIoNames(topology: unknown): { inputs: string[]; outputs: string[] } {
+  type Layer = { class_name: string; config: { name: string } };
+  const t = (topology as { model_config?: unknown }).model_config ?? topology;
+  const top = t as { class_name?: string; config?: { layers?: Layer[]; input_layers?: [string, number, number][]; output_layers?: [string, number, number][] } };
+  const layers = top.config?.layers ?? [];
+  if (top.class_name === 'Sequential') {
+    const first = layers[0];
+    const last = layers[layers.length - 1];
+    return {
+      inputs: first ? [first.class_name === 'InputLayer' ? first.config.name : `${first.config.name}_input`] : [],
+      outputs: last ? [last.config.name] : [],
+    };
+  }
+  return { inputs: (top.config?.input_layers ?? []).map((l) => l[0]), outputs: (top.config?.output_layers ?? []).map((l) => l[0]) };
 }
 
 function session(

@@ -7,11 +7,11 @@ import { configSchema, type ParityConfig } from './schema.ts';
 export function validateConfig(raw: unknown, source: string): ParityConfig {
   const result = configSchema.safeParse(raw);
   if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => `  - ${describe(issue)}`);
+  const lines = result.error.issues.map((issue) => `  - ${describe(issue, valueAt(raw, issue.path))}`);
   throw new ParityError('CONFIG_INVALID', `${source} is invalid:\n${lines.join('\n')}`, { issues: result.error.issues });
 }
 
-function describe(issue: z.core.$ZodIssue): string {
+function describe(issue: z.core.$ZodIssue, got: unknown): string {
   const at = issue.path.length ? issue.path.map(String).join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const known = knownKeysAt(issue.path);
@@ -23,11 +23,16 @@ function describe(issue: z.core.$ZodIssue): string {
       .join('\n  - ');
   }
   if (issue.code === 'invalid_value' && 'values' in issue) {
-    const got = issue.input;
     const hint = typeof got === 'string' ? didYouMean(got, issue.values.map(String)) : undefined;
     return `${at}: ${JSON.stringify(got)} is not allowed${hint ? ` — did you mean '${hint}'?` : ''}; expected one of ${issue.values.map((v) => `'${String(v)}'`).join(', ')}`;
   }
   return `${at}: ${issue.message}`;
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
 /** Keys of the schema object at `path` (top level, or nested objects like `latency`). */

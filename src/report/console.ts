@@ -1,0 +1,63 @@
+/**
+ * The terminal summary: one cli-table3 row per target, then failed gates, failing outputs,
+ * reasons for skips and errors, unexpected passes, and the verdict line. Returns a string; the
+ * caller prints it. Colors are plain ANSI codes, only when asked for.
+ */
+import Table from 'cli-table3';
+import type { Report } from '../compare/types.ts';
+import { sanitizeText } from './escape.ts';
+import {
+  COLUMNS, displayStatus, failedGates, failingOutputs, gateExplain, outputExplain, reportVerdict, targetCells,
+  targetsByModel, type DisplayStatus,
+} from './view.ts';
+
+export interface ConsoleOptions {
+  /** Color statuses and the verdict with ANSI codes. Usually `stream.isTTY && !env.NO_COLOR`. */
+  color: boolean;
+}
+
+const ANSI = { red: 31, green: 32, yellow: 33, magenta: 35, gray: 90, bold: 1 } as const;
+type Paint = (code: keyof typeof ANSI, s: string) => string;
+
+const STATUS_COLOR: Record<DisplayStatus, keyof typeof ANSI> = {
+  pass: 'green', fail: 'red', skip: 'gray', error: 'yellow', xfail: 'magenta', xpass: 'red',
+};
+
+/** Renders the report for a terminal. */
+export function renderConsoleTable(report: Report, options: ConsoleOptions): string {
+  const paint: Paint = options.color ? (code, s) => `\u001b[${ANSI[code]}m${s}\u001b[0m` : (_code, s) => s;
+  const columns = COLUMNS.filter((c) => c.console);
+  const table = new Table({
+    head: columns.map((c) => c.title),
+    colAligns: columns.map((c) => (c.numeric ? 'right' : 'left')),
+    style: { head: options.color ? ['cyan'] : [], border: options.color ? ['gray'] : [], compact: true },
+  });
+  const notes: string[] = [];
+  /** Runtime text can carry its own ANSI codes and newlines: strip them, indent continuations. */
+  const text = (s: string | undefined) => sanitizeText(s ?? 'no reason recorded').replace(/\r?\n/g, '\n    ');
+  for (const targets of targetsByModel(report).values()) {
+    for (const t of targets) {
+      const s = displayStatus(t);
+      const cells = targetCells(t);
+      table.push(columns.map((c) => {
+        if (c.key === 'status') return paint(STATUS_COLOR[s], cells.status);
+        if (c.key === 'target') return t.isReference ? `${t.id} ${paint('gray', '(ref)')}` : t.id;
+        return cells[c.key];
+      }));
+      const id = paint('bold', t.id);
+      if (s === 'xpass') {
+        notes.push(`${paint('red', 'UNEXPECTED PASS')} ${id}: declared expected failure (${t.expectedFailure?.reason ?? ''}) now passes; remove the entry`);
+      }
+      if (s !== 'xfail') {
+        for (const g of failedGates(t)) notes.push(`${paint('red', 'gate failed')} ${id}: ${gateExplain(g)}`);
+        for (const [name, m] of failingOutputs(t)) notes.push(`${paint('red', 'mismatch')} ${id}: ${outputExplain(name, m)}`);
+      }
+      if (s === 'skip') notes.push(`${paint('gray', 'skipped')} ${id}: ${text(t.reason)}`);
+      if (s === 'error') notes.push(`${paint('yellow', 'error')} ${id}${t.errorCode ? ` [${t.errorCode}]` : ''}: ${text(t.reason)}`);
+      if (s === 'xfail') notes.push(`${paint('magenta', 'expected failure')} ${id}: ${text(t.expectedFailure?.reason)}`);
+    }
+  }
+  const verdict = reportVerdict(report);
+  const headline = paint('bold', paint(verdict.ok ? 'green' : 'red', verdict.headline));
+  return [table.toString(), ...notes, headline, ''].join('\n');
+}

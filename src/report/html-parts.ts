@@ -1,0 +1,105 @@
+/**
+ * The building blocks of the HTML report: tables, charts per model, reasons and raw facts, each
+ * returning an HTML fragment with every piece of report text escaped. Pure: no Node imports;
+ * the browser harness can use the fragments directly.
+ */
+import type { Report, TargetVerdict } from '../compare/types.ts';
+import { escapeHtml } from './escape.ts';
+import { fmtNum } from './format.ts';
+import { toJsonSafe } from './json.ts';
+import { errorSvg, type ErrorGroup } from './svg-error.ts';
+import { latencySvg } from './svg-latency.ts';
+import { COLUMNS, DISPLAY_STATUSES, displayStatus, gateLabel, outputExplain, failingOutputs, targetCells } from './view.ts';
+
+const h = escapeHtml;
+
+/** A status badge: `<span class="st st-fail">FAILED</span>`. */
+export function statusBadge(t: TargetVerdict): string {
+  const s = displayStatus(t);
+  return `<span class="st st-${s}">${h(DISPLAY_STATUSES[s].label)}</span>`;
+}
+
+/** The targets table of one model, same columns as the Markdown summary. */
+export function targetsTable(targets: readonly TargetVerdict[]): string {
+  const head = COLUMNS.map((c) => `<th${c.numeric ? ' class="num"' : ''}>${h(c.title)}</th>`).join('');
+  const rows = targets.map((t) => {
+    const cells = targetCells(t);
+    const tds = COLUMNS.map((c) => {
+      if (c.key === 'target') return `<td><code>${h(t.id)}</code>${t.isReference ? ' <span class="ref">reference</span>' : ''}</td>`;
+      if (c.key === 'status') return `<td>${statusBadge(t)}</td>`;
+      return `<td class="num">${h(cells[c.key])}</td>`;
+    });
+    const explain = failingOutputs(t).map(([n, m]) => `<div class="why">${h(outputExplain(n, m))}</div>`).join('');
+    const more = explain ? `<tr class="explain"><td colspan="${COLUMNS.length}">${explain}</td></tr>` : '';
+    return `<tr class="row-${displayStatus(t)}${t.isReference ? ' is-ref' : ''}">${tds.join('')}</tr>${more}`;
+  });
+  return `<table class="targets"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Latency chart and one error chart per output for one model's targets. */
+export function modelCharts(model: string, targets: readonly TargetVerdict[]): string {
+  const parts: string[] = [];
+  const timed = targets.filter((t) => t.latency);
+  if (timed.length > 0) {
+    const series = timed.map((t) => ({ label: t.id, stats: t.latency!, emphasize: t.isReference }));
+    parts.push(`<figure><figcaption>Warm-run latency (${h(model)})</figcaption>${latencySvg(series, { title: `Warm-run latency, ${model}` })}</figure>`);
+  }
+  const compared = targets.filter((t) => !t.isReference);
+  const outputNames = [...new Set(compared.flatMap((t) => Object.keys(t.outputs)))];
+  for (const name of outputNames) {
+    const groups: ErrorGroup[] = compared
+      .filter((t) => t.outputs[name] && !t.outputs[name].reason) // not compared: no numbers to draw
+      .map((t) => ({ label: t.id, metrics: t.outputs[name]!, failed: !t.outputs[name]!.passed }));
+    if (groups.length === 0) continue;
+    parts.push(`<figure><figcaption>Absolute error of output <code>${h(name)}</code> vs the reference</figcaption>` +
+      `${errorSvg(name, groups, { title: `Absolute error of ${name}, ${model}` })}</figure>`);
+  }
+  return parts.join('');
+}
+
+/** Every gate result of every target: value vs threshold. Empty string when no gates ran. */
+export function gatesTable(targets: readonly TargetVerdict[]): string {
+  const rows = targets.flatMap((t) =>
+    t.gates.map((g) => {
+      const cls = g.passed ? 'st-pass' : displayStatus(t) === 'xfail' ? 'st-xfail' : 'st-fail';
+      return `<tr><td><code>${h(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
+        `<td class="num">${h(fmtNum(g.value, 4))}</td><td><span class="st ${cls}">${g.passed ? 'passed' : 'FAILED'}</span></td>` +
+        `<td>${h(g.note ?? '')}</td></tr>`;
+    }));
+  if (rows.length === 0) return '';
+  return `<table class="gates"><thead><tr><th>target</th><th>gate</th><th class="num">value</th><th>result</th><th>note</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** Skipped, errored and expected-failure targets with their reasons. Empty string when none. */
+export function reasonsTable(targets: readonly TargetVerdict[]): string {
+  const rows = targets
+    .filter((t) => ['skip', 'error', 'xfail', 'xpass'].includes(displayStatus(t)))
+    .map((t) => {
+      const declared = t.expectedFailure ? `declared expected failure: ${t.expectedFailure.reason}` : '';
+      return `<tr><td><code>${h(t.id)}</code></td><td>${statusBadge(t)}</td><td>${h(t.errorCode ?? '')}</td>` +
+        `<td>${h(t.reason ?? '')}${declared ? `<div class="why">${h(declared)}</div>` : ''}</td></tr>`;
+    });
+  if (rows.length === 0) return '';
+  return `<table class="reasons"><thead><tr><th>target</th><th>status</th><th>code</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+}
+
+/** `<dl>` of the primitive facts in `facts` (nested values are left to the raw section). */
+export function factList(facts: Record<string, unknown>): string {
+  const items = Object.entries(facts)
+    .filter(([, v]) => v !== null && ['string', 'number', 'boolean'].includes(typeof v))
+    .map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(typeof v === 'number' ? fmtNum(v, 6) : String(v))}</dd>`);
+  return items.length ? `<dl class="facts">${items.join('')}</dl>` : '';
+}
+
+function pre(value: unknown): string {
+  return `<pre>${h(JSON.stringify(toJsonSafe(value, { sortKeys: true }), null, 2))}</pre>`;
+}
+
+/** Collapsible raw facts: the machine, then each target's recorded facts. */
+export function rawFacts(report: Report): string {
+  const env = `<details><summary>environment (CLI machine)</summary>${pre(report.environment)}</details>`;
+  const cfg = `<details><summary>config</summary>${pre(report.config)}</details>`;
+  const targets = report.targets.map((t) => `<details><summary><code>${h(t.id)}</code></summary>${pre(t.facts)}</details>`);
+  return [env, cfg, ...targets].join('');
+}

@@ -1,10 +1,36 @@
 #!/usr/bin/env node
-// `npm test`: type-check, then the vitest suite.
+// `npm test`: type-check, make sure a Chromium exists for the browser tests (installing Debian's
+// package when we are root and have apt-get), then run the whole vitest suite.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { register } from 'tsx/esm/api';
 
-const run = (cmd, args) => {
-  const r = spawnSync(cmd, args, { stdio: 'inherit' });
+register();
+const { findChromium, INSTALL_HINT } = await import('../src/browser/find-chromium.ts');
+
+const run = (cmd, args, opts = {}) => {
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
+
+function ensureChromium() {
+  try {
+    return findChromium();
+  } catch {
+    const root = typeof process.getuid === 'function' && process.getuid() === 0;
+    if (root && existsSync('/usr/bin/apt-get')) {
+      console.log('npm test: no Chromium found; installing Debian\'s chromium package (apt-get)...');
+      const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+      run('apt-get', ['update', '-qq'], { env });
+      run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { env });
+      return findChromium();
+    }
+    console.error(`npm test: the browser tests need Chromium and none was found; ${INSTALL_HINT}`);
+    process.exit(1);
+  }
+}
+
 run('npx', ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-run('npx', ['vitest', 'run']);
+process.env.PARITY_CHROMIUM = ensureChromium();
+console.log(`npm test: using Chromium at ${process.env.PARITY_CHROMIUM}`);
+run('npx', ['vitest', 'run', ...process.argv.slice(2)]);

@@ -11,9 +11,11 @@ import type { GateSpec, Report, TolerancePolicy } from '../compare/types.ts';
 import { DEFAULT_TOLERANCES } from '../compare/tolerance.ts';
 import type { ParityConfig } from '../config/schema.ts';
 import { ParityError } from '../core/errors.ts';
+import type { TensorSpec } from '../core/tensor.ts';
 import { VARIANT_NAMES, type RunRecord, type VariantName } from '../core/record.ts';
 import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
 import { createRecordsWriter } from '../report/records-writer.ts';
+import { REPORT_FILES } from '../report/write-all.ts';
 import { environmentFacts } from './environment-facts.ts';
 import { executeTarget, type TargetJob } from './execute-target.ts';
 import type { LoadedModel } from './loaded-model.ts';
@@ -60,7 +62,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const latency: LatencyPlan = { ...DEFAULT_LATENCY_PLAN, ...config.latency };
   const backends = (config.backends ?? registry.ids('node')) as BackendId[];
   for (const b of backends) registry.assertKnown(b);
-  const writer = createRecordsWriter(resolve(opts.outDir, 'records.jsonl'));
+  const writer = createRecordsWriter(resolve(opts.outDir, REPORT_FILES.records));
   const records: RunRecord[] = [];
   const emit = (r: RunRecord) => {
     writer.write(r);
@@ -75,7 +77,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
       const result = await runModel(model, { ...opts, seed, latency, backends, emit });
       references[model.name] = result.referenceId;
       if (result.labels) labels[model.name] = result.labels;
-      if (model.classifierOutput) classifierOutputs[model.name] = model.classifierOutput;
+      const classifier = model.classifierOutput ?? result.guessedClassifier;
+      if (classifier) classifierOutputs[model.name] = classifier;
     }
   } finally {
     writer.close();
@@ -109,7 +112,7 @@ interface ModelRunContext extends SuiteOptions {
   emit: (r: RunRecord) => void;
 }
 
-async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ referenceId: string; labels?: number[] }> {
+async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ referenceId: string; labels?: number[]; guessedClassifier?: string }> {
   const formats: ModelFormat[] = [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
   const refBackend = referenceBackend(formats);
   const referenceId = targetId(model.name, 'fp32', refBackend, 'node');
@@ -119,9 +122,11 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
   const ref = await ctx.registry.get(refBackend);
   const refSource = formats.includes('onnx') ? model.onnx! : model.tfjs!;
   let specs;
+  let outputs;
   try {
     const s = await ref.load(refSource, load);
     specs = s.inputs;
+    outputs = s.outputs;
     await s.dispose();
   } catch (e) {
     throw new ParityError('MODEL_INVALID', `${model.name}: the reference backend ${refBackend} cannot load it: ${(e as Error).message}`);
@@ -161,7 +166,15 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
       throw new ParityError('RUN_FAILED', `${model.name}: the reference target ${referenceId} failed: ${why}`);
     }
   }
-  return { referenceId, ...(dataset.labels ? { labels: dataset.labels } : {}) };
+  const guessedClassifier = model.classifierOutput ? undefined : guessClassifierOutput(outputs);
+  if (guessedClassifier) ctx.observer?.log?.(`${model.name}: decision metrics on output '${guessedClassifier}' (its only [batch, classes] output)`);
+  return { referenceId, ...(dataset.labels ? { labels: dataset.labels } : {}), ...(guessedClassifier ? { guessedClassifier } : {}) };
+}
+
+/** A model without a manifest gets decision metrics when exactly one float output is shaped [batch, classes ≥ 2]. */
+function guessClassifierOutput(outputs: readonly TensorSpec[]): string | undefined {
+  const candidates = outputs.filter((o) => o.dims.length === 2 && (o.dtype === 'float32' || o.dtype === 'float16') && (typeof o.dims[1] !== 'number' || o.dims[1] >= 2));
+  return candidates.length === 1 ? candidates[0]!.name : undefined;
 }
 
 async function runPlanned(

@@ -78,7 +78,7 @@ export const register: RegisterCommand = (program, setExit) => {
         },
       });
       progress.done();
-      const paths = writeReports(report, outDir);
+      const paths = writeReports(report, outDir, process.env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: process.env.GITHUB_STEP_SUMMARY } : {});
       process.stdout.write(renderConsoleTable(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n');
       process.stdout.write(`reports: ${Object.values(paths).join(', ')}, ${resolve(outDir, 'records.jsonl')}\n`);
       void cmd;

@@ -1,4 +1,84 @@
+/**
+ * `parity skew`: train/serve feature skew. Raw records through the offline and serving paths
+ * (same pipeline in float64 vs float32, golden features, or a second pipeline version), per
+ * feature mismatches and diagnoses. Exit 0 clean, 1 skew beyond tolerance, 2 bad input.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ParityError } from '../../core/errors.ts';
+import { featuresFromCsv } from '../../pipeline/features-csv.ts';
+import { readCsvFile, readFittedFile, writeText } from '../../pipeline/node-io.ts';
+import { skew } from '../../pipeline/skew/index.ts';
+import { skewToMarkdown, skewToText } from '../../pipeline/skew/render.ts';
+import { EXIT } from '../exit-codes.ts';
+import { parseMode } from './pipeline.ts';
 import type { RegisterCommand } from './types.ts';
 
-/** `parity skew` — not built yet. */
-export const register: RegisterCommand = () => {};
+interface SkewFlags {
+  pipeline: string;
+  data: string;
+  golden?: string;
+  serving?: string;
+  mode?: string;
+  out?: string;
+  atol?: string;
+  rtol?: string;
+  maxMismatchRate?: string;
+  json?: boolean;
+}
+
+function nonNegative(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new ParityError('USAGE', `--${name} '${v}': expected a non-negative number`);
+  return n;
+}
+
+export const register: RegisterCommand = (program, setExit) => {
+  program
+    .command('skew')
+    .description('train/serve feature skew with diagnoses (swaps, unit changes, min-max vs standardize, category order, null handling); exit 0 clean, 1 skew, 2 bad input')
+    .requiredOption('--pipeline <file>', 'the training (offline) fitted pipeline JSON')
+    .requiredOption('--data <file>', 'raw records, CSV with a header')
+    .option('--golden <file>', 'golden features CSV logged at training time: compare it with this pipeline\'s transform')
+    .option('--serving <file>', 'a second fitted pipeline (the serving version): compare offline --pipeline with it')
+    .option('--mode <mode>', 'mode of the candidate transform with --golden/--serving: offline or serving', 'serving')
+    .option('--atol <x>', 'absolute tolerance per value (default 1e-5)')
+    .option('--rtol <x>', 'relative tolerance per value (default 1e-5)')
+    .option('--max-mismatch-rate <x>', 'mismatch rate per feature still counted as clean (default 0)')
+    .option('--out <dir>', 'write skew.json and skew.md here')
+    .option('--json', 'print the JSON report instead of text')
+    .action((flags: SkewFlags) => {
+      if (flags.golden && flags.serving) throw new ParityError('USAGE', 'give --golden or --serving, not both');
+      const pipeline = readFittedFile(flags.pipeline);
+      const rows = readCsvFile(flags.data).rows;
+      const golden = flags.golden ? featuresFromCsv(readGolden(flags.golden), basename(flags.golden)) : undefined;
+      const serving = flags.serving ? readFittedFile(flags.serving) : undefined;
+      const tolerance = {
+        ...(flags.atol !== undefined ? { atol: nonNegative('atol', flags.atol)! } : {}),
+        ...(flags.rtol !== undefined ? { rtol: nonNegative('rtol', flags.rtol)! } : {}),
+        ...(flags.maxMismatchRate !== undefined ? { maxMismatchRate: nonNegative('max-mismatch-rate', flags.maxMismatchRate)! } : {}),
+      };
+      const report = skew({
+        pipeline, rows, tolerance, candidateMode: parseMode(flags.mode, 'serving'),
+        ...(golden ? { golden } : {}), ...(serving ? { serving } : {}),
+      });
+      const json = JSON.stringify(report, null, 2) + '\n';
+      process.stdout.write(flags.json ? json : skewToText(report));
+      if (flags.out) {
+        const dir = resolve(flags.out);
+        writeText(join(dir, 'skew.json'), json);
+        writeText(join(dir, 'skew.md'), skewToMarkdown(report));
+        if (!flags.json) process.stdout.write(`reports: ${join(dir, 'skew.json')}, ${join(dir, 'skew.md')}\n`);
+      }
+      setExit(report.skewFound ? EXIT.GATE_FAILED : EXIT.OK);
+    });
+};
+
+function readGolden(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    throw new ParityError('FILE_NOT_FOUND', `golden features file '${path}' does not exist`);
+  }
+}

@@ -41,6 +41,9 @@ async function fromManifest(path: string, overrides: InputOverrides): Promise<Lo
     ...(manifest.twin ? { twin: manifest.twin } : {}),
     ...(manifest.classifierOutput ? { classifierOutput: manifest.classifierOutput } : {}),
     ...(manifest.data ? { dataPath: resolve(dir, manifest.data.file), labelsKey: manifest.data.labels } : {}),
+    ...(manifest.pipeline
+      ? { pipeline: { fitted: resolve(dir, manifest.pipeline.fitted), records: resolve(dir, manifest.pipeline.records), ...(manifest.pipeline.labelColumn ? { labelColumn: manifest.pipeline.labelColumn } : {}) } }
+      : {}),
     overrides,
   };
 }

@@ -23,4 +23,6 @@ export interface LoadedModel {
   /** The manifest's bundled evaluation data (absolute path). */
   dataPath?: string;
   labelsKey?: string;
+  /** Raw records + fitted feature pipeline that make the inputs (tabular models), absolute paths. */
+  pipeline?: { fitted: string; records: string; labelColumn?: string };
 }

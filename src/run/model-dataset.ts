@@ -11,6 +11,9 @@ import { assertOverridesMatch } from '../data/input-options.ts';
 import { loadDataFile } from '../data/load-data-file.ts';
 import { readNpz } from '../data/npy.ts';
 import { synthesizeDataset } from '../data/synthesize.ts';
+import { ParityError } from '../core/errors.ts';
+import { pipelineDataset } from '../pipeline/dataset.ts';
+import { readCsvFile, readFittedFile } from '../pipeline/node-io.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
 export const DEFAULT_SYNTHESIZED_SAMPLES = 16;
@@ -27,8 +30,26 @@ export function datasetFor(model: LoadedModel, specs: readonly TensorSpec[], opt
       delete arrays[model.labelsKey];
     }
     ds = { ...feedsFromArrays(arrays, specs, basename(model.dataPath)), source: `bundled ${basename(model.dataPath)}` };
+  } else if (model.pipeline) {
+    ds = pipelineSamples(model.pipeline, specs);
   } else {
     return synthesizeDataset(specs, model.overrides, opts.samples ?? DEFAULT_SYNTHESIZED_SAMPLES, opts.seed);
   }
   return opts.samples ? takeSamples(ds, opts.samples) : ds;
+}
+
+/** Raw records through the fitted pipeline in serving mode (float32), as a deployed model sees them. */
+function pipelineSamples(p: NonNullable<LoadedModel['pipeline']>, specs: readonly TensorSpec[]): Dataset {
+  if (specs.length !== 1) {
+    throw new ParityError('MODEL_INVALID', `a pipeline feeds one input, but the model has ${specs.length}: ${specs.map((s) => s.name).join(', ')}`);
+  }
+  const fitted = readFittedFile(p.fitted);
+  const table = readCsvFile(p.records, 'pipeline records');
+  const pd = pipelineDataset(fitted, table.rows, p.labelColumn, 'serving');
+  const name = specs[0]!.name;
+  return {
+    source: `${basename(p.records)} through ${basename(p.fitted)} (serving mode, float32)`,
+    samples: pd.inputs.map((t) => ({ [name]: t })),
+    ...(p.labelColumn ? { labels: pd.labels } : {}),
+  };
 }

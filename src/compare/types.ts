@@ -2,27 +2,51 @@
 import type { BackendId, EnvKind } from '../backends/types.ts';
 import type { Precision, VariantName } from '../core/record.ts';
 
-/** Per-output error metrics (names are the report contract). */
+/**
+ * Per-output error metrics (names are the report contract). Computed by `computeOutputMetrics`
+ * (src/compare/output-metrics.ts) over the samples of one output concatenated in sample order.
+ *
+ * Non-finite values: numbers here are plain JS numbers and may be `Infinity` or `NaN`;
+ * report.json writes those as the strings `"Infinity"` / `"NaN"` (src/report/json.ts).
+ * - A NaN on either side, or an Inf that the other side does not have with the same sign, is a
+ *   *non-finite mismatch*: an infinite error. Then maxAbs, meanAbs, rmse, maxRel, maxUlp and
+ *   minAtol are `Infinity`, sqnrDb is `-Infinity`, cosine is `NaN` (undefined), and p99Abs is
+ *   `Infinity` only when more than 1% of the elements are such mismatches. Gates on them fail.
+ * - Equal infinities of the same sign (e.g. `-Inf` masked logits on both sides) are equal: zero
+ *   error, left out of the energy sums (cosine, sqnrDb, the mean |ref|).
+ * - `sqnrDb` is `Infinity` when the outputs are identical (zero error energy).
+ */
 export interface OutputMetrics {
   elements: number;
   maxAbs: number;
   meanAbs: number;
+  /** 99th percentile of |a-b|, linear interpolation between order statistics (numpy's default). */
   p99Abs: number;
+  /** max |a-b|/|ref| over elements with ref != 0 (elements with ref == 0 are only in the abs metrics). */
   maxRel: number;
   rmse: number;
+  /** Σref·a / (‖ref‖‖a‖); 1 when both are all zeros, 0 when exactly one is. */
   cosine: number;
+  /** 10·log10(Σref² / Σ(ref-a)²). */
   sqnrDb: number;
+  /** Largest distance in float32 units in the last place (float16/float64 values compared as float32). */
   maxUlp: number;
+  /** NaN elements in the actual output. */
   nanCount: number;
+  /** ±Inf elements in the actual output (including ones that equal the reference's). */
   infCount: number;
-  /** Elements with |a-b| > atol + rtol*|ref|, NaN always counted. */
+  /** Elements with |a-b| > atol + rtol*|ref|, NaN always counted (on either side). */
   mismatches: number;
-  /** Smallest atol that would pass with the configured rtol. */
+  /** Mismatches caused by NaN/Inf on either side: these make a target fail with OUTPUT_NONFINITE. */
+  nonFiniteMismatches: number;
+  /** Smallest atol that would pass elementwise with the configured rtol: max(0, |a-b| - rtol|ref|). Infinity when a non-finite mismatch exists. */
   minAtol: number;
   /** The tolerance applied. */
   tolerance: Tolerance;
   passed: boolean;
-  /** First few offending flat indices with their values, to explain a failure without dumping tensors. */
+  /** Set when the output could not be compared (shape mismatch, missing in the target); the numbers are then NaN. */
+  reason?: string;
+  /** Up to 5 offending elements (flat index into the concatenated samples), most out of tolerance first. Empty when none. */
   worst: { index: number; ref: number; actual: number }[];
 }
 
@@ -76,16 +100,25 @@ export interface LatencyStats {
   samplesMs: number[];
 }
 
+/**
+ * How close an output must be. Defaults per precision: `DEFAULT_TOLERANCES` (src/compare/tolerance.ts).
+ * - `elemwise` (default): every element needs |a-b| <= atol + rtol*|ref|; NaN always fails.
+ * - `max` / `mean` / `quantile`: that statistic of |a-b| must be <= atol + rtol*mean|ref|
+ *   (mean over the finite reference elements); any NaN/Inf mismatch still fails.
+ */
 export interface Tolerance {
   atol: number;
   rtol: number;
   /** How element errors are aggregated before the check. Default `elemwise`. */
   stat?: 'elemwise' | 'max' | 'mean' | 'quantile';
-  /** For stat `quantile`, which quantile of |a-b| must be within atol + rtol*|ref| (0..1). */
+  /** For stat `quantile`, which quantile of |a-b| is checked (0..1). Default 0.99. */
   quantile?: number;
 }
 
-/** Tolerances chosen by precision and output name (never by backend). */
+/**
+ * Tolerances chosen by precision and output name (never by backend). Most specific first:
+ * `outputs[name][precision]`, `outputs[name].default`, `byPrecision[precision]`, the defaults.
+ */
 export interface TolerancePolicy {
   /** Default per precision. */
   byPrecision: Record<Precision, Tolerance>;
@@ -104,6 +137,7 @@ export interface GateSpec {
   targets?: string;
 }
 
+/** One gate on one target. `value` null: the metric is absent (see `note`; passed when not applicable by nature). */
 export interface GateResult {
   metric: string;
   op: GateOp;
@@ -141,7 +175,11 @@ export interface TargetVerdict {
   task?: TaskMetrics;
   latency?: LatencyStats;
   gates: GateResult[];
-  /** Matching expected-failure entry, and whether it unexpectedly passed. */
+  /**
+   * Matching expected-failure entry, and whether it unexpectedly passed. With `unexpectedPass`
+   * false the status stays as judged (`failed`, `error`, `skipped`) but does not fail the run;
+   * with true the status is `passed` and the run fails (remove the stale declaration).
+   */
   expectedFailure?: ExpectedFailure & { unexpectedPass: boolean };
   modelBytes?: number;
   facts: Record<string, unknown>;
@@ -159,5 +197,19 @@ export interface Report {
   environment: Record<string, unknown>;
   config: { models: string[]; samples: number; seed: number; variants: string[]; backends: string[] };
   targets: TargetVerdict[];
-  summary: { passed: number; failed: number; skipped: number; error: number; gatesFailed: number; unexpectedPasses: number };
+  /**
+   * Targets per outcome; every target is in exactly one of passed, failed, skipped, error,
+   * expectedFailures (declared in `expectedFailures` and failed or errored as declared) and
+   * unexpectedPasses (declared but passed). `gatesFailed` counts failed gates on targets that are
+   * not expected failures. See `exitCodeFor` (src/compare/judge.ts) for what fails a run.
+   */
+  summary: {
+    passed: number;
+    failed: number;
+    skipped: number;
+    error: number;
+    gatesFailed: number;
+    unexpectedPasses: number;
+    expectedFailures: number;
+  };
 }

@@ -1,0 +1,162 @@
+/**
+ * The verdict of one target against its model's reference: per-output metrics, decision and task
+ * metrics for the classifier output, latency, gates, expected failures. Pure: no Node imports.
+ */
+import { choices, ParityError } from '../core/errors.ts';
+import { VARIANT_NAMES, VARIANTS, type RunRecord } from '../core/record.ts';
+import { summarizeLatency } from '../latency/summarize.ts';
+import { computeDecisionMetrics } from './decision.ts';
+import { applyExpectedFailure } from './expected-failures.ts';
+import { recordOutput, type FlatOutput } from './float-data.ts';
+import { evaluateGates, type GateContext } from './gate-eval.ts';
+import { computeOutputMetrics, incomparableMetrics } from './output-metrics.ts';
+import { computeTaskMetrics } from './task.ts';
+import { resolveTolerance } from './tolerance.ts';
+import type { ExpectedFailure, GateSpec, OutputMetrics, TargetVerdict, TolerancePolicy } from './types.ts';
+
+export interface JudgeTargetOptions {
+  /** The model's reference record (judged against itself when `target` is the same record). */
+  reference: RunRecord;
+  target: RunRecord;
+  /** Default: DEFAULT_TOLERANCES by precision. */
+  policy?: TolerancePolicy;
+  /** Class index per classifier-output row, in sample order. Enables task metrics. */
+  labels?: readonly number[];
+  /** Output holding class scores. Default: the only output, when labels are given and there is one. */
+  classifierOutput?: string;
+  gates?: readonly GateSpec[];
+  expectedFailures?: readonly ExpectedFailure[];
+  /** Bootstrap seed. Default 0. */
+  seed?: number;
+  /** Bootstrap resamples. Default 1000. */
+  resamples?: number;
+}
+
+/**
+ * Judges one target. Status:
+ * - `skipped` / `error`: the target's record was skipped or errored (its reason kept, no metrics),
+ *   or the reference has no outputs (`skipped`, reason names the reference);
+ * - `failed`: an output is missing, mis-shaped or out of tolerance, or a gate failed; NaN/Inf
+ *   mismatches put "outputs contain NaN/Inf" first in the reason with errorCode OUTPUT_NONFINITE
+ *   (metrics are still computed);
+ * - `passed` otherwise. A matching expected failure is then applied (see expected-failures.ts).
+ * @throws ParityError CONFIG_INVALID (unknown variant, unknown classifier output, bad tolerance),
+ *   INPUT_DATA (labels that do not fit the classifier output).
+ */
+export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
+  const { reference, target } = options;
+  const verdict = baseVerdict(target, reference.target.id);
+  const labels = options.labels;
+  const classifier = options.classifierOutput ??
+    (labels && Object.keys(reference.outputs ?? {}).length === 1 ? Object.keys(reference.outputs ?? {})[0] : undefined);
+  const context: GateContext = {
+    ...(classifier ? {} : { decisionNotApplicable: 'no classifier output configured' }),
+    ...(!labels ? { taskNotApplicable: 'no labels' } : classifier ? {} : { taskNotApplicable: 'no classifier output configured' }),
+  };
+  const finish = (): TargetVerdict => {
+    verdict.gates = evaluateGates(options.gates ?? [], verdict, context);
+    const failedGates = verdict.gates.filter((g) => !g.passed);
+    if (failedGates.length > 0) {
+      const why = failedGates.map((g) => `gate failed: ${g.metric} ${g.op} ${g.threshold} (${g.value === null ? g.note : `value ${g.value}`})`);
+      verdict.reason = [...(verdict.status === 'failed' && verdict.reason ? [verdict.reason] : []), ...why].join('; ');
+      verdict.status = 'failed';
+    }
+    return applyExpectedFailure(verdict, options.expectedFailures ?? []);
+  };
+
+  if (target.status !== 'ok') {
+    verdict.status = target.status;
+    verdict.reason = target.reason ?? `target ${target.status}`;
+    if (target.errorCode) verdict.errorCode = target.errorCode;
+    return finish();
+  }
+  if (reference.status !== 'ok') {
+    verdict.status = 'skipped';
+    verdict.reason = `reference ${reference.target.id} has no outputs (${reference.status}${reference.reason ? `: ${reference.reason}` : ''})`;
+    return finish();
+  }
+
+  const nonFinite: string[] = [];
+  const reasons: string[] = [];
+  for (const name of Object.keys(reference.outputs ?? {})) {
+    const tolerance = resolveTolerance(options.policy, name, verdict.precision);
+    const ref = recordOutput(reference, name)!;
+    const act = recordOutput(target, name);
+    let m: OutputMetrics;
+    if (!act) {
+      m = incomparableMetrics(ref.data.length, tolerance, `output '${name}' missing in target`);
+    } else {
+      const shape = shapeProblem(ref, act);
+      m = shape ? incomparableMetrics(ref.data.length, tolerance, shape) : computeOutputMetrics({ reference: ref.data, actual: act.data, tolerance });
+    }
+    verdict.outputs[name] = m;
+    if (m.reason) reasons.push(`${name}: ${m.reason}`);
+    else if (m.nonFiniteMismatches > 0) nonFinite.push(`${name}: ${m.nanCount} NaN, ${m.infCount} Inf, ${m.nonFiniteMismatches} non-finite mismatches`);
+    else if (!m.passed) reasons.push(toleranceReason(name, m));
+  }
+
+  if (classifier) judgeClassifier(verdict, { ...options, labels, classifier });
+
+  if (nonFinite.length > 0) {
+    verdict.status = 'failed';
+    verdict.errorCode = 'OUTPUT_NONFINITE';
+    verdict.reason = [`outputs contain NaN/Inf (${nonFinite.join('; ')})`, ...reasons].join('; ');
+  } else if (reasons.length > 0) {
+    verdict.status = 'failed';
+    verdict.reason = reasons.join('; ');
+  }
+  return finish();
+}
+
+function baseVerdict(target: RunRecord, referenceId: string): TargetVerdict {
+  const t = target.target;
+  const variant = VARIANTS[t.variant];
+  if (!variant) throw new ParityError('CONFIG_INVALID', `target ${t.id}: unknown variant '${String(t.variant)}'; expected one of ${choices(VARIANT_NAMES)}`);
+  const verdict: TargetVerdict = {
+    id: t.id, model: t.model, variant: t.variant, precision: variant.precision, backend: t.backend,
+    environment: t.environment, status: 'passed', isReference: t.id === referenceId, referenceId,
+    outputs: {}, gates: [], facts: target.facts ?? {},
+  };
+  if (target.modelBytes !== undefined) verdict.modelBytes = target.modelBytes;
+  if (target.timings && target.timings.runMs.length > 0) verdict.latency = summarizeLatency(target.timings);
+  return verdict;
+}
+
+/** Why two outputs cannot be compared element by element, or undefined when they can. */
+function shapeProblem(ref: FlatOutput, act: FlatOutput): string | undefined {
+  if (ref.sampleDims.length !== act.sampleDims.length) {
+    return `sample count differs: reference ${ref.sampleDims.length}, target ${act.sampleDims.length}`;
+  }
+  for (let s = 0; s < ref.sampleDims.length; s++) {
+    const a = ref.sampleDims[s]!;
+    const b = act.sampleDims[s]!;
+    if (a.length !== b.length || a.some((d, i) => d !== b[i])) return `shape mismatch at sample ${s}: reference [${a.join(',')}] vs target [${b.join(',')}]`;
+  }
+  return undefined;
+}
+
+function toleranceReason(name: string, m: OutputMetrics): string {
+  const t = m.tolerance;
+  const tol = `atol ${t.atol}, rtol ${t.rtol}${t.stat && t.stat !== 'elemwise' ? `, stat ${t.stat}${t.stat === 'quantile' ? ` ${t.quantile}` : ''}` : ''}`;
+  return `${name}: out of tolerance (${tol}): ${m.mismatches} of ${m.elements} elements, max abs ${m.maxAbs.toPrecision(3)}, passes with atol >= ${m.minAtol.toPrecision(3)}`;
+}
+
+function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { classifier: string }): void {
+  const ref = recordOutput(o.reference, o.classifier);
+  if (!ref) {
+    throw new ParityError('CONFIG_INVALID', `classifier output '${o.classifier}' is not an output of model ${verdict.model}; outputs: ${choices(Object.keys(o.reference.outputs ?? {}))}`);
+  }
+  const act = recordOutput(o.target, o.classifier);
+  const m = verdict.outputs[o.classifier];
+  if (!act || !m || m.reason) return; // already failed with a reason; gates on these metrics fail too
+  const dims = ref.sampleDims[0] ?? [];
+  const classes = dims.length > 0 ? dims[dims.length - 1]! : 1;
+  if (classes < 1) return;
+  verdict.decision = computeDecisionMetrics({ output: o.classifier, reference: ref.data, target: act.data, classes });
+  if (o.labels) {
+    verdict.task = computeTaskMetrics({
+      labels: o.labels, reference: ref.data, target: act.data, classes, seed: o.seed ?? 0,
+      ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+    });
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_TOLERANCES, normalizeTolerance, resolveTolerance, validateTolerancePolicy } from '../src/compare/tolerance.ts';
+import type { TolerancePolicy } from '../src/compare/types.ts';
+import { ParityError } from '../src/core/errors.ts';
+
+describe('tolerances', () => {
+  it('defaults by precision', () => {
+    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 1e-5, rtol: 1e-4, stat: 'elemwise' });
+    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 2e-3, rtol: 1e-2, stat: 'elemwise' });
+    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 5e-2, rtol: 5e-2, stat: 'elemwise' });
+    expect(resolveTolerance(undefined, 'y', 'distilled')).toMatchObject({ atol: 1, stat: 'mean' });
+  });
+
+  it('most specific wins: output+precision, output default, byPrecision, defaults', () => {
+    const policy: TolerancePolicy = {
+      byPrecision: { ...DEFAULT_TOLERANCES, fp16: { atol: 0.1, rtol: 0.1 } },
+      outputs: { probs: { fp16: { atol: 0.5, rtol: 0 }, default: { atol: 0.3, rtol: 0 } } },
+    };
+    expect(resolveTolerance(policy, 'probs', 'fp16').atol).toBe(0.5);
+    expect(resolveTolerance(policy, 'probs', 'int8').atol).toBe(0.3);
+    expect(resolveTolerance(policy, 'logits', 'fp16').atol).toBe(0.1);
+    expect(resolveTolerance(policy, 'logits', 'fp32').atol).toBe(1e-5);
+  });
+
+  it('quantile defaults to 0.99 for stat quantile', () => {
+    expect(normalizeTolerance({ atol: 0, rtol: 0, stat: 'quantile' })).toEqual({ atol: 0, rtol: 0, stat: 'quantile', quantile: 0.99 });
+  });
+
+  it('malformed tolerances are CONFIG_INVALID naming the entry and the choices', () => {
+    const bad = (t: unknown) => () => normalizeTolerance(t as never, 'tolerances.byPrecision.fp16');
+    expect(bad({ atol: -1, rtol: 0 })).toThrow(/tolerances.byPrecision.fp16: atol must be a finite number >= 0, got -1/);
+    expect(bad({ atol: 0, rtol: 0, stat: 'median' })).toThrow(/unknown stat 'median'; expected one of 'elemwise', 'max', 'mean', 'quantile'/);
+    expect(bad({ atol: 0, rtol: 0, stat: 'quantile', quantile: 2 })).toThrow(/quantile must be a number in \[0, 1\]/);
+    expect(bad({ atol: 0, rtol: 0 })).not.toThrow();
+    try {
+      validateTolerancePolicy({ byPrecision: DEFAULT_TOLERANCES, outputs: { y: { default: { atol: Number.NaN, rtol: 0 } } } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ParityError);
+      expect((e as ParityError).code).toBe('CONFIG_INVALID');
+      expect((e as ParityError).message).toMatch(/tolerances.outputs.y.default: atol/);
+    }
+  });
+});

@@ -18,9 +18,9 @@ export function toOrt(Ctor: OrtTensorCtor, t: Tensor): OrtTensor {
 export function fromOrt(name: string, t: OrtTensor): Tensor {
   const dtype = ORT_TYPES[t.type];
   if (!dtype) throw new ParityError('MODEL_UNSUPPORTED', `output '${name}' has type ${t.type}; supported: ${Object.keys(ORT_TYPES).join(', ')}`);
-  const data = t.data as Tensor['data'];
-  // Copy: the runtime may reuse or free its buffer after the next run.
-  return { dtype, dims: [...t.dims], data: data.slice() as Tensor['data'] };
+  // Both ORT builds hand back a fresh CPU buffer per run (ort-web copies out of the wasm heap),
+  // so no defensive copy is needed; disposing the ORT tensor does not free it.
+  return { dtype, dims: [...t.dims], data: t.data as Tensor['data'] };
 }
 
 export function specsOf(meta: readonly InferenceSession.ValueMetadata[]): TensorSpec[] {

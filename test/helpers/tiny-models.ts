@@ -30,3 +30,14 @@ export function needsSequence(): Uint8Array {
     }),
   );
 }
+
+/** y = sqrt(x): NaN for negative inputs, which a `--range x=-1,1` provokes. */
+export function sqrtModel(): Uint8Array {
+  return encodeModel(
+    makeModel({
+      nodes: [makeNode('Sqrt', ['x'], ['y'])],
+      inputs: [makeValueInfo('x', 'float32', ['batch', 8])],
+      outputs: [makeValueInfo('y', 'float32', ['batch', 8])],
+    }),
+  );
+}

@@ -54,9 +54,13 @@ describe('parity run', () => {
     // The reference produces NaN too, so compare against it: the run must still say NaN.
     const r = parity(['run', '--model', model, ...fast, '--range', 'x=-1,1', '--out', out]);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
-    const ref = report.targets[0];
-    expect(ref.outputs.y.nanCount).toBeGreaterThan(0);
-    expect(r.stdout + r.stderr).toMatch(/NaN/);
+    expect(r.code).toBe(1);
+    for (const t of report.targets) {
+      expect(t).toMatchObject({ status: 'failed', errorCode: 'OUTPUT_NONFINITE' });
+      expect(t.reason).toMatch(/outputs contain NaN\/Inf \(y: \d+ NaN/);
+      expect(t.outputs.y.nanCount).toBeGreaterThan(0);
+    }
+    expect(r.stdout).toMatch(/17 NaN|\d+ NaN/);
   });
 });
 

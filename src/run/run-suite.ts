@@ -167,13 +167,19 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
     }
   }
   const guessedClassifier = model.classifierOutput ? undefined : guessClassifierOutput(outputs);
-  if (guessedClassifier) ctx.observer?.log?.(`${model.name}: decision metrics on output '${guessedClassifier}' (its only [batch, classes] output)`);
+  if (guessedClassifier) ctx.observer?.log?.(`${model.name}: decision metrics on output '${guessedClassifier}' (its only [batch, classes] output named like class scores)`);
   return { referenceId, ...(dataset.labels ? { labels: dataset.labels } : {}), ...(guessedClassifier ? { guessedClassifier } : {}) };
 }
 
-/** A model without a manifest gets decision metrics when exactly one float output is shaped [batch, classes ≥ 2]. */
+/**
+ * A model without a manifest gets decision metrics when exactly one float output is shaped
+ * [batch, classes ≥ 2] and is named like class scores (probs, softmax, logits, scores, cls...).
+ */
 function guessClassifierOutput(outputs: readonly TensorSpec[]): string | undefined {
-  const candidates = outputs.filter((o) => o.dims.length === 2 && (o.dtype === 'float32' || o.dtype === 'float16') && (typeof o.dims[1] !== 'number' || o.dims[1] >= 2));
+  const named = /prob|softmax|logit|score|class|cls|label/i;
+  const candidates = outputs.filter(
+    (o) => o.dims.length === 2 && (o.dtype === 'float32' || o.dtype === 'float16') && (typeof o.dims[1] !== 'number' || o.dims[1] >= 2) && named.test(o.name),
+  );
   return candidates.length === 1 ? candidates[0]!.name : undefined;
 }
 

@@ -1,4 +1,143 @@
+/**
+ * `parity localize`: find the node where a variant and/or another backend starts to diverge from
+ * the fp32 reference on ort-node/cpu. Prints the per-node table, writes localize.json and
+ * localize.html. Exit 0 no node flagged, 1 a divergence (or an fp16 range hazard) found, 2 bad
+ * input.
+ *
+ * The reference runs with graph optimizations `disabled` by default: every node runs as written,
+ * so each intermediate is that node's ONNX semantics and marking outputs cannot change what it
+ * computes. The target runs at `all` by default, as deployed; marking outputs stops some of its
+ * fusions, which is why the unmarked target is run too and any difference reported.
+ */
+import { resolve } from 'node:path';
+import { createNodeRegistry } from '../../backends/node-registry.ts';
+import type { BackendRegistry } from '../../backends/registry.ts';
+import { ParityError, choices, isParityError } from '../../core/errors.ts';
+import { parseInputOverrides } from '../../data/input-options.ts';
+import { explainSynthesisFailure } from '../../data/synthesize.ts';
+import { renderLocalizeJson } from '../../localize/json.ts';
+import { localize } from '../../localize/localize.ts';
+import { LOCALIZE_TARGETS, prepareLocalize, writeLocalizeReports } from '../../localize/node-io.ts';
+import { renderLocalizeText } from '../../localize/render-text.ts';
+import type { OptLevel } from '../../localize/types.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
 
-/** `parity localize` — not built yet. */
-export const register: RegisterCommand = () => {};
+interface LocalizeFlags {
+  model: string;
+  variant?: string;
+  to?: string;
+  backend: string;
+  calibration?: string;
+  data?: string;
+  samples?: string;
+  seed?: string;
+  shape?: string[];
+  range?: string[];
+  value?: string[];
+  out: string;
+  atol?: string;
+  rtol?: string;
+  maxMismatch?: string;
+  hazardFraction?: string;
+  referenceOpt: string;
+  targetOpt: string;
+  isolate: boolean;
+  unmarked: boolean;
+  allRows?: boolean;
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+function num(flag: string, v: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new ParityError('USAGE', `--${flag} '${v}': expected ${expected}`);
+  return n;
+}
+
+function level(flag: string, v: string): OptLevel {
+  if ((LEVELS as readonly string[]).includes(v)) return v as OptLevel;
+  throw new ParityError('USAGE', `--${flag} '${v}': expected one of ${choices(LEVELS)}`);
+}
+
+export const register: RegisterCommand = (program, setExit) => {
+  program
+    .command('localize')
+    .description('find the node where a variant or backend starts to diverge from the fp32 reference; exit 0 none, 1 divergence, 2 bad input')
+    .requiredOption('--model <file>', 'the fp32 reference: an .onnx file or a parity-model.json')
+    .option('--variant <file>', 'an ONNX variant of the model to localize (fp16, QDQ int8...)')
+    .option('--to <variant>', `or build this variant on the fly: ${LOCALIZE_TARGETS.join(', ')}`)
+    .option('--backend <id>', 'backend the target runs on (ort-node/cpu, ort-web/wasm)', 'ort-node/cpu')
+    .option('--calibration <file>', 'with --to int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name)')
+    .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name')
+    .option('--samples <n>', 'samples to run (default 8)')
+    .option('--seed <n>', 'seed for synthesized inputs (default 7)')
+    .option('--shape <name=dims>', 'fix an input\'s dims, e.g. --shape x=1,3,48,192 (repeatable)', collect)
+    .option('--range <name=lo,hi>', 'value range of an input\'s random values (repeatable)', collect)
+    .option('--value <name=x>', 'feed a constant, e.g. --value sr=16000 (repeatable)', collect)
+    .option('--out <dir>', 'where localize.json and localize.html go', 'parity-report')
+    .option('--atol <x>', 'per-node absolute tolerance (default: by the target\'s precision)')
+    .option('--rtol <x>', 'per-node relative tolerance (default: by the target\'s precision)')
+    .option('--max-mismatch <frac>', 'fraction of elements allowed outside the tolerance per node (default 0)')
+    .option('--hazard-fraction <f>', 'fp16 range hazard at |x| >= f * 65504 in the reference (default 0.5)')
+    .option('--reference-opt <level>', 'graph optimization level of the reference: disabled, basic, extended, all', 'disabled')
+    .option('--target-opt <level>', 'graph optimization level of the target', 'all')
+    .option('--no-isolate', 'do not re-run the first divergent node alone')
+    .option('--no-unmarked', 'do not run the unmarked target to check what marking outputs changed')
+    .option('--all-rows', 'print every row (default: long runs of rows within tolerance are collapsed)')
+    .option('--json', 'print localize.json to stdout instead of the table')
+    .action(async (f: LocalizeFlags) => {
+      const overrides = parseInputOverrides(f);
+      const samples = num('samples', f.samples, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+      const seed = num('seed', f.seed, (n) => Number.isInteger(n) && n >= 0, 'a non-negative integer');
+      const atol = num('atol', f.atol, (n) => n >= 0, 'a number >= 0');
+      const rtol = num('rtol', f.rtol, (n) => n >= 0, 'a number >= 0');
+      const maxMismatch = num('max-mismatch', f.maxMismatch, (n) => n >= 0 && n <= 1, 'a fraction in [0, 1]');
+      const hazardFraction = num('hazard-fraction', f.hazardFraction, (n) => n > 0 && n <= 1, 'a fraction in (0, 1]');
+      const refLevel = level('reference-opt', f.referenceOpt);
+      const tgtLevel = level('target-opt', f.targetOpt);
+      const registry: BackendRegistry = createNodeRegistry();
+      registry.assertKnown(f.backend);
+      const log = (line: string) => process.stderr.write(`localize: ${line}\n`);
+      const prepared = await prepareLocalize({
+        model: f.model, overrides, log,
+        ...(f.variant ? { variant: f.variant } : {}), ...(f.to ? { to: f.to } : {}),
+        ...(f.calibration ? { calibration: f.calibration } : {}), ...(f.data ? { data: f.data } : {}),
+        ...(samples ? { samples } : {}), ...(seed !== undefined ? { seed } : {}),
+      });
+      const [refBackend, tgtBackend] = [await registry.get('ort-node/cpu'), await registry.get(f.backend)];
+      const available = await tgtBackend.probe();
+      if (!available.ok) throw new ParityError('BACKEND_UNAVAILABLE', `backend ${f.backend} is not available here: ${available.reason}`);
+      const precision = prepared.precision;
+      const report = await localize({
+        reference: { model: prepared.reference.bytes, name: prepared.reference.name, backend: refBackend, graphOptimizationLevel: refLevel },
+        target: { model: prepared.target.bytes, name: prepared.target.name, backend: tgtBackend, graphOptimizationLevel: tgtLevel },
+        feeds: prepared.feeds,
+        feedsSource: prepared.feedsSource,
+        ...(precision ? { precision } : {}),
+        tolerance: { ...(atol !== undefined ? { atol } : {}), ...(rtol !== undefined ? { rtol } : {}) },
+        ...(maxMismatch !== undefined ? { maxMismatchFraction: maxMismatch } : {}),
+        ...(hazardFraction !== undefined ? { hazardFraction } : {}),
+        isolate: f.isolate,
+        checkMarking: f.unmarked,
+        log,
+      }).catch((e: unknown) => {
+        // A reference that fails on synthesized inputs needs --shape/--value/--data, not a bug report.
+        if (isParityError(e) && e.code === 'RUN_FAILED' && e.details['role'] === 'reference' && prepared.notes) {
+          throw new ParityError('INPUT_SYNTHESIS', explainSynthesisFailure(prepared.notes, e.message));
+        }
+        throw e;
+      });
+      if (prepared.target.recipe) report.notes.push(`target built as ${prepared.target.recipe}`);
+      const paths = writeLocalizeReports(report, resolve(f.out));
+      if (f.json) process.stdout.write(renderLocalizeJson(report));
+      else {
+        process.stdout.write(renderLocalizeText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, allRows: Boolean(f.allRows) }));
+        process.stdout.write(`reports: ${paths.json}, ${paths.html}\n`);
+      }
+      setExit(report.flagged ? EXIT.GATE_FAILED : EXIT.OK);
+    });
+};

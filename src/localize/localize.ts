@@ -1,0 +1,135 @@
+/**
+ * `localize()`: finds the node where a target (a variant and/or another backend) starts to diverge
+ * from the reference. Run: both graphs with every node output marked, on identical inputs.
+ * Judge: per reference node in topological order, the paired target tensor's error
+ * (`rows.ts`). Then isolate the first divergent node (`isolate.ts`) and check what marking did
+ * to the final outputs. Pure: takes any Backend, so the browser harness can call it too.
+ *
+ * ```ts
+ * const report = await localize({
+ *   reference: { model: fp32Bytes, backend: await registry.get('ort-node/cpu') },
+ *   target: { model: fp16Bytes, backend: await registry.get('ort-web/wasm') },
+ *   feeds: dataset.samples,
+ * });
+ * ```
+ */
+import type { ModelProto } from 'onnx-buf';
+import { choices, ParityError } from '../core/errors.ts';
+import { FLOAT16_MAX } from '../core/float16.ts';
+import { decodeModel } from '../onnx/io.ts';
+import { headline } from './headline.ts';
+import { isolateRow } from './isolate.ts';
+import { checkMarking } from './marking.ts';
+import { planRows } from './pairing.ts';
+import { detectPrecision, localizeTolerance } from './precision.ts';
+import { firstRow, judgeRow } from './rows.ts';
+import { runSide, type SideRun } from './run-side.ts';
+import { DEFAULT_HAZARD_FRACTION, type Isolation, type LocalizeOptions, type LocalizeReport, type LocalizeSide, type OptLevel, type SideFacts } from './types.ts';
+
+const OPT_LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+function checkSide(side: LocalizeSide, role: string): void {
+  if (!side.backend.formats.includes('onnx')) {
+    throw new ParityError('USAGE', `${role} backend ${side.backend.id} does not load ONNX models; localize needs an ONNX backend (ort-node/cpu, ort-web/*)`);
+  }
+  if (side.graphOptimizationLevel && !OPT_LEVELS.includes(side.graphOptimizationLevel)) {
+    throw new ParityError('USAGE', `${role} graph optimization level '${side.graphOptimizationLevel}' is not one of ${choices(OPT_LEVELS)}`);
+  }
+}
+
+function facts(side: LocalizeSide, name: string, level: OptLevel, run: SideRun): SideFacts {
+  return { model: name, backend: side.backend.id, graphOptimizationLevel: level, exposed: run.expose?.exposed.length ?? 0, skipped: run.expose?.skipped ?? [] };
+}
+
+const skippedMap = (run: SideRun) => new Map((run.expose?.skipped ?? []).map((s) => [s.name, s.reason]));
+
+/**
+ * Localizes the divergence of `options.target` from `options.reference`.
+ * @throws ParityError `USAGE` (no feeds, non-ONNX backend, bad level, bad tolerance),
+ *   `MODEL_INVALID` (bytes are not ONNX), `RUN_FAILED` (a side does not load or run).
+ */
+export async function localize(options: LocalizeOptions): Promise<LocalizeReport> {
+  const log = options.log ?? (() => {});
+  const timings: Record<string, number> = {};
+  const clock = (key: string, t0: number) => (timings[key] = Math.round(performance.now() - t0));
+  if (options.feeds.length === 0) throw new ParityError('USAGE', 'localize needs at least one sample of feeds');
+  checkSide(options.reference, 'reference');
+  checkSide(options.target, 'target');
+  const refName = options.reference.name ?? 'reference.onnx';
+  const tgtName = options.target.name ?? 'target.onnx';
+  const refModel: ModelProto = decodeModel(options.reference.model, refName);
+  const tgtModel: ModelProto = decodeModel(options.target.model, tgtName);
+  const refLevel = options.reference.graphOptimizationLevel ?? 'disabled';
+  const tgtLevel = options.target.graphOptimizationLevel ?? 'all';
+  const precision = options.precision ?? detectPrecision(tgtModel);
+  const tolerance = localizeTolerance(precision, options.tolerance);
+  const maxMismatchFraction = options.maxMismatchFraction ?? 0;
+  if (!(maxMismatchFraction >= 0 && maxMismatchFraction <= 1)) throw new ParityError('USAGE', `max mismatch fraction ${maxMismatchFraction}: expected a number in [0, 1]`);
+  const hazardFraction = options.hazardFraction ?? DEFAULT_HAZARD_FRACTION;
+  if (!(hazardFraction > 0 && hazardFraction <= 1)) throw new ParityError('USAGE', `hazard fraction ${hazardFraction}: expected a number in (0, 1]`);
+  const policy = { tolerance, maxMismatchFraction };
+
+  const planned = planRows(refModel, tgtModel);
+  let t0 = performance.now();
+  log(`reference: ${refName} on ${options.reference.backend.id} (optimization ${refLevel}), ${options.feeds.length} sample(s)`);
+  const reference = await runSide({ role: 'reference', backend: options.reference.backend, name: refName, model: refModel, level: refLevel, feeds: options.feeds, expose: 'all' });
+  clock('referenceMs', t0);
+  t0 = performance.now();
+  log(`target: ${tgtName} on ${options.target.backend.id} (optimization ${tgtLevel}, ${precision})`);
+  const wanted = new Set(planned.flatMap((p) => [p.target ?? '', p.qdq?.tensor ?? '']));
+  const target = await runSide({ role: 'target', backend: options.target.backend, name: tgtName, model: tgtModel, level: tgtLevel, feeds: options.feeds, expose: 'all', keep: (n) => wanted.has(n) });
+  clock('targetMs', t0);
+
+  const rows = planned.map((p) => judgeRow(p, {
+    reference, target, policy, precision, hazardThreshold: hazardFraction * FLOAT16_MAX,
+    skipped: { reference: skippedMap(reference), target: skippedMap(target) },
+  }));
+  const firstDivergent = firstRow(rows, (r) => Boolean(r.error?.leaves));
+  const firstNonFinite = firstRow(rows, (r) => (r.error?.newNonFinite ?? 0) > 0);
+
+  const isolations: Isolation[] = [];
+  if (options.isolate ?? true) {
+    t0 = performance.now();
+    const side = { model: tgtModel, backend: options.target.backend, name: tgtName, level: tgtLevel };
+    for (const i of new Set([firstDivergent, firstNonFinite])) {
+      if (i === undefined) continue;
+      log(`isolating ${rows[i]!.node} (${rows[i]!.op})`);
+      isolations.push(await isolateRow({ row: rows[i]!, rows, target: side, reference, targetRun: target, feeds: options.feeds, policy }));
+    }
+    clock('isolationMs', t0);
+  }
+
+  let marking;
+  if (options.checkMarking ?? true) {
+    t0 = performance.now();
+    log('target without marked outputs');
+    marking = await checkMarking({ target: options.target, name: tgtName, model: tgtModel, level: tgtLevel, feeds: options.feeds, marked: target, reference, policy });
+    clock('markingMs', t0);
+  }
+
+  const report: LocalizeReport = {
+    schemaVersion: 1,
+    createdAt: new Date().toISOString(),
+    reference: facts(options.reference, refName, refLevel, reference),
+    target: { ...facts(options.target, tgtName, tgtLevel, target), precision },
+    samples: options.feeds.length,
+    feedsSource: options.feedsSource ?? 'given feeds',
+    tolerance,
+    maxMismatchFraction,
+    hazardThreshold: hazardFraction * FLOAT16_MAX,
+    rows,
+    ...(firstDivergent !== undefined ? { firstDivergent } : {}),
+    ...(firstNonFinite !== undefined ? { firstNonFinite } : {}),
+    hazards: rows.filter((r) => r.flags.includes('fp16-range')).map((r) => r.index),
+    isolations,
+    ...(marking ? { marking } : {}),
+    flagged: rows.some((r) => r.flagged),
+    headline: '',
+    notes: [],
+    timings,
+  };
+  const { text, notes } = headline(report);
+  report.headline = text;
+  report.notes = notes;
+  return report;
+}

@@ -74,5 +74,6 @@ export function readNpz(bytes: Uint8Array, name = 'archive'): Record<string, Ten
 export function writeNpz(arrays: Record<string, Tensor>, compress = true): Uint8Array {
   const files: Record<string, Uint8Array> = {};
   for (const [key, t] of Object.entries(arrays)) files[`${key}.npy`] = writeNpy(t);
-  return zipSync(files, { level: compress ? 6 : 0 });
+  // A fixed mtime keeps regenerated archives byte-identical (reproducible artifacts).
+  return zipSync(files, { level: compress ? 6 : 0, mtime: new Date('2000-01-01T00:00:00Z') });
 }

@@ -58,7 +58,7 @@ describe.each(registry.ids('node'))('%s', (id) => {
 describe('tfjs backends agree with each other', () => {
   it('cpu and wasm give the same probabilities within 1e-6', async () => {
     const model = await tinyTfjsModel();
-    const results = [];
+    const results: number[][] = [];
     for (const id of ['tfjs/cpu', 'tfjs/wasm'] as const) {
       const s = await (await registry.get(id)).load(model);
       results.push(Array.from((await s.run({ [s.inputs[0]!.name]: x }))[s.outputs[0]!.name]!.data as Float32Array));

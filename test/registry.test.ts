@@ -34,7 +34,7 @@ describe('BackendRegistry', () => {
   });
 
   it('rejects unknown ids with the valid choices', () => {
-    const r = new BackendRegistry().register('tfjs/cpu', ['node'], async () => fake(true));
+    const r: BackendRegistry = new BackendRegistry().register('tfjs/cpu', ['node'], async () => fake(true));
     try {
       r.assertKnown('tfjs/gpu');
       expect.unreachable();

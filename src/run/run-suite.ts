@@ -5,12 +5,13 @@
 import { resolve } from 'node:path';
 import type { BackendRegistry } from '../backends/registry.ts';
 import type { BackendId, EnvKind, ModelFormat } from '../backends/types.ts';
-import { judgeRun } from '../compare/judge.ts';
+import { judgeRun, type JudgeRunOptions } from '../compare/judge.ts';
 import { parseGate } from '../compare/gates.ts';
 import type { GateSpec, Report, TolerancePolicy } from '../compare/types.ts';
 import { DEFAULT_TOLERANCES } from '../compare/tolerance.ts';
 import type { ParityConfig } from '../config/schema.ts';
-import { ParityError } from '../core/errors.ts';
+import { choices, ParityError } from '../core/errors.ts';
+import { describeShard, shardFilter, type Shard } from '../browser/shard.ts';
 import type { TensorSpec } from '../core/tensor.ts';
 import { VARIANT_NAMES, type RunRecord, type VariantName } from '../core/record.ts';
 import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
@@ -32,11 +33,20 @@ export interface RunObserver {
   log?(line: string): void;
 }
 
-/** Executes targets somewhere other than this process (the browser harness). */
+/**
+ * Executes targets somewhere other than this process (the browser harness page, see
+ * src/browser/browser-environment.ts). The suite plans its targets like Node ones and hands each
+ * job over; the environment only runs and records.
+ */
 export interface RemoteEnvironment {
-  kind: EnvKind;
+  /** The environment its targets are recorded under. */
+  readonly kind: EnvKind;
+  /** Backends registered there (whether they are available is found out per target). */
   backends(): Promise<{ id: BackendId; formats: readonly ModelFormat[] }[]>;
-  execute(model: LoadedModel, jobs: Omit<TargetJob, 'model'>[], variantModels: Map<VariantName, LoadedModel>, onRecord: (r: RunRecord) => void): Promise<void>;
+  /** Runs one target; resolves to a record even when the target fails, hangs or crashes. */
+  execute(job: TargetJob): Promise<RunRecord>;
+  /** Releases what it started (browser, server). */
+  close(): Promise<void>;
 }
 
 export interface SuiteOptions {
@@ -47,12 +57,20 @@ export interface SuiteOptions {
   outDir: string;
   buildVariant?: VariantBuilder;
   remote?: RemoteEnvironment[];
+  /** Run only this shard's targets (plus every reference). Default: all. */
+  shard?: Shard;
   observer?: RunObserver;
 }
+
+/** The judge's inputs except the records (what `parity merge` needs to re-judge). */
+export type JudgeInputs = Omit<JudgeRunOptions, 'records'> & Required<Pick<JudgeRunOptions, 'labels' | 'classifierOutputs' | 'policy' | 'gates' | 'expectedFailures' | 'seed' | 'environment'>> & { config: Report['config'] };
 
 export interface SuiteResult {
   report: Report;
   records: RunRecord[];
+  judge: JudgeInputs;
+  /** Every planned target id in plan order, including those another shard runs. */
+  plan: string[];
 }
 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
@@ -60,8 +78,10 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const registry: BackendRegistry = opts.registry;
   const seed = config.seed ?? 7;
   const latency: LatencyPlan = { ...DEFAULT_LATENCY_PLAN, ...config.latency };
-  const backends = (config.backends ?? registry.ids('node')) as BackendId[];
-  for (const b of backends) registry.assertKnown(b);
+  const remote = await Promise.all((opts.remote ?? []).map(async (env) => ({ env, backends: await env.backends() })));
+  const backends = selectNodeBackends(config.backends as BackendId[] | undefined, registry, remote);
+  const keep = shardFilter(opts.shard);
+  const plan: string[] = [];
   const writer = createRecordsWriter(resolve(opts.outDir, REPORT_FILES.records));
   const records: RunRecord[] = [];
   const emit = (r: RunRecord) => {
@@ -74,7 +94,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const classifierOutputs: Record<string, string> = {};
   try {
     for (const model of opts.models) {
-      const result = await runModel(model, { ...opts, seed, latency, backends, emit });
+      const result = await runModel(model, { ...opts, seed, latency, backends, remote, keep, plan, emit });
       references[model.name] = result.referenceId;
       if (result.labels) labels[model.name] = result.labels;
       const classifier = model.classifierOutput ?? result.guessedClassifier;
@@ -83,8 +103,8 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   } finally {
     writer.close();
   }
-  const report = judgeRun({
-    records,
+  const allBackends = [...backends, ...remote.flatMap((r) => r.backends.map((b) => b.id).filter((id) => !config.backends || config.backends.includes(id)))];
+  const judge: JudgeInputs = {
     references,
     labels,
     classifierOutputs,
@@ -92,10 +112,27 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     gates: (config.gates ?? []).map((g): GateSpec => (typeof g === 'string' ? parseGate(g) : g)),
     expectedFailures: config.expectedFailures ?? [],
     seed,
-    config: { models: opts.models.map((m) => m.name), samples: config.samples ?? 0, seed, variants: config.variants ?? [], backends },
-    environment: environmentFacts(),
-  });
-  return { report, records };
+    config: { models: opts.models.map((m) => m.name), samples: config.samples ?? 0, seed, variants: config.variants ?? [], backends: [...new Set(allBackends)] },
+    environment: { ...environmentFacts(), ...(opts.shard ? { shard: describeShard(opts.shard) } : {}) },
+  };
+  const report = judgeRun({ records, ...judge });
+  return { report, records, judge, plan };
+}
+
+/**
+ * Node backends to run: the configured ids this process registers (all of them by default).
+ * An id no environment offers is an error naming the choices; ids only a remote environment
+ * offers run there.
+ */
+function selectNodeBackends(wanted: BackendId[] | undefined, registry: BackendRegistry, remote: readonly { backends: readonly { id: BackendId }[] }[]): BackendId[] {
+  if (!wanted) return registry.ids('node');
+  const remoteIds = new Set(remote.flatMap((r) => r.backends.map((b) => b.id)));
+  for (const id of wanted) {
+    if (registry.has(id) || remoteIds.has(id)) continue;
+    const known = [...new Set([...registry.ids(), ...remoteIds])];
+    throw new ParityError('BACKEND_UNKNOWN', `backend '${id}' runs in no environment of this run; available: ${choices(known)}${remote.length ? '' : ' (browser backends need --browser)'}`, { id });
+  }
+  return wanted.filter((id) => registry.has(id));
 }
 
 function tolerancePolicy(config: ParityConfig): TolerancePolicy {
@@ -105,10 +142,15 @@ function tolerancePolicy(config: ParityConfig): TolerancePolicy {
   } as TolerancePolicy;
 }
 
-interface ModelRunContext extends SuiteOptions {
+interface ModelRunContext extends Omit<SuiteOptions, 'remote'> {
   seed: number;
   latency: LatencyPlan;
   backends: BackendId[];
+  remote: { env: RemoteEnvironment; backends: { id: BackendId; formats: readonly ModelFormat[] }[] }[];
+  /** The shard filter, called once per planned target in order. */
+  keep: (isReference: boolean) => boolean;
+  /** Receives every planned target id (all shards). */
+  plan: string[];
   emit: (r: RunRecord) => void;
 }
 
@@ -152,9 +194,14 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
 
   const backends = ctx.backends.includes(refBackend) ? ctx.backends : [refBackend, ...ctx.backends];
   const nodeBackends = await Promise.all(backends.map(async (id) => ({ id, environment: 'node' as const, formats: (await ctx.registry.get(id)).formats })));
-  const planned = planTargets({ model: model.name, variants: variantInfo, backends: nodeBackends });
+  const remoteBackends = ctx.remote.flatMap((r) =>
+    r.backends.filter((b) => !ctx.config.backends || ctx.config.backends.includes(b.id)).map((b) => ({ ...b, environment: r.env.kind })));
+  const all = planTargets({ model: model.name, variants: variantInfo, backends: [...nodeBackends, ...remoteBackends] });
   // Reference first: if it cannot run, nothing can be judged, and its failure explains the most.
-  planned.sort((a, b) => Number(b.spec.id === referenceId) - Number(a.spec.id === referenceId));
+  all.sort((a, b) => Number(b.spec.id === referenceId) - Number(a.spec.id === referenceId));
+  ctx.plan.push(...all.map((p) => p.spec.id));
+  const planned = all.filter((p) => ctx.keep(p.spec.id === referenceId));
+  if (ctx.shard) ctx.observer?.log?.(`${model.name}: ${describeShard(ctx.shard)} runs ${planned.length} of ${all.length} targets (the reference runs in every shard)`);
   ctx.observer?.planned?.(planned.length);
 
   for (const p of planned) {
@@ -196,19 +243,20 @@ async function runPlanned(
   }
   const vm = variants.get(p.spec.variant)!;
   const source = p.format === 'onnx' ? vm.onnx! : vm.tfjs!;
-  return executeTarget(
-    {
-      target: p.spec,
-      model: source,
-      samples,
-      ...(p.format === 'tfjs' && vm.twin ? { twin: vm.twin } : {}),
-      ...(load ? { load } : {}),
-      latency: ctx.latency,
-      timeoutMs: ctx.config.targetTimeoutMs ?? 120_000,
-      facts: { model: model.name },
-    },
-    ctx.registry,
-  );
+  const job: TargetJob = {
+    target: p.spec,
+    model: source,
+    samples,
+    ...(p.format === 'tfjs' && vm.twin ? { twin: vm.twin } : {}),
+    ...(load ? { load } : {}),
+    latency: ctx.latency,
+    timeoutMs: ctx.config.targetTimeoutMs ?? 120_000,
+    facts: { model: model.name },
+  };
+  if (p.spec.environment === 'node') return executeTarget(job, ctx.registry);
+  const remote = ctx.remote.find((r) => r.env.kind === p.spec.environment);
+  if (!remote) throw new ParityError('INTERNAL', `no ${p.spec.environment} environment to run ${p.spec.id}`);
+  return remote.env.execute(job);
 }
 
 /** Every variant a model can have: fp32, the factory's variants for ONNX models, distilled when shipped. */

@@ -16,6 +16,9 @@ import { writeReports } from '../../report/write-all.ts';
 import { bundledModelPaths } from '../../run/bundled-models.ts';
 import { loadModel } from '../../run/load-model.ts';
 import { runSuite } from '../../run/run-suite.ts';
+import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
+import { writeRunMeta } from '../../browser/run-meta.ts';
+import { parseShard } from '../../browser/shard.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -31,6 +34,9 @@ interface RunFlags {
   value?: string[];
   data?: string;
   gate?: string[];
+  browser?: string | boolean;
+  wsEndpoint?: string;
+  shard?: string;
 }
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -51,6 +57,9 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--value <name=x>', 'feed a constant, e.g. --value sr=16000 (repeatable)', collect)
     .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels)')
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
+    .option('--browser [chromium|path]', BROWSER_FLAGS_HELP.browser)
+    .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
+    .option('--shard <i/n>', 'run shard i of n (targets dealt round-robin; every shard runs the reference); join with `parity merge`')
     .action(async (flags: RunFlags, cmd: Command) => {
       const { config: fileConfig } = await loadConfig(flags.config);
       const config = mergeFlags(fileConfig, flags);
@@ -65,19 +74,30 @@ export const register: RegisterCommand = (program, setExit) => {
         models.push(dataFile ? { ...model, dataFile: resolve(dataFile) } : model);
       }
       const outDir = resolve(config.out ?? 'parity-report');
+      const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const progress = createProgress({ stream: process.stderr });
-      const { report } = await runSuite({
-        config,
-        models,
-        registry: createNodeRegistry(),
-        outDir,
-        observer: {
-          planned: (n) => progress.addTotal(n),
-          record: (r) => progress.tick(r),
-          log: (line) => progress.log(line),
-        },
-      });
-      progress.done();
+      const browser = browserFromFlags(flags, (line) => progress.log(line));
+      let result;
+      try {
+        result = await runSuite({
+          config,
+          models,
+          registry: createNodeRegistry(),
+          outDir,
+          ...(browser ? { remote: [browser] } : {}),
+          ...(shard ? { shard } : {}),
+          observer: {
+            planned: (n) => progress.addTotal(n),
+            record: (r) => progress.tick(r),
+            log: (line) => progress.log(line),
+          },
+        });
+      } finally {
+        progress.done();
+        await browser?.close();
+      }
+      const { report, judge, plan } = result;
+      writeRunMeta(outDir, { schemaVersion: 1, ...judge, plan, ...(shard ? { shard } : {}) });
       const paths = writeReports(report, outDir, process.env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: process.env.GITHUB_STEP_SUMMARY } : {});
       process.stdout.write(renderConsoleTable(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n');
       process.stdout.write(`reports: ${Object.values(paths).join(', ')}, ${resolve(outDir, 'records.jsonl')}\n`);

@@ -1,0 +1,135 @@
+/**
+ * The bundled MNIST model (its ONNX file and TF.js twin) through every browser backend in
+ * headless Chromium, each judged against the Node reference (fp32 on ort-node/cpu) with the
+ * precision-based tolerances — the path `parity run --browser` takes. Backends or variants that
+ * cannot run are recorded skips, and their reasons are asserted to be the runtimes' real ones.
+ * WebGL and WebGPU run on SwiftShader here (software rendering): few samples, small budgets.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNodeRegistry } from '../src/backends/node-registry.ts';
+import { BACKEND_IDS } from '../src/backends/types.ts';
+import { createBrowserEnvironment, type BrowserEnvironment } from '../src/browser/browser-environment.ts';
+import type { Report, TargetVerdict } from '../src/compare/types.ts';
+import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { loadModel } from '../src/run/load-model.ts';
+import { runSuite } from '../src/run/run-suite.ts';
+import { createVariantBuilder } from '../src/variants/factory.ts';
+
+const BROWSER_BACKENDS = BACKEND_IDS.filter((id) => id !== 'ort-node/cpu');
+let env: BrowserEnvironment;
+let report: Report;
+let out: string;
+const byId = (id: string): TargetVerdict => {
+  const t = report.targets.find((x) => x.id === id);
+  if (!t) throw new Error(`no target ${id}; have ${report.targets.map((x) => x.id).join(', ')}`);
+  return t;
+};
+
+beforeAll(async () => {
+  out = mkdtempSync(join(tmpdir(), 'parity-browser-'));
+  env = createBrowserEnvironment({ cacheName: 'harness-test-backends' });
+  const model = await loadModel(join(PACKAGE_ROOT, 'models/mnist-cnn/parity-model.json'));
+  const result = await runSuite({
+    config: {
+      samples: 8,
+      variants: ['fp32', 'fp16', 'int8-weight'],
+      backends: ['ort-node/cpu', ...BROWSER_BACKENDS],
+      latency: { minIterations: 3, maxIterations: 50, budgetMs: 150, ciHalfWidth: 0.05 },
+      targetTimeoutMs: 60_000,
+    },
+    models: [model],
+    registry: createNodeRegistry(),
+    outDir: out,
+    remote: [env],
+    buildVariant: createVariantBuilder({ cacheDir: join(out, 'variants') }),
+  });
+  report = result.report;
+  // Latencies for the record (SwiftShader = software WebGL/WebGPU).
+  const rows = report.targets.map((t) => `${t.id.padEnd(48)} ${t.status.padEnd(8)} load ${t.latency?.loadMs.toFixed(1) ?? '-'} ms  p50 ${t.latency?.p50Ms.toFixed(3) ?? '-'} ms  p99 ${t.latency?.p99Ms.toFixed(3) ?? '-'} ms`);
+  console.log(`browser parity (MNIST, 8 samples):\n${rows.join('\n')}`);
+}, 240_000);
+
+afterAll(async () => {
+  await env?.close();
+  if (out) rmSync(out, { recursive: true, force: true });
+});
+
+describe('MNIST on every browser backend vs the Node reference', () => {
+  it('keeps the reference in Node', () => {
+    expect(report.references['mnist-cnn']).toBe('mnist-cnn:fp32@ort-node/cpu');
+    expect(byId('mnist-cnn:fp32@ort-node/cpu').isReference).toBe(true);
+  });
+
+  it.each(['ort-web/wasm', 'ort-web/webgpu', 'tfjs/cpu', 'tfjs/wasm', 'tfjs/webgl', 'tfjs/webgpu'])('fp32 on %s in the browser passes the fp32 tolerance', (backend) => {
+    const t = byId(`mnist-cnn:fp32@${backend}/browser`);
+    expect(t.environment).toBe('browser');
+    expect(t.status, t.reason).toBe('passed');
+    expect(t.outputs.probs!.maxAbs).toBeLessThanOrEqual(t.outputs.probs!.tolerance.atol + 1e-6);
+    expect(t.decision?.top1Agreement).toBe(1);
+    expect(t.task?.accuracyDelta).toBe(0);
+    expect(t.latency!.iterations).toBeGreaterThanOrEqual(3);
+  });
+
+  it('records the browser facts with every browser target', () => {
+    const t = byId('mnist-cnn:fp32@ort-web/webgpu/browser');
+    expect(t.facts.crossOriginIsolated).toBe(true);
+    expect(t.facts.timerResolutionMs as number).toBeLessThan(0.1);
+    expect(String(t.facts.browser)).toMatch(/Chrom\w* \d+/);
+    expect(String(t.facts.userAgent)).toContain('Chrome/');
+    expect(t.facts['webgpu.isFallbackAdapter']).toBe(true);
+    expect(t.facts['webgpu.architecture']).toBe('swiftshader');
+    expect(typeof t.facts['webgpu.shaderF16']).toBe('boolean');
+    expect(String(t.facts['webgl.renderer'])).toMatch(/SwiftShader/);
+    expect(t.facts['webgl.floatRenderTarget']).toBe(true);
+    expect(t.facts.library).toBe('onnxruntime-web');
+    expect(t.facts.version).toMatch(/^1\.\d+/);
+    expect(t.facts.graphOptimizationLevel).toBe('all');
+    expect(t.facts.hardwareConcurrency).toBeGreaterThan(0);
+    const wasm = byId('mnist-cnn:fp32@ort-web/wasm/browser');
+    expect(wasm.facts.threads).toBeGreaterThanOrEqual(1);
+    const tfwasm = byId('mnist-cnn:fp32@tfjs/wasm/browser');
+    expect(tfwasm.facts.library).toBe('@tensorflow/tfjs');
+    expect(tfwasm.facts.simd).toBe(true);
+  });
+
+  it('records WebGL\'s refusal of symbolic dims as a skip with ORT\'s own message', () => {
+    const t = byId('mnist-cnn:fp32@ort-web/webgl/browser');
+    expect(t.status).toBe('skipped');
+    expect(t.reason).toMatch(/^unsupported: .*expected shape '\[,1,28,28\]'/);
+  });
+
+  it('judges the compressed variants by their precision', () => {
+    for (const backend of ['ort-web/wasm', 'ort-web/webgpu']) {
+      const int8 = byId(`mnist-cnn:int8-weight@${backend}/browser`);
+      expect(int8.precision).toBe('int8');
+      expect(int8.status, int8.reason).toBe('passed');
+    }
+    const fp16 = byId('mnist-cnn:fp16@ort-web/wasm/browser');
+    expect(fp16.status, fp16.reason).toBe('passed');
+    expect(fp16.outputs.probs!.tolerance.atol).toBeGreaterThan(byId('mnist-cnn:fp32@ort-web/wasm/browser').outputs.probs!.tolerance.atol);
+  });
+
+  it('catches fp16 on WebGPU without shader-f16 (SwiftShader): ORT runs it and returns zeros', () => {
+    const t = byId('mnist-cnn:fp16@ort-web/webgpu/browser');
+    if (t.facts['webgpu.shaderF16'] === true) {
+      expect(t.status, t.reason).toBe('passed');
+      return;
+    }
+    // A real parity finding on this adapter: no error, no warning — every probability comes back 0.
+    expect(t.status).toBe('failed');
+    expect(t.outputs.probs!.cosine).toBe(0);
+    expect(t.decision!.top1Agreement).toBeLessThan(0.5);
+  });
+
+  it('skips what a backend cannot load, with the runtime\'s reason', () => {
+    // WebGL: no DequantizeLinear kernel (ORT's message), and no float16 tensors.
+    expect(byId('mnist-cnn:int8-weight@ort-web/webgl/browser').reason).toMatch(/unsupported: .*cannot resolve operator 'DequantizeLinear'/);
+    expect(byId('mnist-cnn:fp16@ort-web/webgl/browser').status).toBe('skipped');
+    expect(byId('mnist-cnn:fp16@ort-web/webgl/browser').reason).toMatch(/^unsupported: .*unsupported data type: FLOAT16/);
+    // tfjs loads TF.js models; the variants are ONNX rewrites.
+    expect(byId('mnist-cnn:fp16@tfjs/webgpu/browser').reason).toMatch(/tfjs\/webgpu loads tfjs models; the fp16 variant exists only as onnx/);
+  });
+});

@@ -9,7 +9,6 @@ import { decodeJob } from '../src/browser/job-codec.ts';
 import { PAGE_API_VERSION, type PageBackend, type ParityPageApi } from '../src/browser/page-api.ts';
 import { executeTarget } from '../src/run/execute-target.ts';
 import { browserFacts } from './browser-facts.ts';
-import { asUnsupported } from './unsupported.ts';
 
 export function createPageApi(registry: BackendRegistry): ParityPageApi {
   const probes = new Map<BackendId, Promise<Availability>>();
@@ -37,7 +36,7 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
     async runJob(encoded) {
       const job = decodeJob(encoded);
       const facts = { ...(await browserFacts()), ...job.facts };
-      return asUnsupported(await executeTarget({ ...job, facts }, registry));
+      return executeTarget({ ...job, facts }, registry);
     },
   };
 }

@@ -10,13 +10,13 @@ import { judgeRun } from '../src/compare/judge.ts';
 import { DEFAULT_TOLERANCE_POLICY } from '../src/compare/tolerance.ts';
 import type { Report } from '../src/compare/types.ts';
 import { ParityError } from '../src/core/errors.ts';
-import { SCHEMA_VERSION, type RunRecord, type TargetSpec, type VariantName } from '../src/core/record.ts';
+import { type RunRecord, type TargetSpec, type VariantName } from '../src/core/record.ts';
 import type { Tensor, TensorSpec } from '../src/core/tensor.ts';
 import type { LatencyPlan } from '../src/latency/warm.ts';
+import { jobFor, skippedRecord } from '../src/run/planned-job.ts';
 import { executeTarget } from '../src/run/execute-target.ts';
 import type { LoadedModel } from '../src/run/loaded-model.ts';
 import { planTargets, targetId } from '../src/run/plan.ts';
-import { asUnsupported } from './unsupported.ts';
 import { pageDataset } from './page-dataset.ts';
 import { buildPageVariant } from './page-variants.ts';
 
@@ -103,18 +103,14 @@ export async function runInPage(o: PageRunOptions): Promise<PageRunResult> {
     o.started?.(p.spec);
     let record: RunRecord;
     if (p.skipReason || !p.format) {
-      record = { schemaVersion: SCHEMA_VERSION, target: p.spec, status: 'skipped', reason: p.skipReason ?? 'no loadable format', facts: {}, startedAt: new Date().toISOString() };
+      record = skippedRecord(p);
     } else {
-      const vm = variants.get(p.spec.variant)!;
-      record = asUnsupported(await executeTarget({
-        target: p.spec,
-        model: p.format === 'onnx' ? vm.onnx! : vm.tfjs!,
-        samples: dataset.samples,
-        ...(p.format === 'tfjs' && vm.twin ? { twin: vm.twin } : {}),
+      const job = jobFor({ ...p, format: p.format }, variants.get(p.spec.variant)!, dataset.samples, {
         latency: o.latency,
         timeoutMs: o.timeoutMs,
         facts: { model: model.name, ...o.facts },
-      }, registry));
+      });
+      record = await executeTarget(job, registry);
     }
     records.push(record);
     report = judge();

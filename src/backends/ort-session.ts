@@ -14,8 +14,8 @@ export class OrtSession implements Session {
     private readonly session: InferenceSession,
     private readonly TensorCtor: OrtTensorCtor,
   ) {
-    this.inputs = specsOf(session.inputMetadata);
-    this.outputs = specsOf(session.outputMetadata);
+    this.inputs = metadata(session, 'inputMetadata', session.inputNames);
+    this.outputs = metadata(session, 'outputMetadata', session.outputNames);
   }
 
   /** ORT tensors of the last feeds seen: warm runs repeat one feeds object, so wrap it once. */
@@ -34,6 +34,19 @@ export class OrtSession implements Session {
 
   async dispose(): Promise<void> {
     await this.session.release();
+  }
+}
+
+/**
+ * Signature from the session's metadata. ORT's WebGL EP throws "Getting model metadata is not
+ * supported in webgl backend"; then only the names are known (dtype 'unknown', no dims), and the
+ * target can still run on feeds made from the reference's signature.
+ */
+function metadata(session: InferenceSession, key: 'inputMetadata' | 'outputMetadata', names: readonly string[]): TensorSpec[] {
+  try {
+    return specsOf(session[key]);
+  } catch {
+    return names.map((name) => ({ name, dtype: 'unknown', dims: [] }));
   }
 }
 

@@ -66,7 +66,16 @@ export async function executeTarget(job: TargetJob, registry: BackendRegistry, n
         };
         stage = 'first run';
         const t1 = now();
-        const first = await run(job.samples[0]!);
+        let first: TensorMap;
+        try {
+          first = await run(job.samples[0]!);
+        } catch (e) {
+          // Some backends accept a model at load and refuse it on the first run (ORT's WebGL EP:
+          // "expected shape '[,4]'" for any symbolic dim): also the backend not supporting it.
+          const msg = errorMessage(e);
+          if (isUnsupported(msg)) return { ...base, facts, status: 'skipped', reason: `unsupported: ${msg}`, errorCode: 'MODEL_UNSUPPORTED' };
+          throw e;
+        }
         const firstRunMs = now() - t1;
         stage = 'sample runs';
         const outputs: Record<string, EncodedTensor[]> = {};

@@ -19,6 +19,7 @@ import { createRecordsWriter } from '../report/records-writer.ts';
 import { REPORT_FILES } from '../report/write-all.ts';
 import { environmentFacts } from './environment-facts.ts';
 import { executeTarget, type TargetJob } from './execute-target.ts';
+import { jobFor, skippedRecord } from './planned-job.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { loadModel } from './load-model.ts';
 import { datasetFor } from './model-dataset.ts';
@@ -238,21 +239,13 @@ async function runPlanned(
   ctx: ModelRunContext,
   load: TargetJob['load'],
 ): Promise<RunRecord> {
-  if (p.skipReason || !p.format) {
-    return { schemaVersion: 1, target: p.spec, status: 'skipped', reason: p.skipReason ?? 'no loadable format', facts: {}, startedAt: new Date().toISOString() };
-  }
-  const vm = variants.get(p.spec.variant)!;
-  const source = p.format === 'onnx' ? vm.onnx! : vm.tfjs!;
-  const job: TargetJob = {
-    target: p.spec,
-    model: source,
-    samples,
-    ...(p.format === 'tfjs' && vm.twin ? { twin: vm.twin } : {}),
-    ...(load ? { load } : {}),
+  if (p.skipReason || !p.format) return skippedRecord(p);
+  const job = jobFor({ ...p, format: p.format }, variants.get(p.spec.variant)!, samples, {
     latency: ctx.latency,
     timeoutMs: ctx.config.targetTimeoutMs ?? 120_000,
+    load,
     facts: { model: model.name },
-  };
+  });
   if (p.spec.environment === 'node') return executeTarget(job, ctx.registry);
   const remote = ctx.remote.find((r) => r.env.kind === p.spec.environment);
   if (!remote) throw new ParityError('INTERNAL', `no ${p.spec.environment} environment to run ${p.spec.id}`);

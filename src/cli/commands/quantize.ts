@@ -1,4 +1,146 @@
+/**
+ * `parity quantize MODEL --to TARGET`: writes a compressed variant of an ONNX model (fp16,
+ * int8-weight, int8-dynamic, int8-static) or of a TF.js model.json (uint8, uint16, float16).
+ * The result is validated on a runtime before it is written, and written atomically, so a failure
+ * never leaves an output file behind.
+ *
+ * `--keep-io-types` (the default) keeps an fp16 model's float32 inputs/outputs float32 with Casts
+ * at the boundary, so it is a drop-in replacement; `--no-keep-io-types` makes them float16.
+ */
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { ParityError } from '../../core/errors.ts';
+import { takeSamples } from '../../data/dataset.ts';
+import { parseInputOverrides, type InputOverrides } from '../../data/input-options.ts';
+import { loadDataFile } from '../../data/load-data-file.ts';
+import { encodeModel } from '../../onnx/io.ts';
+import { inspectModel } from '../../onnx/inspect.ts';
+import { inlineExternalData, readModelFile } from '../../onnx/read-file.ts';
+import { writeFileAtomic } from '../../onnx/quantize/atomic-write.ts';
+import { formatQuantizeSummary } from '../../onnx/quantize/format.ts';
+import { quantizeOnnx } from '../../onnx/quantize/quantize-onnx.ts';
+import { parseMethod, parseTarget, QUANTIZE_TARGETS, type OnnxTarget, type QuantizeRecipe, type TfjsTarget } from '../../onnx/quantize/recipe.ts';
+import { quantizeTfjsFile } from '../../onnx/quantize/tfjs-files.ts';
 import type { RegisterCommand } from './types.ts';
 
-/** `parity quantize` — not built yet. */
-export const register: RegisterCommand = () => {};
+interface QuantizeFlags {
+  to: string;
+  out?: string;
+  perChannel?: boolean;
+  symmetric?: boolean;
+  calibration?: string;
+  method?: string;
+  percentile?: string;
+  samples?: string;
+  keepIoTypes?: boolean;
+  excludeOps?: string;
+  excludeNodes?: string;
+  shape?: string[];
+  range?: string[];
+  value?: string[];
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
+
+function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new ParityError('USAGE', `--${flag} '${v}': expected a positive ${integer ? 'integer' : 'number'}`);
+  return n;
+}
+
+async function quantizeOnnxFile(model: string, to: OnnxTarget, f: QuantizeFlags, overrides: InputOverrides): Promise<void> {
+  if (f.method && !f.calibration) throw new ParityError('USAGE', '--method chooses how --calibration data sets activation ranges; pass --calibration FILE too');
+  const percentile = positive('percentile', f.percentile, false);
+  if (percentile !== undefined && percentile > 100) throw new ParityError('USAGE', `--percentile ${percentile}: expected a value in (0, 100]`);
+  const file = await readModelFile(model);
+  const bytes = file.external.length ? encodeModel(await inlineExternalData(file)) : file.bytes;
+  const out = resolve(f.out ?? join(dirname(file.path), `${basename(file.path, extname(file.path))}.${to}.onnx`));
+  if (out === file.path) throw new ParityError('USAGE', `--out ${f.out} would overwrite the input model; choose another file`);
+  let calibration;
+  if (f.calibration) {
+    const ds = loadDataFile(resolve(f.calibration), inspectModel(bytes, model).inputs);
+    const n = positive('samples', f.samples, true);
+    calibration = n ? takeSamples(ds, n).samples : ds.samples;
+  }
+  if (to === 'int8-static' && !calibration) {
+    throw new ParityError('USAGE', 'int8-static needs calibration data: pass --calibration FILE (NPZ/JSON/NPY keyed by input name), optionally --method minmax|percentile|entropy');
+  }
+  const recipe: QuantizeRecipe = {
+    to,
+    perChannel: Boolean(f.perChannel),
+    symmetric: Boolean(f.symmetric),
+    keepIoTypes: f.keepIoTypes ?? true,
+    excludeOps: list(f.excludeOps),
+    excludeNodes: list(f.excludeNodes),
+    ...(f.method ? { method: parseMethod(f.method) } : {}),
+    ...(percentile !== undefined ? { percentile } : {}),
+  };
+  const r = await quantizeOnnx({
+    bytes,
+    name: model,
+    recipe,
+    overrides,
+    ...(calibration ? { calibration, calibrationSource: basename(f.calibration!) } : {}),
+  });
+  writeFileAtomic(out, r.bytes);
+  const summary = { input: model, output: relative(process.cwd(), out), recipe: r.recipe, bytesBefore: file.bytes.length, bytesAfter: r.bytesAfter, report: r.report, convertMs: r.convertMs, ...(r.calibration ? { calibration: r.calibration } : {}), ...(r.validation ? { validation: r.validation } : {}) };
+  process.stdout.write((f.json ? JSON.stringify(summary, null, 2) : formatQuantizeSummary(summary)) + '\n');
+}
+
+async function quantizeTfjs(model: string, to: TfjsTarget, f: QuantizeFlags, overrides: InputOverrides): Promise<void> {
+  const onnxOnly = ['perChannel', 'symmetric', 'calibration', 'method', 'excludeOps', 'excludeNodes'].filter((k) => f[k as keyof QuantizeFlags] !== undefined);
+  if (onnxOnly.length) throw new ParityError('USAGE', `TF.js weight quantization takes no ${onnxOnly.map((k) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(', ')}`);
+  const abs = resolve(model);
+  const out = resolve(f.out ?? join(`${dirname(abs)}-${to}`, 'model.json'));
+  const r = await quantizeTfjsFile(abs, out, to, overrides);
+  const summary = {
+    input: model,
+    output: relative(process.cwd(), out),
+    recipe: `TF.js ${to} weight quantization (sizes are weight bytes)`,
+    bytesBefore: r.report.bytesBefore,
+    bytesAfter: r.report.bytesAfter,
+    report: { quantized: { weights: r.report.quantized.length }, leftAlone: r.report.leftAlone.map((w) => ({ node: w.name, op: 'weight', reason: w.reason })), notes: [`wrote ${r.written.length} file(s)`], clamped: r.report.clamped },
+    validation: { inputs: 'synthesized from the signature (seed 7)', maxAbsDiff: r.maxAbsDiff, newNonFinite: {}, ms: 0 },
+    validatedOn: 'tfjs (cpu)',
+  };
+  process.stdout.write((f.json ? JSON.stringify(summary, null, 2) : formatQuantizeSummary(summary)) + '\n');
+}
+
+export const register: RegisterCommand = (program) => {
+  const targets = Object.keys(QUANTIZE_TARGETS).join('|');
+  program
+    .command('quantize')
+    .description('write an fp16 / int8 variant of an ONNX model (or a uint8/uint16/float16 TF.js model), validated before it is written')
+    .argument('<model>', 'an .onnx file, or a TF.js model.json')
+    .requiredOption('--to <target>', `${targets} (ONNX: fp16, int8-*; TF.js: uint8, uint16, float16)`)
+    .option('--out <file>', 'output file (default: MODEL.<target>.onnx beside the input; TF.js: <folder>-<target>/model.json)')
+    .option('--per-channel', 'int8: one scale per output channel (default: per tensor)')
+    .option('--symmetric', 'int8: symmetric ranges, zero point 0 (default: asymmetric)')
+    .option('--calibration <file>', 'int8-static: calibration inputs, NPZ/JSON/NPY keyed by input name')
+    .option('--method <method>', 'int8-static: minmax | percentile | entropy (default minmax)')
+    .option('--percentile <p>', 'int8-static with --method percentile: percentile kept in range (default 99.999)')
+    .option('--samples <n>', 'use the first N calibration samples (default: all)')
+    .option('--keep-io-types', 'fp16: keep float32 model inputs/outputs, Casts at the boundary (default)')
+    .option('--no-keep-io-types', 'fp16: make float32 model inputs/outputs float16 too')
+    .option('--exclude-ops <ops>', 'comma-separated op types to leave in float32')
+    .option('--exclude-nodes <names>', 'comma-separated node names (or first output names) to leave in float32')
+    .option('--shape <name=dims>', 'dims of an input for the validation run, e.g. --shape x=1,3,48,192 (repeatable)', collect)
+    .option('--range <name=lo,hi>', 'value range of a synthesized validation input (repeatable)', collect)
+    .option('--value <name=x>', 'constant value of a validation input (repeatable)', collect)
+    .option('--json', 'print the summary as JSON')
+    .action(async (model: string, f: QuantizeFlags) => {
+      const target = parseTarget(f.to);
+      const overrides = parseInputOverrides(f);
+      const isTfjs = extname(model).toLowerCase() === '.json';
+      if (isTfjs) {
+        const to = target === 'fp16' ? 'float16' : target;
+        if (QUANTIZE_TARGETS[to].format !== 'tfjs') throw new ParityError('USAGE', `--to ${target} applies to ONNX models; for a TF.js model.json use --to uint8, uint16 or float16`);
+        return quantizeTfjs(model, to as TfjsTarget, f, overrides);
+      }
+      if (QUANTIZE_TARGETS[target].format !== 'onnx') throw new ParityError('USAGE', `--to ${target} applies to TF.js model.json files; for ONNX use --to fp16, int8-weight, int8-dynamic or int8-static`);
+      await quantizeOnnxFile(model, target as OnnxTarget, f, overrides);
+    });
+};
+

@@ -1,0 +1,116 @@
+/**
+ * Calibration for `int8-static` (Node: runs onnxruntime-node). The calibration samples go through
+ * the float32 model with the activations to quantize exposed as extra outputs; per tensor we keep
+ * MinMax, or a histogram for Percentile / Entropy (a second pass over the data, with the
+ * histogram range fixed by the first).
+ */
+import * as ort from 'onnxruntime-node';
+import type { ModelProto } from 'onnx-buf';
+import { ParityError, errorMessage } from '../../core/errors.ts';
+import { allocate, type Tensor, type TensorMap } from '../../core/tensor.ts';
+import { feedsToOrt } from '../../backends/ort-tensors.ts';
+import { encodeModel } from '../io.ts';
+import { Histogram, MinMax, entropyThreshold, percentileRange } from './calib-stats.ts';
+import { exposeIntermediates } from './expose-outputs.ts';
+import type { CalibrationMethod } from './recipe.ts';
+import type { TensorRange } from './static-qdq.ts';
+import { checkFeedsFit } from './feeds-fit.ts';
+
+export interface CalibrateOptions {
+  /** Default `minmax`. */
+  method?: CalibrationMethod;
+  /** Percentile kept in range for `percentile`. Default 99.999. */
+  percentile?: number;
+  /** Samples per inference when the batch dimension is free. Default 16. */
+  batchSize?: number;
+}
+
+export interface CalibrationResult {
+  ranges: Map<string, TensorRange>;
+  samples: number;
+  /** Passes over the data (1 for minmax, 2 for histogram methods). */
+  passes: number;
+  ms: number;
+}
+
+function concat(parts: readonly Tensor[]): Tensor {
+  if (parts.length === 1) return parts[0]!;
+  const first = parts[0]!;
+  const per = first.data.length;
+  const data = allocate(first.dtype, per * parts.length);
+  parts.forEach((p, i) => (data as unknown as { set(a: ArrayLike<unknown>, o: number): void }).set(p.data as ArrayLike<unknown>, i * per));
+  return { dtype: first.dtype, dims: [parts.length * first.dims[0]!, ...first.dims.slice(1)], data };
+}
+
+/** Groups samples into batches along axis 0 when every input has a free batch dimension. */
+function batches(model: ModelProto, samples: readonly TensorMap[], size: number): TensorMap[] {
+  const free = model.graph!.input.every((v) => {
+    const d0 = v.type?.value.case === 'tensorType' ? v.type.value.value.shape?.dim[0] : undefined;
+    return !d0 || d0.value.case !== 'dimValue';
+  });
+  const unit = samples.every((s) => Object.values(s).every((t) => t.dims[0] === 1));
+  if (!free || !unit || size <= 1) return [...samples];
+  const out: TensorMap[] = [];
+  for (let i = 0; i < samples.length; i += size) {
+    const group = samples.slice(i, i + size);
+    const feeds: TensorMap = {};
+    for (const name of Object.keys(group[0]!)) feeds[name] = concat(group.map((s) => s[name]!));
+    out.push(feeds);
+  }
+  return out;
+}
+
+/**
+ * Ranges of `tensors` (graph inputs or node outputs of the main graph) over `samples`.
+ * @throws ParityError `INPUT_DATA` when the samples do not fit the model's inputs.
+ */
+export async function calibrateActivations(model: ModelProto, tensors: readonly string[], samples: readonly TensorMap[], opts: CalibrateOptions = {}): Promise<CalibrationResult> {
+  const started = performance.now();
+  if (samples.length === 0) throw new ParityError('INPUT_DATA', 'the calibration set is empty');
+  checkFeedsFit(model, samples[0]!, 'calibration data');
+  const inputs = new Set(model.graph!.input.map((v) => v.name));
+  const fetch = tensors.filter((t) => !inputs.has(t));
+  const probe = exposeIntermediates(model, fetch);
+  if (probe.skipped.length) throw new ParityError('INTERNAL', `cannot expose ${probe.skipped.map((s) => `'${s.name}' (${s.reason})`).join(', ')} for calibration`);
+  const session = await ort.InferenceSession.create(encodeModel(probe.model), { logSeverityLevel: 3 });
+  const data = batches(model, samples, opts.batchSize ?? 16);
+  const pass = async (visit: (name: string, values: Float32Array) => void): Promise<void> => {
+    for (const feeds of data) {
+      let out: Record<string, ort.Tensor>;
+      try {
+        out = await session.run(feedsToOrt(ort.Tensor as never, feeds), fetch);
+      } catch (e) {
+        throw new ParityError('INPUT_DATA', `calibration data does not fit the model: onnxruntime-node says: ${errorMessage(e)}`);
+      }
+      for (const name of tensors) visit(name, (inputs.has(name) ? feeds[name]!.data : out[name]!.data) as Float32Array);
+      for (const t of Object.values(out)) t.dispose();
+    }
+  };
+  try {
+    const minmax = new Map(tensors.map((t) => [t, new MinMax()]));
+    await pass((name, v) => minmax.get(name)!.add(v));
+    const method = opts.method ?? 'minmax';
+    const ranges = new Map<string, TensorRange>();
+    if (method === 'minmax') {
+      for (const [t, m] of minmax) ranges.set(t, m.range());
+      return { ranges, samples: samples.length, passes: 1, ms: performance.now() - started };
+    }
+    const hists = new Map(tensors.map((t) => {
+      const r = minmax.get(t)!.range();
+      return [t, method === 'percentile' ? new Histogram(r.lo, r.hi, 8192) : new Histogram(0, Math.max(Math.abs(r.lo), Math.abs(r.hi)), 2048, true)];
+    }));
+    await pass((name, v) => hists.get(name)!.add(v));
+    for (const t of tensors) {
+      const r = minmax.get(t)!.range();
+      const h = hists.get(t)!;
+      if (method === 'percentile') ranges.set(t, percentileRange(h, opts.percentile ?? 99.999));
+      else {
+        const thr = entropyThreshold(h);
+        ranges.set(t, { lo: Math.max(r.lo, -thr), hi: Math.min(r.hi, thr) });
+      }
+    }
+    return { ranges, samples: samples.length, passes: 2, ms: performance.now() - started };
+  } finally {
+    await session.release();
+  }
+}

@@ -1,0 +1,65 @@
+/** Terminal summary of a quantization: sizes, what was rewritten or left alone, clamping, validation. Browser-safe. */
+import type { RewriteReport } from './recipe.ts';
+import type { ValidationReport } from './validate.ts';
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(2)} MB`;
+}
+
+const counts = (m: Record<string, number>) =>
+  Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ${n}`).join(', ') || 'nothing';
+
+export interface QuantizeSummary {
+  input: string;
+  output: string;
+  recipe: string;
+  bytesBefore: number;
+  bytesAfter: number;
+  report: RewriteReport;
+  calibration?: { samples: number; source: string; method: string; ms: number };
+  validation?: ValidationReport;
+  /** Label for the validation runtime. Default `onnxruntime-node`. */
+  validatedOn?: string;
+  convertMs?: number;
+}
+
+/** Lists at most `max` items, then how many more. */
+function capped<T>(items: readonly T[], max: number, line: (t: T) => string): string[] {
+  const out = items.slice(0, max).map(line);
+  if (items.length > max) out.push(`    … and ${items.length - max} more`);
+  return out;
+}
+
+export function formatQuantizeSummary(s: QuantizeSummary): string {
+  const r = s.report;
+  const pct = s.bytesBefore ? ((100 * s.bytesAfter) / s.bytesBefore).toFixed(0) : '?';
+  const lines = [
+    `${s.input} → ${s.output}`,
+    `  recipe:      ${s.recipe}`,
+    `  size:        ${formatBytes(s.bytesBefore)} → ${formatBytes(s.bytesAfter)} (${pct}%)${s.convertMs !== undefined ? `, converted in ${s.convertMs.toFixed(0)} ms` : ''}`,
+    `  rewritten:   ${counts(r.quantized)}`,
+  ];
+  if (r.leftAlone.length) {
+    lines.push(`  left alone:  ${r.leftAlone.length} node(s)`);
+    lines.push(...capped(r.leftAlone, 12, (n) => `    ${n.node} (${n.op}): ${n.reason}`));
+  } else {
+    lines.push('  left alone:  none');
+  }
+  if (r.clamped?.length) {
+    const total = r.clamped.reduce((a, c) => a + c.count, 0);
+    lines.push(`  clamped:     ${total} value(s) beyond ±65504 in ${r.clamped.length} tensor(s), set to ±65504:`);
+    lines.push(...capped(r.clamped, 12, (c) => `    ${c.tensor}: ${c.count}`));
+  }
+  for (const note of r.notes) lines.push(`  note:        ${note}`);
+  if (s.calibration) {
+    lines.push(`  calibration: ${s.calibration.method} over ${s.calibration.source} (${s.calibration.samples} samples, ${s.calibration.ms.toFixed(0)} ms)`);
+  }
+  if (s.validation) {
+    const diffs = Object.entries(s.validation.maxAbsDiff).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
+    lines.push(`  validated:   loads and runs on ${s.validatedOn ?? 'onnxruntime-node'} (${s.validation.inputs}); max |Δ| vs original: ${diffs || 'n/a'}`);
+    for (const [k, n] of Object.entries(s.validation.newNonFinite)) lines.push(`  WARNING:     output '${k}' has ${n} NaN/Inf value(s) where the original is finite`);
+  }
+  return lines.join('\n');
+}

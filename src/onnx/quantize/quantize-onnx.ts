@@ -1,0 +1,89 @@
+/**
+ * The whole ONNX pipeline behind `parity quantize` and the variant factory (Node): decode,
+ * calibrate (int8-static), rewrite, encode, validate on onnxruntime-node. Returns bytes only after
+ * they passed validation; writing them is the caller's job (atomically).
+ */
+import { ParityError } from '../../core/errors.ts';
+import type { TensorMap } from '../../core/tensor.ts';
+import type { InputOverrides } from '../../data/input-options.ts';
+import { decodeModel, encodeModel } from '../io.ts';
+import { calibrateActivations } from './calibrate.ts';
+import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
+import { applyRecipe } from './rewrite.ts';
+import { staticActivations } from './static-qdq.ts';
+import { validateVariant, type ValidationReport } from './validate.ts';
+
+export interface QuantizeOnnxOptions {
+  /** The float32 model, self-contained (external data inlined). */
+  bytes: Uint8Array;
+  /** File name for messages. Default `model.onnx`. */
+  name?: string;
+  recipe: QuantizeRecipe;
+  /** Calibration samples (per-sample feeds), required for int8-static. */
+  calibration?: readonly TensorMap[];
+  /** Where the calibration samples came from, for the report. */
+  calibrationSource?: string;
+  /** Input overrides for the synthesized validation inputs. */
+  overrides?: InputOverrides;
+  /** Validate on onnxruntime-node. Default true. */
+  validate?: boolean;
+}
+
+export interface QuantizeOnnxResult {
+  bytes: Uint8Array;
+  bytesBefore: number;
+  bytesAfter: number;
+  /** `describeRecipe(recipe)`. */
+  recipe: string;
+  report: RewriteReport;
+  calibration?: { samples: number; source: string; method: string; ms: number };
+  validation?: ValidationReport;
+  /** Time to decode + rewrite + encode (calibration and validation excluded), ms. */
+  convertMs: number;
+}
+
+/**
+ * @throws ParityError `MODEL_INVALID` (not ONNX), `USAGE` (int8-static without calibration),
+ *   `INPUT_DATA` (calibration shapes), `MODEL_UNSUPPORTED` (a pattern the rewrites cannot handle,
+ *   or a result onnxruntime rejects).
+ */
+export async function quantizeOnnx(opts: QuantizeOnnxOptions): Promise<QuantizeOnnxResult> {
+  const recipe = normalizeRecipe(opts.recipe);
+  const name = opts.name ?? 'model.onnx';
+  let t0 = performance.now();
+  const model = decodeModel(opts.bytes, name);
+  const decodeMs = performance.now() - t0;
+  let calibration: QuantizeOnnxResult['calibration'];
+  let ranges;
+  if (recipe.to === 'int8-static') {
+    if (!opts.calibration?.length) {
+      throw new ParityError('USAGE', 'int8-static needs calibration data: pass --calibration FILE (NPZ/JSON keyed by input name)');
+    }
+    const tensors = staticActivations(model, recipe);
+    const c = await calibrateActivations(model, tensors, opts.calibration, { method: recipe.method, percentile: recipe.percentile });
+    ranges = c.ranges;
+    calibration = { samples: c.samples, source: opts.calibrationSource ?? 'given samples', method: recipe.method, ms: c.ms };
+  }
+  t0 = performance.now();
+  const report = applyRecipe(model, recipe, ranges);
+  const bytes = encodeModel(model);
+  const convertMs = decodeMs + performance.now() - t0;
+  const result: QuantizeOnnxResult = {
+    bytes,
+    bytesBefore: opts.bytes.length,
+    bytesAfter: bytes.length,
+    recipe: describeRecipe(recipe),
+    report,
+    convertMs,
+    ...(calibration ? { calibration } : {}),
+  };
+  if (opts.validate ?? true) {
+    result.validation = await validateVariant({
+      variant: bytes,
+      reference: opts.bytes,
+      ...(opts.calibration?.[0] ? { feeds: opts.calibration[0], feedsSource: `first sample of ${opts.calibrationSource ?? 'the calibration data'}` } : {}),
+      ...(opts.overrides ? { overrides: opts.overrides } : {}),
+    });
+  }
+  return result;
+}

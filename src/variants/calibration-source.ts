@@ -1,0 +1,75 @@
+/**
+ * Where `int8-static` calibration samples come from for a model in the parity run. The samples
+ * should not be the ones the variant is judged on, so the order of preference is:
+ *
+ *  1. `file` given to the factory (NPZ/JSON/NPY keyed by input name);
+ *  2. the manifest's `calibration.file` (relative to the manifest), or a `calibration.npz` beside
+ *     the manifest — held-out data the model's author ships (e.g. training digits);
+ *  3. the model's evaluation data, as the run builds it (`--data` file, the manifest's bundled
+ *     data, or its records through the fitted feature pipeline): its LAST `samples` samples.
+ *     These are also judged unless the run uses fewer samples, so the recipe says `in-sample`;
+ *  4. inputs synthesized from the signature with seed 1007 (the run synthesizes its own with its
+ *     seed, default 7): ranges then describe random inputs only, and the recipe says so.
+ * Node only.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import type { TensorMap, TensorSpec } from '../core/tensor.ts';
+import { takeSamples } from '../data/dataset.ts';
+import { loadDataFile } from '../data/load-data-file.ts';
+import { synthesizeDataset } from '../data/synthesize.ts';
+import type { LoadedModel } from '../run/loaded-model.ts';
+import { datasetFor } from '../run/model-dataset.ts';
+
+export interface CalibrationChoice {
+  samples: TensorMap[];
+  /** For the recipe: e.g. `first 100 samples of calibration.npz (held out)`. */
+  source: string;
+  /** SHA-256 of the samples (names, dims, bytes), for the cache key. */
+  fingerprint: string;
+}
+
+export interface CalibrationSourceOptions {
+  /** Explicit calibration file. Default: see the module comment. */
+  file?: string;
+  /** Samples to use. Default 100. */
+  samples?: number;
+}
+
+function fingerprint(samples: readonly TensorMap[]): string {
+  const h = createHash('sha256');
+  for (const s of samples) {
+    for (const [name, t] of Object.entries(s).sort(([a], [b]) => a.localeCompare(b))) {
+      h.update(`${name}:${t.dtype}:${t.dims.join(',')};`);
+      h.update(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+    }
+  }
+  return h.digest('hex');
+}
+
+function choice(samples: TensorMap[], source: string): CalibrationChoice {
+  return { samples, source, fingerprint: fingerprint(samples) };
+}
+
+/** Picks the calibration samples for `model` (see the module comment for the order). */
+export function chooseCalibration(model: LoadedModel, specs: readonly TensorSpec[], opts: CalibrationSourceOptions = {}): CalibrationChoice {
+  const n = opts.samples ?? 100;
+  const head = (path: string, label: string) => {
+    const ds = takeSamples(loadDataFile(path, specs), n);
+    return choice(ds.samples, `first ${ds.samples.length} samples of ${basename(path)} (${label})`);
+  };
+  if (opts.file) return head(resolve(opts.file), 'given');
+  if (model.manifest) {
+    const declared = (model.manifest as { calibration?: { file?: string } }).calibration?.file;
+    const candidate = resolve(dirname(model.path), declared ?? 'calibration.npz');
+    if (existsSync(candidate)) return head(candidate, 'held out');
+  }
+  const evaluation = datasetFor(model, specs, { seed: 7 });
+  if (!evaluation.notes) {
+    const tail = evaluation.samples.slice(Math.max(0, evaluation.samples.length - n));
+    return choice(tail, `last ${tail.length} of ${evaluation.samples.length} samples of ${evaluation.source} (in-sample: also judged)`);
+  }
+  const synth = synthesizeDataset(specs, model.overrides, Math.min(n, 32), 1007);
+  return choice(synth.samples, `${synth.samples.length} synthesized inputs (no real data: ranges fit random inputs only)`);
+}

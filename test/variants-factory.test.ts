@@ -1,0 +1,60 @@
+/** The variant factory of the parity run: builds, validates and caches variants by content hash. */
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadModel } from '../src/run/load-model.ts';
+import { createVariantBuilder } from '../src/variants/factory.ts';
+import { contentKey, defaultCacheDir } from '../src/variants/cache.ts';
+
+const MANIFEST = new URL('../models/mnist-cnn/parity-model.json', import.meta.url).pathname;
+const TFJS = new URL('../models/mnist-cnn/tfjs/model.json', import.meta.url).pathname;
+
+describe('createVariantBuilder', () => {
+  it('builds each int8/fp16 variant as ONNX only, and reuses the cache on the next run', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'parity-variants-'));
+    const model = await loadModel(MANIFEST);
+    const logs: string[] = [];
+    const build = createVariantBuilder({ cacheDir, log: (l) => logs.push(l) });
+    for (const v of ['fp16', 'int8-weight', 'int8-dynamic', 'int8-static'] as const) {
+      const out = await build(model, v);
+      if (!out.ok) throw new Error(out.reason);
+      expect(out.model.onnx!.bytes.length).toBeLessThan(model.onnx!.bytes.length);
+      expect(out.model.tfjs).toBeUndefined();
+      expect(out.model.classifierOutput).toBe('probs');
+      expect(out.recipe).toMatch(new RegExp(`^${v}`));
+    }
+    const staticRecipe = (await build(model, 'int8-static')) as { recipe: string };
+    expect(staticRecipe.recipe).toMatch(/calibrated on .*samples/);
+    expect(logs.filter((l) => l.includes('built')).length).toBe(4);
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.onnx')).length).toBe(4);
+
+    const again = createVariantBuilder({ cacheDir, log: (l) => logs.push(l) });
+    const hit = await again(model, 'int8-weight');
+    expect(hit.ok).toBe(true);
+    expect(logs.at(-1)).toMatch(/cached/);
+  });
+
+  it('reports variants it cannot make as reasons, not exceptions', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'parity-variants-'));
+    const build = createVariantBuilder({ cacheDir });
+    const tfjsOnly = await loadModel(TFJS);
+    const int8 = await build(tfjsOnly, 'int8-static');
+    expect(int8).toEqual({ ok: false, reason: expect.stringContaining('has no ONNX model') });
+    const fp16 = await build(tfjsOnly, 'fp16');
+    expect(fp16.ok && fp16.model.tfjs && fp16.recipe).toMatch(/TF.js float16 weight quantization/);
+    expect(await build(tfjsOnly, 'distilled')).toEqual({ ok: false, reason: expect.stringContaining('not built by the variant factory') });
+  });
+
+  it('keys the cache on content, with a default folder under node_modules/.cache', () => {
+    expect(contentKey(['a', 'bc'])).not.toBe(contentKey(['ab', 'c']));
+    const saved = process.env['PARITY_CACHE_DIR'];
+    delete process.env['PARITY_CACHE_DIR'];
+    try {
+      expect(defaultCacheDir(new URL('..', import.meta.url).pathname)).toMatch(/node_modules\/\.cache\/infer-parity\/variants$/);
+      expect(defaultCacheDir(mkdtempSync(join(tmpdir(), 'no-modules-')))).toMatch(/\.parity-cache\/variants$/);
+    } finally {
+      if (saved !== undefined) process.env['PARITY_CACHE_DIR'] = saved;
+    }
+  });
+});

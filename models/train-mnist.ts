@@ -19,6 +19,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../src/core/manifest.ts';
+import { writeMnistCalibration } from './mnist-calibration.ts';
 import { createRng } from '../src/core/rng.ts';
 import { tensor } from '../src/core/tensor.ts';
 import { readNpz, writeNpz } from '../src/data/npy.ts';
@@ -156,6 +157,7 @@ async function main(): Promise<void> {
   test.labels.forEach((l, i) => (labels[i] = BigInt(l)));
   const npz = writeNpz({ image: tensor('float32', [test.n, 1, 28, 28], test.x), label: tensor('int64', [test.n], labels) });
   writeFileSync(join(OUT, 'test.npz'), npz);
+  writeMnistCalibration(OUT);
   const weightsSha256 = createHash('sha256').update(readFileSync(join(OUT, 'tfjs', WEIGHTS_FILE))).digest('hex');
 
   const manifest: ModelManifest = {
@@ -169,6 +171,8 @@ async function main(): Promise<void> {
       outputs: { probs: { name: model.outputNames[0]! } },
     },
     data: { file: 'test.npz', labels: 'label' },
+    calibration: { file: 'calibration.npz' },
+    variants: { distilled: '../mnist-student/parity-model.json' },
     classifierOutput: 'probs',
     facts: {
       testAccuracy: Number(testAccuracy.toFixed(4)),

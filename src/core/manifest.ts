@@ -23,6 +23,8 @@ export interface ModelManifest {
   twin?: { inputs: Record<string, TwinTensor>; outputs: Record<string, TwinTensor> };
   /** Evaluation data: an NPZ whose arrays are keyed by ONNX input name (first axis = sample), plus labels. */
   data?: { file: string; labels?: string };
+  /** Held-out calibration inputs for int8-static (NPZ keyed by input name), relative to the manifest. */
+  calibration?: { file: string };
   /** A fitted feature pipeline that turns raw records into the model inputs (tabular models). */
   pipeline?: { fitted: string; records: string; labelColumn?: string };
   /** Output holding class probabilities or logits: decision metrics apply to it. */

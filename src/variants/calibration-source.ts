@@ -61,7 +61,7 @@ export function chooseCalibration(model: LoadedModel, specs: readonly TensorSpec
   };
   if (opts.file) return head(resolve(opts.file), 'given');
   if (model.manifest) {
-    const declared = (model.manifest as { calibration?: { file?: string } }).calibration?.file;
+    const declared = model.manifest?.calibration?.file;
     const candidate = resolve(dirname(model.path), declared ?? 'calibration.npz');
     if (existsSync(candidate)) return head(candidate, 'held out');
   }

@@ -6,6 +6,8 @@ import { exitCodeFor } from '../../compare/judge.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ParityConfig } from '../../config/schema.ts';
 import { validateConfig } from '../../config/validate.ts';
+import { DEFAULT_GATES } from '../../config/default-gates.ts';
+import { createVariantBuilder } from '../../variants/factory.ts';
 import { BACKEND_IDS } from '../../backends/types.ts';
 import { didYouMean } from '../../config/did-you-mean.ts';
 import { choices, ParityError } from '../../core/errors.ts';
@@ -86,6 +88,7 @@ export const register: RegisterCommand = (program, setExit) => {
           outDir,
           ...(browser ? { remote: [browser] } : {}),
           ...(shard ? { shard } : {}),
+          buildVariant: createVariantBuilder({ log: (line) => progress.log(line) }),
           observer: {
             planned: (n) => progress.addTotal(n),
             record: (r) => progress.tick(r),
@@ -127,7 +130,8 @@ function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
     ...(f.samples ? { samples: num('samples', f.samples) } : {}),
     ...(f.seed ? { seed: num('seed', f.seed) } : {}),
     ...(f.out ? { out: f.out } : {}),
-    ...(f.gate?.length ? { gates: [...(config.gates ?? []), ...f.gate] } : {}),
+    // --gate adds to the config's gates, or to the default gates when the config has none.
+    gates: [...(config.gates ?? DEFAULT_GATES), ...(f.gate ?? [])],
   };
   return validateConfig(merged, 'the command line and config');
 }

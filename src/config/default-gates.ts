@@ -1,0 +1,16 @@
+/**
+ * Gates that apply when a config sets none: what "parity" means for each kind of variant.
+ * Gates on task metrics pass as "not applicable" for models without labels.
+ */
+import type { GateSpec } from '../compare/types.ts';
+
+export const DEFAULT_GATES: readonly GateSpec[] = [
+  // The same fp32 model on another runtime must make the same decisions.
+  { metric: 'top1Agreement', op: '>=', threshold: 0.999, targets: 'fp32' },
+  // fp16 may flip a rare borderline case, not more.
+  { metric: 'top1Agreement', op: '>=', threshold: 0.995, targets: 'fp16' },
+  // int8 may cost accuracy, up to one point.
+  { metric: 'accuracyDelta', op: '>=', threshold: -0.01, targets: 'int8-*' },
+  // A distilled student is a smaller model: up to three points.
+  { metric: 'accuracyDelta', op: '>=', threshold: -0.03, targets: 'distilled' },
+];

@@ -17,8 +17,9 @@ import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
 import type { BackendId } from '../src/backends/types.ts';
 
 const args = process.argv.slice(2);
-const modelPath = args.find((a) => !a.startsWith('--')) ?? `${PACKAGE_ROOT}models/mnist-cnn/parity-model.json`;
-const rounds = Number(args[args.indexOf('--rounds') + 1] ?? 5) || 5;
+const roundsAt = args.indexOf('--rounds');
+const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) || 5 : 5;
+const modelPath = args.find((a, i) => !a.startsWith('--') && (roundsAt < 0 || i !== roundsAt + 1)) ?? `${PACKAGE_ROOT}models/mnist-cnn/parity-model.json`;
 const ITER = 400;
 
 const model = await loadModel(modelPath);

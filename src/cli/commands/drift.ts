@@ -14,6 +14,7 @@ import { driftToMarkdown, driftToText } from '../../drift/render-text.ts';
 import { readCsvFile, readFittedFile, readJsonFile, writeText } from '../../pipeline/node-io.ts';
 import type { FittedPipeline } from '../../pipeline/fitted.ts';
 import { EXIT } from '../exit-codes.ts';
+import { collect } from '../options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface DriftFlags {
@@ -28,7 +29,6 @@ interface DriftFlags {
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** `--model` may be an ONNX file or a parity-model.json manifest naming the ONNX and its pipeline. */
 function resolveModel(flags: DriftFlags): { onnx?: string; pipeline?: string; output?: string } {

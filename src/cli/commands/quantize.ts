@@ -20,6 +20,7 @@ import { formatQuantizeSummary } from '../../onnx/quantize/format.ts';
 import { quantizeOnnx } from '../../onnx/quantize/quantize-onnx.ts';
 import { parseMethod, parseTarget, QUANTIZE_TARGETS, type OnnxTarget, type QuantizeRecipe, type TfjsTarget } from '../../onnx/quantize/recipe.ts';
 import { quantizeTfjsFile } from '../../onnx/quantize/tfjs-files.ts';
+import { addInputOptions } from '../options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface QuantizeFlags {
@@ -40,7 +41,6 @@ interface QuantizeFlags {
   json?: boolean;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 const list = (v: string | undefined) => (v ? v.split(',').map((s) => s.trim()).filter(Boolean) : []);
 
 function positive(flag: string, v: string | undefined, integer: boolean): number | undefined {
@@ -110,7 +110,8 @@ async function quantizeTfjs(model: string, to: TfjsTarget, f: QuantizeFlags, ove
 
 export const register: RegisterCommand = (program) => {
   const targets = Object.keys(QUANTIZE_TARGETS).join('|');
-  program
+  addInputOptions(
+    program
     .command('quantize')
     .description('write an fp16 / int8 variant of an ONNX model (or a uint8/uint16/float16 TF.js model), validated before it is written')
     .argument('<model>', 'an .onnx file, or a TF.js model.json')
@@ -125,10 +126,9 @@ export const register: RegisterCommand = (program) => {
     .option('--keep-io-types', 'fp16: keep float32 model inputs/outputs, Casts at the boundary (default)')
     .option('--no-keep-io-types', 'fp16: make float32 model inputs/outputs float16 too')
     .option('--exclude-ops <ops>', 'comma-separated op types to leave in float32')
-    .option('--exclude-nodes <names>', 'comma-separated node names (or first output names) to leave in float32')
-    .option('--shape <name=dims>', 'dims of an input for the validation run, e.g. --shape x=1,3,48,192 (repeatable)', collect)
-    .option('--range <name=lo,hi>', 'value range of a synthesized validation input (repeatable)', collect)
-    .option('--value <name=x>', 'constant value of a validation input (repeatable)', collect)
+    .option('--exclude-nodes <names>', 'comma-separated node names (or first output names) to leave in float32'),
+    'an input of the validation run',
+  )
     .option('--json', 'print the summary as JSON')
     .action(async (model: string, f: QuantizeFlags) => {
       const target = parseTarget(f.to);

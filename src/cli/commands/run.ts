@@ -21,6 +21,7 @@ import { runSuite } from '../../run/run-suite.ts';
 import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
 import { writeRunMeta } from '../../browser/run-meta.ts';
 import { parseShard } from '../../browser/shard.ts';
+import { addInputOptions, collect } from '../options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -41,22 +42,20 @@ interface RunFlags {
   shard?: string;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export const register: RegisterCommand = (program, setExit) => {
-  program
+  addInputOptions(
+    program
     .command('run')
     .description('run models × variants × backends, compare each with the reference, write reports; exit 0 pass, 1 gate failed, 2 bad input')
     .option('--config <file>', 'suite config (default: parity.config.{ts,mjs,js,json} in the cwd, else the bundled suite)')
     .option('--model <file>', 'run this ONNX file, TF.js model.json or parity-model.json instead of the suite\'s models')
     .option('--backends <ids>', 'comma-separated backend ids (see `parity backends`)')
     .option('--variants <names>', 'comma-separated variants: fp32,fp16,int8-weight,int8-dynamic,int8-static,distilled')
-    .option('--samples <n>', 'samples per model (default: all bundled data up to the config, 16 synthesized)')
+    .option('--samples <n>', 'samples per model (default: all of the bundled data, or 16 synthesized)')
     .option('--seed <n>', 'seed for synthesized inputs and bootstrap CIs (default 7)')
-    .option('--out <dir>', 'report directory (default parity-report)')
-    .option('--shape <name=dims>', 'fix an input\'s dims, e.g. --shape x=1,3,48,192 (repeatable)', collect)
-    .option('--range <name=lo,hi>', 'value range of an input\'s random values (repeatable)', collect)
-    .option('--value <name=x>', 'feed a constant, e.g. --value sr=16000 (repeatable)', collect)
+    .option('--out <dir>', 'report directory (default parity-report)'),
+  )
     .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels)')
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
     .option('--browser [chromium|path]', BROWSER_FLAGS_HELP.browser)

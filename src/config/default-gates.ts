@@ -9,8 +9,10 @@ export const DEFAULT_GATES: readonly GateSpec[] = [
   { metric: 'top1Agreement', op: '>=', threshold: 0.999, targets: 'fp32' },
   // fp16 may flip a rare borderline case, not more.
   { metric: 'top1Agreement', op: '>=', threshold: 0.995, targets: 'fp16' },
-  // int8 may cost accuracy, up to one point.
+  // int8 may cost accuracy, up to one point, and flip up to 2% of decisions (this one also
+  // judges models without labels, where accuracy is unknown).
   { metric: 'accuracyDelta', op: '>=', threshold: -0.01, targets: 'int8-*' },
+  { metric: 'top1Agreement', op: '>=', threshold: 0.98, targets: 'int8-*' },
   // A distilled student is a smaller model: up to three points.
   { metric: 'accuracyDelta', op: '>=', threshold: -0.03, targets: 'distilled' },
 ];

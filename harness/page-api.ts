@@ -1,7 +1,9 @@
 /**
  * `window.parity`: the page's API for a driver (Playwright) — list and probe backends, read the
- * browser facts, run one target. The same `executeTarget` the CLI uses in Node runs here; the
- * browser facts are added to each record.
+ * browser facts, run one target, localize a target against a recorded Node reference, and
+ * transform raw records with a fitted feature pipeline. The same `executeTarget`, `localize` and
+ * `transform` the CLI uses in Node run here; the browser facts are added to each record.
+ * Localization and the pipeline are imported on first use, so a plain run page stays light.
  */
 import type { BackendRegistry } from '../src/backends/registry.ts';
 import type { Availability, BackendId } from '../src/backends/types.ts';
@@ -37,6 +39,14 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
       const job = decodeJob(encoded);
       const facts = { ...(await browserFacts()), ...job.facts };
       return executeTarget({ ...job, facts }, registry);
+    },
+    async localize(job) {
+      const { runLocalizeJob } = await import('./page-localize.ts');
+      return runLocalizeJob(job, registry, browserFacts);
+    },
+    async transform(fitted, rows, mode) {
+      const [{ parseFitted, transform }, { encodeFeatureMatrix }] = await Promise.all([import('../src/pipeline/index.ts'), import('../src/browser/feature-codec.ts')]);
+      return encodeFeatureMatrix(transform(parseFitted(fitted, 'fitted pipeline'), rows, mode));
     },
   };
 }

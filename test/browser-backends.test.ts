@@ -11,12 +11,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeRegistry } from '../src/backends/node-registry.ts';
 import { BACKEND_IDS } from '../src/backends/types.ts';
-import { createBrowserEnvironment, type BrowserEnvironment } from '../src/browser/browser-environment.ts';
+import type { BrowserEnvironment } from '../src/browser/browser-environment.ts';
 import type { Report, TargetVerdict } from '../src/compare/types.ts';
 import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
 import { loadModel } from '../src/run/load-model.ts';
 import { runSuite } from '../src/run/run-suite.ts';
 import { createVariantBuilder } from '../src/variants/factory.ts';
+import { harnessEnvironment } from './helpers/browser.ts';
 
 const BROWSER_BACKENDS = BACKEND_IDS.filter((id) => id !== 'ort-node/cpu');
 let env: BrowserEnvironment;
@@ -30,7 +31,7 @@ const byId = (id: string): TargetVerdict => {
 
 beforeAll(async () => {
   out = mkdtempSync(join(tmpdir(), 'parity-browser-'));
-  env = createBrowserEnvironment({ cacheName: 'harness-test-backends' });
+  env = harnessEnvironment('backends');
   const model = await loadModel(join(PACKAGE_ROOT, 'models/mnist-cnn/parity-model.json'));
   const result = await runSuite({
     config: {

@@ -7,16 +7,14 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarnessServer, type HarnessServer } from '../src/browser/harness-server.ts';
-import { openBrowser } from '../src/browser/launch.ts';
 import { parseRecords } from '../src/report/records-jsonl.ts';
 import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { openHarnessPage, type HarnessPage } from './helpers/browser.ts';
 
 const ARTIFACTS = join(PACKAGE_ROOT, 'test-results');
-let server: HarnessServer;
-let browser: Browser;
+let harness: HarnessPage;
 let page: Page;
 
 async function chooseBackends(ids: readonly string[]): Promise<void> {
@@ -36,16 +34,12 @@ const rows = () => page.locator('#results table.targets tbody tr:not(.explain)')
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startHarnessServer({ cacheName: 'harness-test-page' });
-  browser = await openBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(server.url);
-  await page.waitForSelector('table.backends', { timeout: 90_000 });
+  harness = await openHarnessPage('page', { viewport: { width: 1280, height: 900 }, waitFor: 'table.backends' });
+  page = harness.page;
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await server?.close();
+  await harness?.close();
 });
 
 describe('benchmark page', () => {

@@ -20,6 +20,12 @@ export function fromOrt(name: string, t: OrtTensor): Tensor {
   if (!dtype) throw new ParityError('MODEL_UNSUPPORTED', `output '${name}' has type ${t.type}; supported: ${Object.keys(ORT_TYPES).join(', ')}`);
   // Both ORT builds hand back a fresh CPU buffer per run (ort-web copies out of the wasm heap),
   // so no defensive copy is needed; disposing the ORT tensor does not free it.
+  const data = t.data as ArrayBufferView & { length: number };
+  // The core carries float16 as Uint16Array bits. Where a native Float16Array exists (Chromium
+  // ≥ 135), onnxruntime-web returns float16 as values; view the same bytes as bits.
+  if (dtype === 'float16' && !(data instanceof Uint16Array)) {
+    return { dtype, dims: [...t.dims], data: new Uint16Array(data.buffer, data.byteOffset, data.length) };
+  }
   return { dtype, dims: [...t.dims], data: t.data as Tensor['data'] };
 }
 

@@ -5,10 +5,13 @@
  */
 import type { Availability, BackendId, ModelFormat } from '../backends/types.ts';
 import type { RunRecord } from '../core/record.ts';
+import type { RawRow, TransformMode } from '../pipeline/types.ts';
+import type { EncodedFeatureMatrix } from './feature-codec.ts';
 import type { EncodedJob } from './job-codec.ts';
+import type { EncodedLocalizeJob, PageLocalizeResult } from './localize-job.ts';
 
 /** Version of this contract; the driver refuses a page speaking another one. */
-export const PAGE_API_VERSION = 1;
+export const PAGE_API_VERSION = 2;
 
 export interface PageBackend {
   id: BackendId;
@@ -25,6 +28,18 @@ export interface ParityPageApi {
   facts(): Promise<Record<string, unknown>>;
   /** Runs one target (see `executeTarget`); never rejects for a target that merely fails. */
   runJob(job: EncodedJob): Promise<RunRecord>;
+  /**
+   * Localizes a target in this page (see `localize()` in src/localize): the reference side comes
+   * recorded in the job (Node's fp32 on ort-node/cpu) and is replayed; the target model runs on
+   * `job.target.backend` here, marked, isolated and unmarked. Never rejects for a localization
+   * that merely fails: the result says `failed` with the error's code and message.
+   */
+  localize(job: EncodedLocalizeJob): Promise<PageLocalizeResult>;
+  /**
+   * Applies a fitted feature pipeline (validated first) to raw records with the same code as
+   * Node (src/pipeline). `mode` default `offline`. Rejects with the pipeline's own error message.
+   */
+  transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix>;
 }
 
 declare global {

@@ -10,7 +10,10 @@ import type { Availability, BackendId } from '../backends/types.ts';
 import { errorMessage, ParityError } from '../core/errors.ts';
 import type { RunRecord } from '../core/record.ts';
 import { withTimeout } from '../core/timeout.ts';
+import type { RawRow, TransformMode } from '../pipeline/types.ts';
+import type { EncodedFeatureMatrix } from './feature-codec.ts';
 import type { EncodedJob } from './job-codec.ts';
+import type { EncodedLocalizeJob, PageLocalizeResult } from './localize-job.ts';
 import { PAGE_API_VERSION, type PageBackend } from './page-api.ts';
 
 export interface PageDriverOptions {
@@ -146,6 +149,21 @@ export class PageDriver {
   /** Runs one target. @throws ParityError TIMEOUT (page unresponsive), RUN_FAILED (page crashed). */
   runJob(job: EncodedJob, timeoutMs: number): Promise<RunRecord> {
     return this.call(`target ${job.target.id} in the browser`, timeoutMs, (p) => p.evaluate((j) => window.parity!.runJob(j), job));
+  }
+
+  /**
+   * Localizes `job.target` in the page (see `ParityPageApi.localize`); a failed localization is a
+   * `failed` result. @throws ParityError TIMEOUT (page unresponsive), RUN_FAILED (page crashed).
+   */
+  localize(job: EncodedLocalizeJob, timeoutMs: number): Promise<PageLocalizeResult> {
+    return this.call(`localizing on ${job.target.backend} in the browser`, timeoutMs, (p) => p.evaluate((j) => window.parity!.localize(j), job));
+  }
+
+  /** Transforms `rows` with a fitted pipeline in the page. @throws ParityError with the page's message. */
+  transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix> {
+    return this.call(`transforming ${rows.length} row(s) in the browser`, this.opts.callTimeoutMs ?? 60_000, (p) =>
+      p.evaluate(([f, r, m]) => window.parity!.transform(f, r, m), [fitted, rows, mode] as const),
+    );
   }
 
   /** The live page, for tests and screenshots (opens one if needed). */

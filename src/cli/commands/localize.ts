@@ -8,8 +8,14 @@
  * so each intermediate is that node's ONNX semantics and marking outputs cannot change what it
  * computes. The target runs at `all` by default, as deployed; marking outputs stops some of its
  * fusions, which is why the unmarked target is run too and any difference reported.
+ *
+ * With `--browser` the target side runs in headless Chromium through the harness page
+ * (ort-web wasm / webgl / webgpu) while the reference stays in Node (see
+ * src/browser/localize-browser.ts).
  */
 import { resolve } from 'node:path';
+import { BROWSER_FLAGS_HELP, browserFromFlags } from '../../browser/cli-browser.ts';
+import { isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS } from '../../browser/localize-job.ts';
 import { createNodeRegistry } from '../../backends/node-registry.ts';
 import type { BackendRegistry } from '../../backends/registry.ts';
 import { ParityError, choices, isParityError } from '../../core/errors.ts';
@@ -18,16 +24,18 @@ import { explainSynthesisFailure } from '../../data/synthesize.ts';
 import { renderLocalizeJson } from '../../localize/json.ts';
 import { localize } from '../../localize/localize.ts';
 import { LOCALIZE_TARGETS, prepareLocalize, writeLocalizeReports } from '../../localize/node-io.ts';
+import { localizeInBrowser } from '../../browser/localize-browser.ts';
 import { renderLocalizeText } from '../../localize/render-text.ts';
-import type { OptLevel } from '../../localize/types.ts';
+import type { LocalizeReport, OptLevel } from '../../localize/types.ts';
 import { EXIT } from '../exit-codes.ts';
+import { addInputOptions } from '../options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface LocalizeFlags {
   model: string;
   variant?: string;
   to?: string;
-  backend: string;
+  backend?: string;
   calibration?: string;
   data?: string;
   samples?: string;
@@ -46,9 +54,10 @@ interface LocalizeFlags {
   unmarked: boolean;
   allRows?: boolean;
   json?: boolean;
+  browser?: string | boolean;
+  wsEndpoint?: string;
 }
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 const LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
@@ -64,20 +73,19 @@ function level(flag: string, v: string): OptLevel {
 }
 
 export const register: RegisterCommand = (program, setExit) => {
-  program
+  addInputOptions(
+    program
     .command('localize')
     .description('find the node where a variant or backend starts to diverge from the fp32 reference; exit 0 none, 1 divergence, 2 bad input')
     .requiredOption('--model <file>', 'the fp32 reference: an .onnx file or a parity-model.json')
     .option('--variant <file>', 'an ONNX variant of the model to localize (fp16, QDQ int8...)')
     .option('--to <variant>', `or build this variant on the fly: ${LOCALIZE_TARGETS.join(', ')}`)
-    .option('--backend <id>', 'backend the target runs on (ort-node/cpu, ort-web/wasm)', 'ort-node/cpu')
+    .option('--backend <id>', `backend the target runs on: ort-node/cpu, ort-web/wasm; with --browser ${PAGE_LOCALIZE_BACKENDS.join(', ')} (default ort-node/cpu, with --browser ort-web/wasm)`)
     .option('--calibration <file>', 'with --to int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name)')
     .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name')
     .option('--samples <n>', 'samples to run (default 8)')
-    .option('--seed <n>', 'seed for synthesized inputs (default 7)')
-    .option('--shape <name=dims>', 'fix an input\'s dims, e.g. --shape x=1,3,48,192 (repeatable)', collect)
-    .option('--range <name=lo,hi>', 'value range of an input\'s random values (repeatable)', collect)
-    .option('--value <name=x>', 'feed a constant, e.g. --value sr=16000 (repeatable)', collect)
+    .option('--seed <n>', 'seed for synthesized inputs (default 7)'),
+  )
     .option('--out <dir>', 'where localize.json and localize.html go', 'parity-report')
     .option('--atol <x>', 'per-node absolute tolerance (default: by the target\'s precision)')
     .option('--rtol <x>', 'per-node relative tolerance (default: by the target\'s precision)')
@@ -89,6 +97,9 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--no-unmarked', 'do not run the unmarked target to check what marking outputs changed')
     .option('--all-rows', 'print every row (default: long runs of rows within tolerance are collapsed)')
     .option('--json', 'print localize.json to stdout instead of the table')
+    .option('--browser [chromium|path]', 'run the target side in headless Chromium through the harness page (the reference stays on ort-node/cpu in Node); ' +
+      'a value is `chromium` or a Chromium executable (default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright\'s browsers)')
+    .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
     .action(async (f: LocalizeFlags) => {
       const overrides = parseInputOverrides(f);
       const samples = num('samples', f.samples, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
@@ -100,21 +111,27 @@ export const register: RegisterCommand = (program, setExit) => {
       const refLevel = level('reference-opt', f.referenceOpt);
       const tgtLevel = level('target-opt', f.targetOpt);
       const registry: BackendRegistry = createNodeRegistry();
-      registry.assertKnown(f.backend);
+      const inBrowser = f.browser !== undefined || f.wsEndpoint !== undefined;
+      const backendId = f.backend ?? (inBrowser ? 'ort-web/wasm' : 'ort-node/cpu');
+      if (inBrowser && !isPageLocalizeBackend(backendId)) {
+        throw new ParityError('USAGE', `--backend '${backendId}' with --browser: the harness page localizes on ${choices(PAGE_LOCALIZE_BACKENDS)}`);
+      }
+      if (!inBrowser && isPageLocalizeBackend(backendId) && !registry.has(backendId)) {
+        throw new ParityError('USAGE', `--backend '${backendId}' runs only in the browser: add --browser (headless Chromium through the harness page)`);
+      }
+      if (!inBrowser) registry.assertKnown(backendId);
       const log = (line: string) => process.stderr.write(`localize: ${line}\n`);
+      // Validates --browser / --ws-endpoint now; Chromium and the harness start on first use.
+      const browser = inBrowser ? browserFromFlags({ ...(f.browser !== undefined ? { browser: f.browser } : {}), ...(f.wsEndpoint ? { wsEndpoint: f.wsEndpoint } : {}) }, log) : undefined;
       const prepared = await prepareLocalize({
         model: f.model, overrides, log,
         ...(f.variant ? { variant: f.variant } : {}), ...(f.to ? { to: f.to } : {}),
         ...(f.calibration ? { calibration: f.calibration } : {}), ...(f.data ? { data: f.data } : {}),
         ...(samples ? { samples } : {}), ...(seed !== undefined ? { seed } : {}),
       });
-      const [refBackend, tgtBackend] = [await registry.get('ort-node/cpu'), await registry.get(f.backend)];
-      const available = await tgtBackend.probe();
-      if (!available.ok) throw new ParityError('BACKEND_UNAVAILABLE', `backend ${f.backend} is not available here: ${available.reason}`);
+      const refBackend = await registry.get('ort-node/cpu');
       const precision = prepared.precision;
-      const report = await localize({
-        reference: { model: prepared.reference.bytes, name: prepared.reference.name, backend: refBackend, graphOptimizationLevel: refLevel },
-        target: { model: prepared.target.bytes, name: prepared.target.name, backend: tgtBackend, graphOptimizationLevel: tgtLevel },
+      const common = {
         feeds: prepared.feeds,
         feedsSource: prepared.feedsSource,
         ...(precision ? { precision } : {}),
@@ -124,7 +141,23 @@ export const register: RegisterCommand = (program, setExit) => {
         isolate: f.isolate,
         checkMarking: f.unmarked,
         log,
-      }).catch((e: unknown) => {
+      };
+      const reference = { model: prepared.reference.bytes, name: prepared.reference.name, backend: refBackend, graphOptimizationLevel: refLevel };
+      const target = { model: prepared.target.bytes, name: prepared.target.name, graphOptimizationLevel: tgtLevel };
+      const run = async (): Promise<LocalizeReport> => {
+        if (browser && isPageLocalizeBackend(backendId)) {
+          try {
+            return (await localizeInBrowser({ ...common, browser, reference, target: { ...target, backend: backendId } })).report;
+          } finally {
+            await browser.close();
+          }
+        }
+        const tgtBackend = await registry.get(backendId);
+        const available = await tgtBackend.probe();
+        if (!available.ok) throw new ParityError('BACKEND_UNAVAILABLE', `backend ${backendId} is not available here: ${available.reason}`);
+        return localize({ ...common, reference, target: { ...target, backend: tgtBackend } });
+      };
+      const report = await run().catch((e: unknown) => {
         // A reference that fails on synthesized inputs needs --shape/--value/--data, not a bug report.
         if (isParityError(e) && e.code === 'RUN_FAILED' && e.details['role'] === 'reference' && prepared.notes) {
           throw new ParityError('INPUT_SYNTHESIS', explainSynthesisFailure(prepared.notes, e.message));

@@ -25,7 +25,8 @@ export class OrtSession implements Session {
     if (this.cached?.feeds !== feeds) this.cached = { feeds, ort: feedsToOrt(this.TensorCtor, feeds) };
     const results = await this.session.run(this.cached.ort);
     const out: TensorMap = {};
-    for (const [name, t] of Object.entries(results)) {
+    for (const name in results) {
+      const t = results[name]!;
       out[name] = fromOrt(name, t);
       t.dispose();
     }

@@ -43,7 +43,7 @@ const defaultNow = (): number => performance.now();
  * @throws ParityError CONFIG_INVALID for a malformed plan.
  */
 export async function measureWarm(
-  runOnce: () => Promise<void>,
+  runOnce: () => Promise<unknown>,
   plan: Partial<LatencyPlan> = {},
   now: () => number = defaultNow,
 ): Promise<WarmResult> {

@@ -4,19 +4,17 @@
  *
  *   node bin/run-ts.js models/mnist-calibration.ts     (train-mnist.ts also writes it)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tensor } from '../src/core/tensor.ts';
-import { readNpz, writeNpz } from '../src/data/npy.ts';
+import { writeNpz } from '../src/data/npy.ts';
+import { loadSplit } from './mnist-data.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;
 export const CALIBRATION_SAMPLES = 100;
 
 export function writeMnistCalibration(outDir = join(HERE, 'mnist-cnn')): number {
-  const arrays = readNpz(readFileSync(join(HERE, 'data', 'mnist-train.npz')), 'mnist-train.npz');
-  const images = arrays['images']!.data as Uint8Array;
-  const x = new Float32Array(CALIBRATION_SAMPLES * 784);
-  for (let i = 0; i < x.length; i++) x[i] = images[i]! / 255;
+  const x = loadSplit('mnist-train.npz').x.slice(0, CALIBRATION_SAMPLES * 784);
   const npz = writeNpz({ image: tensor('float32', [CALIBRATION_SAMPLES, 1, 28, 28], x) });
   writeFileSync(join(outDir, 'calibration.npz'), npz);
   return npz.length;

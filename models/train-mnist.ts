@@ -22,8 +22,9 @@ import type { ModelManifest } from '../src/core/manifest.ts';
 import { writeMnistCalibration } from './mnist-calibration.ts';
 import { createRng } from '../src/core/rng.ts';
 import { tensor } from '../src/core/tensor.ts';
-import { readNpz, writeNpz } from '../src/data/npy.ts';
+import { writeNpz } from '../src/data/npy.ts';
 import { encodeModel } from '../src/onnx/io.ts';
+import { loadSplit, type Split } from './mnist-data.ts';
 import { buildOnnxTwin, cnnWeightsFromLayers } from './mnist-twin.ts';
 import { installFastCpuGrads } from './tfjs-fast-grads.ts';
 import { saveLayersModel, WEIGHTS_FILE } from './tfjs-files.ts';
@@ -38,18 +39,6 @@ const DECAY = 0.7;
 const SHIFT = 1;
 const HERE = new URL('.', import.meta.url).pathname;
 const OUT = join(HERE, 'mnist-cnn');
-
-interface Split { x: Float32Array; labels: Uint8Array; n: number }
-
-/** Loads a vendored split; pixels scaled to [0, 1] as float32 (the same bytes feed both twins). */
-function loadSplit(file: string): Split {
-  const arrays = readNpz(readFileSync(join(HERE, 'data', file)), file);
-  const images = arrays['images']!.data as Uint8Array;
-  const labels = arrays['labels']!.data as Uint8Array;
-  const x = new Float32Array(images.length);
-  for (let i = 0; i < images.length; i++) x[i] = images[i]! / 255;
-  return { x, labels, n: labels.length };
-}
 
 function buildCnn(seed: number): tf.LayersModel {
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed + k });

@@ -21,8 +21,8 @@ import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import type { ModelManifest } from '../src/core/manifest.ts';
 import { createRng } from '../src/core/rng.ts';
-import { readNpz } from '../src/data/npy.ts';
 import { encodeModel } from '../src/onnx/io.ts';
+import { loadSplit, type Split } from './mnist-data.ts';
 import { buildOnnxTwin, cnnWeightsFromLayers } from './mnist-twin.ts';
 import { installFastCpuGrads } from './tfjs-fast-grads.ts';
 import { loadLayersModelFile, saveLayersModel, WEIGHTS_FILE } from './tfjs-files.ts';
@@ -37,15 +37,6 @@ const FILTERS = [4, 8] as const;
 const HERE = new URL('.', import.meta.url).pathname;
 const TEACHER = join(HERE, 'mnist-cnn');
 const OUT = join(HERE, 'mnist-student');
-
-interface Split { x: Float32Array; labels: Uint8Array; n: number }
-
-function loadSplit(file: string): Split {
-  const arrays = readNpz(readFileSync(join(HERE, 'data', file)), file);
-  const images = arrays['images']!.data as Uint8Array;
-  const labels = arrays['labels']!.data as Uint8Array;
-  return { x: Float32Array.from(images, (v) => v / 255), labels, n: labels.length };
-}
 
 /** The student: conv(4)→pool→conv(8)→pool→flatten→dense(10). `head` 'linear' for training (logits), 'softmax' for export. */
 function buildStudent(head: 'linear' | 'softmax'): tf.LayersModel {

@@ -1,7 +1,6 @@
 /** The pure parts of localization: pairing, isolation graphs, conversion, verdicts, renderers. */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { nodeOnlyImports } from './helpers/imports.ts';
 import { tensor } from '../src/core/tensor.ts';
 import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
 import { classify } from '../src/localize/isolate.ts';
@@ -163,18 +162,8 @@ describe('renderers', () => {
 });
 
 describe('purity', () => {
-  const NODE_ONLY = /^(node:|cli-table3$|cli-progress$|fs$|path$|onnxruntime-node$)/;
-  const importsOf = (file: string) => [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
-  const closure = (file: string, seen = new Set<string>()): Set<string> => {
-    if (seen.has(file)) return seen;
-    seen.add(file);
-    for (const spec of importsOf(file)) {
-      if (spec.startsWith('.')) closure(resolve(dirname(file), spec), seen);
-      else seen.add(spec);
-    }
-    return seen;
-  };
   it('the localization core (src/localize/index.ts) imports nothing Node-only', () => {
-    expect([...closure(resolve('src/localize/index.ts'))].filter((d) => NODE_ONLY.test(d))).toEqual([]);
+    expect(nodeOnlyImports('src/localize/index.ts')).toEqual([]);
   });
 });
+

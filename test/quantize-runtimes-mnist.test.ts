@@ -9,19 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TensorMap } from '../src/core/tensor.ts';
 import { readNpz } from '../src/data/npy.ts';
 import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
+import { ALL_RECIPES } from './helpers/recipes.ts';
 
 type Ort = typeof ortNode;
 const MNIST = new Uint8Array(readFileSync(new URL('../models/mnist-cnn/model.onnx', import.meta.url)));
-const RECIPES: QuantizeRecipe[] = [
-  { to: 'fp16' },
-  { to: 'int8-weight' },
-  { to: 'int8-weight', perChannel: true },
-  { to: 'int8-dynamic' },
-  { to: 'int8-dynamic', perChannel: true },
-  { to: 'int8-static' },
-  { to: 'int8-static', perChannel: true, method: 'percentile' },
-];
 
 let web: Ort;
 const N = 200;
@@ -59,7 +50,7 @@ describe('variants of the bundled MNIST CNN', () => {
   beforeAll(async () => {
     reference = accuracy(await run(ortNode, MNIST, feeds));
   });
-  it.each(RECIPES.map((r) => [JSON.stringify(r), r] as const))('%s runs on ort-node and ort-web wasm', async (_, recipe) => {
+  it.each(ALL_RECIPES.map((r) => [JSON.stringify(r), r] as const))('%s runs on ort-node and ort-web wasm', async (_, recipe) => {
     const r = await quantizeOnnx({ bytes: MNIST, recipe, calibration: mnistCalibration, calibrationSource: 'train digits' });
     expect(r.bytesAfter).toBeLessThan(r.bytesBefore);
     for (const ort of [ortNode, web]) {

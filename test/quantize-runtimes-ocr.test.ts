@@ -8,19 +8,10 @@ import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDataset } from '../src/data/synthesize.ts';
 import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
+import { ALL_RECIPES } from './helpers/recipes.ts';
 
 type Ort = typeof ortNode;
 const OCR = new Uint8Array(readFileSync(new URL('./fixtures/ocr-cls.onnx', import.meta.url)));
-const RECIPES: QuantizeRecipe[] = [
-  { to: 'fp16' },
-  { to: 'int8-weight' },
-  { to: 'int8-weight', perChannel: true },
-  { to: 'int8-dynamic' },
-  { to: 'int8-dynamic', perChannel: true },
-  { to: 'int8-static' },
-  { to: 'int8-static', perChannel: true, method: 'percentile' },
-];
 
 let web: Ort;
 const ocrShape = { shapes: { x: [1, 3, 48, 192] }, ranges: {}, values: {} };
@@ -45,7 +36,7 @@ describe('variants of a third-party model (PaddleOCR text-direction classifier)'
   beforeAll(async () => {
     reference = await run(ortNode, OCR, feeds);
   });
-  it.each(RECIPES.map((r) => [JSON.stringify(r), r] as const))('%s runs on ort-node and ort-web wasm', async (_, recipe) => {
+  it.each(ALL_RECIPES.map((r) => [JSON.stringify(r), r] as const))('%s runs on ort-node and ort-web wasm', async (_, recipe) => {
     // Random inputs are far from this model's domain; calibrating on the judged input too keeps the
     // static ranges meaningful for it (held-out calibration: quantize-runtimes-mnist.test.ts).
     const r = await quantizeOnnx({ bytes: OCR, recipe, calibration: ocrSamples, overrides: ocrShape });

@@ -130,7 +130,9 @@ describe('MNIST on every browser backend vs the Node reference', () => {
     expect(byId('mnist-cnn:int8-weight@ort-web/webgl/browser').reason).toMatch(/unsupported: .*cannot resolve operator 'DequantizeLinear'/);
     expect(byId('mnist-cnn:fp16@ort-web/webgl/browser').status).toBe('skipped');
     expect(byId('mnist-cnn:fp16@ort-web/webgl/browser').reason).toMatch(/^unsupported: .*unsupported data type: FLOAT16/);
-    // tfjs loads TF.js models; the variants are ONNX rewrites.
-    expect(byId('mnist-cnn:fp16@tfjs/webgpu/browser').reason).toMatch(/tfjs\/webgpu loads tfjs models; the fp16 variant exists only as onnx/);
+    // The fp16 variant's TF.js twin (float16 weights, float32 compute) runs on the tfjs backends.
+    const tfFp16 = byId('mnist-cnn:fp16@tfjs/wasm/browser');
+    expect(tfFp16.status, tfFp16.reason).toBe('passed');
+    expect(String(tfFp16.facts.variantRecipe)).toContain('TF.js twin: TF.js float16 weight quantization');
   });
 });

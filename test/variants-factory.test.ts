@@ -11,7 +11,7 @@ const MANIFEST = new URL('../models/mnist-cnn/parity-model.json', import.meta.ur
 const TFJS = new URL('../models/mnist-cnn/tfjs/model.json', import.meta.url).pathname;
 
 describe('createVariantBuilder', () => {
-  it('builds each int8/fp16 variant as ONNX only, and reuses the cache on the next run', async () => {
+  it('builds each int8/fp16 variant, with a quantized TF.js twin where TF.js has one, and reuses the cache', async () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'parity-variants-'));
     const model = await loadModel(MANIFEST);
     const logs: string[] = [];
@@ -20,7 +20,16 @@ describe('createVariantBuilder', () => {
       const out = await build(model, v);
       if (!out.ok) throw new Error(out.reason);
       expect(out.model.onnx!.bytes.length).toBeLessThan(model.onnx!.bytes.length);
-      expect(out.model.tfjs).toBeUndefined();
+      if (v === 'fp16' || v === 'int8-weight') {
+        // The twin's weights are the TF.js converter's float16 / uint8 quantization.
+        const dtype = v === 'fp16' ? 'float16' : 'uint8';
+        const weights = (out.model.tfjs!.modelJson as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] }).weightsManifest[0]!.weights;
+        expect(weights.every((w) => w.quantization?.dtype === dtype)).toBe(true);
+        expect(out.model.twin).toEqual(model.twin);
+        expect(out.recipe).toContain(`TF.js twin: TF.js ${dtype} weight quantization`);
+      } else {
+        expect(out.model.tfjs).toBeUndefined();
+      }
       expect(out.model.classifierOutput).toBe('probs');
       expect(out.recipe).toMatch(new RegExp(`^${v}`));
     }

@@ -180,12 +180,14 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
   // Variants, each built once.
   const wanted = (ctx.config.variants ?? defaultVariants(model)) as VariantName[];
   const variantModels = new Map<VariantName, LoadedModel>();
+  const recipes = new Map<VariantName, string>();
   const variantInfo: { variant: VariantName; formats: ModelFormat[]; skipReason?: string }[] = [];
   for (const v of wanted) {
     const outcome = (await builtinVariant(model, v, (p) => loadModel(resolve(model.path, '..', p)))) ??
       (ctx.buildVariant ? await ctx.buildVariant(model, v) : { ok: false as const, reason: `variant '${v}' needs the variant factory, which is not available` });
     if (outcome.ok) {
       variantModels.set(v, outcome.model);
+      recipes.set(v, outcome.recipe);
       variantInfo.push({ variant: v, formats: [...(outcome.model.onnx ? (['onnx'] as const) : []), ...(outcome.model.tfjs ? (['tfjs'] as const) : [])] });
     } else {
       variantInfo.push({ variant: v, formats: [], skipReason: outcome.reason });
@@ -206,7 +208,7 @@ async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ ref
   ctx.observer?.planned?.(planned.length);
 
   for (const p of planned) {
-    const record = await runPlanned(p, model, variantModels, dataset.samples, ctx, load);
+    const record = await runPlanned(p, model, variantModels, dataset.samples, ctx, load, recipes.get(p.spec.variant));
     ctx.emit(record);
     if (p.spec.id === referenceId && record.status !== 'ok') {
       const why = record.reason ?? 'unknown failure';
@@ -238,13 +240,15 @@ async function runPlanned(
   samples: TargetJob['samples'],
   ctx: ModelRunContext,
   load: TargetJob['load'],
+  recipe: string | undefined,
 ): Promise<RunRecord> {
   if (p.skipReason || !p.format) return skippedRecord(p);
   const job = jobFor({ ...p, format: p.format }, variants.get(p.spec.variant)!, samples, {
     latency: ctx.latency,
     timeoutMs: ctx.config.targetTimeoutMs ?? 120_000,
     load,
-    facts: { model: model.name },
+    // How the variant was made travels with every record of it.
+    facts: { model: model.name, ...(recipe ? { variantRecipe: recipe } : {}) },
   });
   if (p.spec.environment === 'node') return executeTarget(job, ctx.registry);
   const remote = ctx.remote.find((r) => r.env.kind === p.spec.environment);

@@ -7,8 +7,11 @@
  * await runSuite({ ..., buildVariant: createVariantBuilder() });
  * ```
  *
- * A variant is ONNX only (no TF.js twin: tfjs targets of it become recorded skips), except `fp16`
- * of a TF.js-only model, which is the TF.js float16 weight quantization. `fp32` and `distilled`
+ * The ONNX file is the variant. When the model also has a TF.js twin, `fp16` and `int8-weight`
+ * get a twin too: the TF.js converter's float16 and uint8 weight quantization (weights stored
+ * compressed, dequantized at load, compute in float32 — the recipe says so). `int8-dynamic` and
+ * `int8-static` have no TF.js counterpart, so tfjs targets of them are recorded skips. A TF.js-only
+ * model gets `fp16` as float16 weights. `fp32` and `distilled`
  * are not built here (see src/run/variants.ts). Anything that stops a variant — no ONNX file, a
  * pattern the rewrite refuses, a result onnxruntime rejects — is `{ ok: false, reason }`.
  * Node only.
@@ -21,7 +24,7 @@ import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteRepor
 import type { ValidationReport } from '../onnx/quantize/validate.ts';
 import { quantizeTfjsWeights, type TfjsModelJson } from '../onnx/tfjs-quantize.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
-import type { VariantBuilder, VariantOutcome } from '../run/variants.ts';
+import type { VariantBuilder } from '../run/variants.ts';
 import { FACTORY_VERSION, VariantCache, contentKey, defaultCacheDir } from './cache.ts';
 import { chooseCalibration, type CalibrationSourceOptions } from './calibration-source.ts';
 
@@ -67,11 +70,33 @@ export interface VariantMeta {
 
 const isFactoryVariant = (v: VariantName): v is FactoryVariant => v in DEFAULT_RECIPES;
 
-function variantModel(model: LoadedModel, variant: FactoryVariant, path: string, bytes: Uint8Array): LoadedModel {
+/** TF.js weight quantization that stands for a variant on the twin (compute stays float32). */
+const TFJS_TWIN_DTYPE: Partial<Record<FactoryVariant, 'float16' | 'uint8'>> = { fp16: 'float16', 'int8-weight': 'uint8' };
+
+interface TfjsTwin {
+  tfjs: NonNullable<LoadedModel['tfjs']>;
+  recipe: string;
+}
+
+/** The TF.js twin of a variant, quantized like the TF.js converter does, when the model has one. */
+function tfjsTwin(model: LoadedModel, variant: FactoryVariant): TfjsTwin | undefined {
+  const dtype = TFJS_TWIN_DTYPE[variant];
+  const t = model.tfjs;
+  if (!dtype || !t) return undefined;
+  const { model: q, report } = quantizeTfjsWeights({ modelJson: t.modelJson as TfjsModelJson, files: t.files }, dtype);
+  const clamped = report.clamped.length ? `, ${report.clamped.length} weight(s) clamped to ±65504` : '';
+  return {
+    tfjs: { format: 'tfjs', name: `${t.name}.${dtype}`, modelJson: q.modelJson, files: q.files },
+    recipe: `TF.js ${dtype} weight quantization (${report.quantized.length} weights, ${report.bytesBefore} → ${report.bytesAfter} weight bytes, dequantized at load, float32 compute${clamped})`,
+  };
+}
+
+function variantModel(model: LoadedModel, variant: FactoryVariant, path: string, bytes: Uint8Array, twin?: TfjsTwin): LoadedModel {
   return {
     name: model.name,
     path,
     onnx: { format: 'onnx', name: `${model.name}.${variant}.onnx`, bytes },
+    ...(twin && model.twin ? { tfjs: twin.tfjs, twin: model.twin } : {}),
     overrides: model.overrides,
     ...(model.classifierOutput ? { classifierOutput: model.classifierOutput } : {}),
     ...(model.dataFile ? { dataFile: model.dataFile } : {}),
@@ -85,17 +110,6 @@ function recipeText(meta: VariantMeta): string {
   return [meta.recipe, meta.calibration ? `calibrated on ${meta.calibration}` : '', size].filter(Boolean).join('; ');
 }
 
-/** TF.js-only model: fp16 is the TF.js converter's float16 weight quantization. */
-function tfjsFp16(model: LoadedModel): VariantOutcome {
-  const t = model.tfjs!;
-  const { model: q, report } = quantizeTfjsWeights({ modelJson: t.modelJson as TfjsModelJson, files: t.files }, 'float16');
-  const clamped = report.clamped.length ? `; ${report.clamped.length} weight(s) clamped to ±65504` : '';
-  return {
-    ok: true,
-    model: { ...model, tfjs: { format: 'tfjs', name: `${t.name}.float16`, modelJson: q.modelJson, files: q.files } },
-    recipe: `TF.js float16 weight quantization (${report.quantized.length} weights, ${report.bytesBefore} → ${report.bytesAfter} weight bytes)${clamped}`,
-  };
-}
 
 /** Creates the `VariantBuilder` the suite runner calls once per model × variant. */
 export function createVariantBuilder(options: VariantFactoryOptions = {}): VariantBuilder {
@@ -103,7 +117,8 @@ export function createVariantBuilder(options: VariantFactoryOptions = {}): Varia
   return async (model, variant) => {
     if (!isFactoryVariant(variant)) return { ok: false, reason: `variant '${variant}' is not built by the variant factory` };
     if (!model.onnx) {
-      if (variant === 'fp16' && model.tfjs) return tfjsFp16(model);
+      const twin = variant === 'fp16' ? tfjsTwin(model, variant) : undefined;
+      if (twin) return { ok: true, model: { ...model, tfjs: twin.tfjs }, recipe: twin.recipe };
       return { ok: false, reason: `${model.name} has no ONNX model; ${variant} is made from ONNX (TF.js models get fp16 only)` };
     }
     const recipe = normalizeRecipe(options.recipes?.[variant] ?? DEFAULT_RECIPES[variant]);
@@ -111,10 +126,12 @@ export function createVariantBuilder(options: VariantFactoryOptions = {}): Varia
       const source = model.onnx.bytes;
       const calibration = recipe.to === 'int8-static' ? chooseCalibration(model, inspectModel(source, model.onnx.name).inputs, options.calibration) : undefined;
       const key = contentKey([FACTORY_VERSION, source, JSON.stringify(recipe), calibration?.fingerprint ?? '']);
+      const twin = tfjsTwin(model, variant);
+      const withTwin = (text: string) => (twin ? `${text}; TF.js twin: ${twin.recipe}` : text);
       const hit = cache.get(key);
       if (hit) {
         options.log?.(`${model.name}:${variant}: cached (${hit.path})`);
-        return { ok: true, model: variantModel(model, variant, hit.path, hit.bytes), recipe: recipeText(hit.meta) };
+        return { ok: true, model: variantModel(model, variant, hit.path, hit.bytes, twin), recipe: withTwin(recipeText(hit.meta)) };
       }
       const r = await quantizeOnnx({
         bytes: source,
@@ -136,7 +153,7 @@ export function createVariantBuilder(options: VariantFactoryOptions = {}): Varia
       };
       const path = cache.put(key, r.bytes, meta);
       options.log?.(`${model.name}:${variant}: built ${r.recipe} in ${r.convertMs.toFixed(0)} ms → ${path}`);
-      return { ok: true, model: variantModel(model, variant, path, r.bytes), recipe: recipeText(meta) };
+      return { ok: true, model: variantModel(model, variant, path, r.bytes, twin), recipe: withTwin(recipeText(meta)) };
     } catch (e) {
       const code = isParityError(e) ? `${e.code}: ` : 'internal error: ';
       return { ok: false, reason: `cannot build ${variant} of ${model.name}: ${code}${errorMessage(e)}` };

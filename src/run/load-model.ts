@@ -17,12 +17,24 @@ export async function loadModel(path: string, overrides: InputOverrides = NO_OVE
   if (basename(abs) === 'parity-model.json') return fromManifest(abs, overrides);
   const ext = extname(abs).toLowerCase();
   if (ext === '.onnx') {
-    return { name: name ?? basename(abs, ext), path: abs, onnx: await readOnnx(abs), overrides };
+    return { name: name ?? displayName(abs), path: abs, onnx: await readOnnx(abs), overrides };
   }
   if (ext === '.json') {
-    return { name: name ?? basename(dirname(abs)), path: abs, tfjs: readTfjs(abs), overrides };
+    return { name: name ?? displayName(dirname(abs)), path: abs, tfjs: readTfjs(abs), overrides };
   }
   throw new ParityError('MODEL_INVALID', `'${path}' is neither an ONNX file (.onnx), a TF.js model.json nor a parity-model.json manifest`);
+}
+
+/** Generic file and folder names say nothing in a report; the folder above them does. */
+const GENERIC = new Set(['model', 'models', 'tfjs', 'web_model', 'tfjs_model', 'onnx']);
+
+/** `models/mnist/model.onnx` → `mnist`, `ocr-cls.onnx` → `ocr-cls`, `mnist/tfjs/` → `mnist`. */
+function displayName(path: string): string {
+  const base = basename(path, extname(path));
+  if (!GENERIC.has(base.toLowerCase())) return base;
+  const parent = basename(dirname(path));
+  if (!parent) return base;
+  return GENERIC.has(parent.toLowerCase()) ? displayName(dirname(path)) : parent;
 }
 
 async function fromManifest(path: string, overrides: InputOverrides): Promise<LoadedModel> {

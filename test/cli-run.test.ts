@@ -99,3 +99,20 @@ describe('parity run: bad input', () => {
     expectUserError(parity(['run', '--model', tiny, ...fast, '--data', data]), 'INPUT_DATA', /dims \[1,3\]; the model expects \[batch,4\]/);
   });
 });
+
+describe('parity run: one bad model among several', () => {
+  it('runs the others, keeps their report, names the bad one and exits 2', () => {
+    const bad = file('audio2.onnx', needsSequence());
+    const cfg = file('two.json', JSON.stringify({ models: [bad, tiny], variants: ['fp32'], backends: ['ort-node/cpu', 'ort-web/wasm'], samples: 4 }));
+    const out = join(dir, 'two');
+    const r = parity(['run', '--config', cfg, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('[INPUT_SYNTHESIS]');
+    expect(r.stderr).toContain("input 'audio'");
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    const tinyWasm = report.targets.find((t: { id: string }) => t.id === 'tiny:fp32@ort-web/wasm');
+    expect(tinyWasm.status).toBe('passed');
+    const audioRef = report.targets.find((t: { id: string }) => t.id === 'audio2:fp32@ort-node/cpu');
+    expect(audioRef.status).toBe('error');
+  });
+});

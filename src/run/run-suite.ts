@@ -10,7 +10,7 @@ import { parseGate } from '../compare/gates.ts';
 import type { GateSpec, Report, TolerancePolicy } from '../compare/types.ts';
 import { DEFAULT_TOLERANCES } from '../compare/tolerance.ts';
 import type { ParityConfig } from '../config/schema.ts';
-import { choices, ParityError } from '../core/errors.ts';
+import { choices, isParityError, ParityError } from '../core/errors.ts';
 import { describeShard, shardFilter, type Shard } from '../browser/shard.ts';
 import type { TensorSpec } from '../core/tensor.ts';
 import { VARIANT_NAMES, type RunRecord, type VariantName } from '../core/record.ts';
@@ -72,6 +72,13 @@ export interface SuiteResult {
   judge: JudgeInputs;
   /** Every planned target id in plan order, including those another shard runs. */
   plan: string[];
+  /** Models that could not run (their message says why); the other models ran. */
+  modelErrors: ModelError[];
+}
+
+export interface ModelError {
+  model: string;
+  error: ParityError;
 }
 
 export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
@@ -93,13 +100,23 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
   const references: Record<string, string> = {};
   const labels: Record<string, number[]> = {};
   const classifierOutputs: Record<string, string> = {};
+  const modelErrors: ModelError[] = [];
   try {
     for (const model of opts.models) {
-      const result = await runModel(model, { ...opts, seed, latency, backends, remote, keep, plan, emit });
-      references[model.name] = result.referenceId;
-      if (result.labels) labels[model.name] = result.labels;
-      const classifier = model.classifierOutput ?? result.guessedClassifier;
-      if (classifier) classifierOutputs[model.name] = classifier;
+      try {
+        const result = await runModel(model, { ...opts, seed, latency, backends, remote, keep, plan, emit });
+        references[model.name] = result.referenceId;
+        if (result.labels) labels[model.name] = result.labels;
+        const classifier = model.classifierOutput ?? result.guessedClassifier;
+        if (classifier) classifierOutputs[model.name] = classifier;
+      } catch (e) {
+        // One model that cannot run (bad file, inputs that cannot be synthesized, a failed
+        // reference) does not cost the others; what it recorded is judged (its reference error).
+        if (!isParityError(e)) throw e;
+        modelErrors.push({ model: model.name, error: e });
+        opts.observer?.log?.(`${model.name}: ${e.code}: ${e.message.split('\n')[0]}`);
+        if (records.some((r) => r.target.model === model.name)) references[model.name] = referenceTargetId(model);
+      }
     }
   } finally {
     writer.close();
@@ -117,7 +134,7 @@ export async function runSuite(opts: SuiteOptions): Promise<SuiteResult> {
     environment: { ...environmentFacts(), ...(opts.shard ? { shard: describeShard(opts.shard) } : {}) },
   };
   const report = judgeRun({ records, ...judge });
-  return { report, records, judge, plan };
+  return { report, records, judge, plan, modelErrors };
 }
 
 /**
@@ -155,10 +172,18 @@ interface ModelRunContext extends Omit<SuiteOptions, 'remote'> {
   emit: (r: RunRecord) => void;
 }
 
+function formatsOf(model: LoadedModel): ModelFormat[] {
+  return [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
+}
+
+function referenceTargetId(model: LoadedModel): string {
+  return targetId(model.name, 'fp32', referenceBackend(formatsOf(model)), 'node');
+}
+
 async function runModel(model: LoadedModel, ctx: ModelRunContext): Promise<{ referenceId: string; labels?: number[]; guessedClassifier?: string }> {
-  const formats: ModelFormat[] = [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
+  const formats = formatsOf(model);
   const refBackend = referenceBackend(formats);
-  const referenceId = targetId(model.name, 'fp32', refBackend, 'node');
+  const referenceId = referenceTargetId(model);
   const load = ctx.config.graphOptimizationLevel ? { graphOptimizationLevel: ctx.config.graphOptimizationLevel } : undefined;
 
   // The reference session gives the input signature the dataset is built for.

@@ -22,6 +22,7 @@ import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.
 import { writeRunMeta } from '../../browser/run-meta.ts';
 import { parseShard } from '../../browser/shard.ts';
 import { addInputOptions, collect } from '../options.ts';
+import { EXIT } from '../exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -98,13 +99,17 @@ export const register: RegisterCommand = (program, setExit) => {
         progress.done();
         await browser?.close();
       }
-      const { report, judge, plan } = result;
+      const { report, judge, plan, modelErrors } = result;
+      // Nothing ran at all: the error is the whole answer.
+      if (modelErrors.length === models.length && result.records.length === 0) throw modelErrors[0]!.error;
       writeRunMeta(outDir, { schemaVersion: 1, ...judge, plan, ...(shard ? { shard } : {}) });
       const paths = writeReports(report, outDir, process.env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: process.env.GITHUB_STEP_SUMMARY } : {});
       process.stdout.write(renderConsoleTable(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n');
       process.stdout.write(`reports: ${Object.values(paths).join(', ')}, ${resolve(outDir, 'records.jsonl')}\n`);
       void cmd;
-      setExit(exitCodeFor(report));
+      for (const { error } of modelErrors) process.stderr.write(`parity: error [${error.code}]: ${error.message}\n`);
+      // A model that could not run is an input problem (2) and outranks a failed gate (1).
+      setExit(modelErrors.length ? EXIT.USAGE : exitCodeFor(report));
     });
 };
 

@@ -74,29 +74,4 @@ describe('measureWarm', () => {
     await expect(measureWarm(r.runOnce, { ciHalfWidth: 0 }, r.now)).rejects.toThrow(/ciHalfWidth/);
   });
 
-  it('overhead over a bare loop is small with a real clock', async () => {
-    const work = async () => {
-      let s = 0;
-      for (let i = 0; i < 20_000; i++) s += Math.sqrt(i);
-      if (s < 0) throw new Error('unreachable');
-    };
-    const n = 300;
-    const bare = async () => {
-      const t0 = performance.now();
-      for (let i = 0; i < n; i++) await work();
-      return performance.now() - t0;
-    };
-    const measured = async () => {
-      const t0 = performance.now();
-      await measureWarm(work, { minIterations: 10, maxIterations: n, budgetMs: 1e9, ciHalfWidth: 1e-9 }); // never converges: every CI check runs
-      return performance.now() - t0;
-    };
-    await bare();
-    await measured();
-    const ratios: number[] = [];
-    for (let k = 0; k < 5; k++) ratios.push((await measured()) / (await bare()));
-    ratios.sort((a, b) => a - b);
-    // Loose bound: timing on a shared 2-core machine is noisy; the bench reports the real figure.
-    expect(ratios[2]!).toBeLessThan(1.25);
-  });
 });

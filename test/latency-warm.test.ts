@@ -73,5 +73,4 @@ describe('measureWarm', () => {
     await expect(measureWarm(r.runOnce, { minIterations: 10, maxIterations: 5 }, r.now)).rejects.toBeInstanceOf(ParityError);
     await expect(measureWarm(r.runOnce, { ciHalfWidth: 0 }, r.now)).rejects.toThrow(/ciHalfWidth/);
   });
-
 });

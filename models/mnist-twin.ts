@@ -14,6 +14,7 @@
  *
  * Biases, ReLU, 2x2 max pooling and softmax are layout-independent.
  */
+import type { ModelManifest } from '../src/core/manifest.ts';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import type { ModelProto } from 'onnx-buf';
 import { tensor, type Tensor } from '../src/core/tensor.ts';
@@ -124,4 +125,16 @@ export function cnnWeightsFromLayers(model: LayersModel): CnnWeights {
   const flat = model.getLayer('flatten').input as SymbolicTensor;
   weights.flattenShape = flat.shape.slice(1) as [number, number, number];
   return weights;
+}
+
+/**
+ * How the ONNX twin's tensors map onto the TF.js model (the manifest's `twin`): layer names, which
+ * are stable across loads (tfjs's symbolic tensor names get `_1` suffixes when a process loads a
+ * model twice), and the explicit NCHW → NHWC permutation of the image.
+ */
+export function mnistTwinMapping(model: LayersModel): NonNullable<ModelManifest['twin']> {
+  return {
+    inputs: { image: { name: model.inputNames[0]!, perm: [0, 2, 3, 1] } },
+    outputs: { probs: { name: model.outputNames[0]! } },
+  };
 }

@@ -25,7 +25,7 @@ import { tensor } from '../src/core/tensor.ts';
 import { writeNpz } from '../src/data/npy.ts';
 import { encodeModel } from '../src/onnx/io.ts';
 import { loadSplit, type Split } from './mnist-data.ts';
-import { buildOnnxTwin, cnnWeightsFromLayers } from './mnist-twin.ts';
+import { buildOnnxTwin, cnnWeightsFromLayers, mnistTwinMapping } from './mnist-twin.ts';
 import { installFastCpuGrads } from './tfjs-fast-grads.ts';
 import { saveLayersModel, WEIGHTS_FILE } from './tfjs-files.ts';
 
@@ -154,11 +154,7 @@ async function main(): Promise<void> {
     description: 'Small MNIST CNN (2 conv + dense, ~5k parameters) trained with tfjs-layers; ONNX twin written with src/onnx/builder.ts.',
     onnx: 'model.onnx',
     tfjs: 'tfjs/model.json',
-    twin: {
-      // Layer names (stable; tfjs's symbolic tensor names get `_1` suffixes when a process loads a model twice).
-      inputs: { image: { name: model.inputNames[0]!, perm: [0, 2, 3, 1] } },
-      outputs: { probs: { name: model.outputNames[0]! } },
-    },
+    twin: mnistTwinMapping(model),
     data: { file: 'test.npz', labels: 'label' },
     calibration: { file: 'calibration.npz' },
     variants: { distilled: '../mnist-student/parity-model.json' },

@@ -23,7 +23,7 @@ import type { ModelManifest } from '../src/core/manifest.ts';
 import { createRng } from '../src/core/rng.ts';
 import { encodeModel } from '../src/onnx/io.ts';
 import { loadSplit, type Split } from './mnist-data.ts';
-import { buildOnnxTwin, cnnWeightsFromLayers } from './mnist-twin.ts';
+import { buildOnnxTwin, cnnWeightsFromLayers, mnistTwinMapping } from './mnist-twin.ts';
 import { installFastCpuGrads } from './tfjs-fast-grads.ts';
 import { loadLayersModelFile, saveLayersModel, WEIGHTS_FILE } from './tfjs-files.ts';
 
@@ -144,10 +144,7 @@ async function main(): Promise<void> {
     description: `Narrow MNIST CNN (conv ${FILTERS.join('/')} filters + dense) distilled from mnist-cnn's soft labels (T=${TEMPERATURE}); ONNX and TF.js twins like the teacher's.`,
     onnx: 'model.onnx',
     tfjs: 'tfjs/model.json',
-    twin: {
-      inputs: { image: { name: model.inputNames[0]!, perm: [0, 2, 3, 1] } },
-      outputs: { probs: { name: model.outputNames[0]! } },
-    },
+    twin: mnistTwinMapping(model),
     data: { file: '../mnist-cnn/test.npz', labels: 'label' },
     classifierOutput: 'probs',
     facts: {

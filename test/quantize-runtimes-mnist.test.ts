@@ -10,8 +10,8 @@ import type { TensorMap } from '../src/core/tensor.ts';
 import { readNpz } from '../src/data/npy.ts';
 import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
 import { ALL_RECIPES } from './helpers/recipes.ts';
+import { runFirstOutput, type Ort } from './helpers/ort-run.ts';
 
-type Ort = typeof ortNode;
 const MNIST = new Uint8Array(readFileSync(new URL('../models/mnist-cnn/model.onnx', import.meta.url)));
 
 let web: Ort;
@@ -24,13 +24,7 @@ const mnistCalibration: TensorMap[] = Array.from({ length: 64 }, (_, i) => ({
   image: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from((train['images']!.data as Uint8Array).subarray(i * 784, (i + 1) * 784), (v) => v / 255) },
 }));
 
-async function run(ort: Ort, bytes: Uint8Array, feeds: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(bytes, { executionProviders: [ort === web ? 'wasm' : 'cpu'], logSeverityLevel: 3 });
-  const f = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
-  const out = Object.values(await s.run(f))[0]!;
-  await s.release();
-  return out.data as Float32Array;
-}
+const run = (ort: Ort, bytes: Uint8Array, feeds: Parameters<typeof runFirstOutput>[3]) => runFirstOutput(ort, ort === web ? 'wasm' : 'cpu', bytes, feeds);
 
 const argmax = (p: Float32Array, row: number, k: number) => {
   let best = 0;

@@ -9,21 +9,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeDataset } from '../src/data/synthesize.ts';
 import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
 import { ALL_RECIPES } from './helpers/recipes.ts';
+import { runFirstOutput, type Ort } from './helpers/ort-run.ts';
 
-type Ort = typeof ortNode;
 const OCR = new Uint8Array(readFileSync(new URL('./fixtures/ocr-cls.onnx', import.meta.url)));
 
 let web: Ort;
 const ocrShape = { shapes: { x: [1, 3, 48, 192] }, ranges: {}, values: {} };
 const ocrSamples = synthesizeDataset([{ name: 'x', dtype: 'float32', dims: [null, 3, null, null] }], ocrShape, 9, 3).samples;
 
-async function run(ort: Ort, bytes: Uint8Array, feeds: Record<string, { data: Float32Array; dims: readonly number[] }>): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(bytes, { executionProviders: [ort === web ? 'wasm' : 'cpu'], logSeverityLevel: 3 });
-  const f = Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, new ort.Tensor('float32', v.data, v.dims)]));
-  const out = Object.values(await s.run(f))[0]!;
-  await s.release();
-  return out.data as Float32Array;
-}
+const run = (ort: Ort, bytes: Uint8Array, feeds: Parameters<typeof runFirstOutput>[3]) => runFirstOutput(ort, ort === web ? 'wasm' : 'cpu', bytes, feeds);
 
 beforeAll(async () => {
   web = (await import('onnxruntime-web')) as unknown as Ort;

@@ -3,7 +3,7 @@
  * import this, so the browser bundles none of it.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ParityError } from '../core/errors.ts';
 import { parseCsv, type CsvTable } from '../data/csv.ts';
 import { loadFitted, type FittedPipeline } from './index.ts';
@@ -37,4 +37,13 @@ export function readFittedFile(path: string): FittedPipeline {
 export function writeText(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, text);
+}
+
+/** Writes report files `{ name: text }` into `dir`; returns their paths in the same order. */
+export function writeReportFiles(dir: string, files: Record<string, string>): string[] {
+  return Object.entries(files).map(([name, text]) => {
+    const path = join(dir, name);
+    writeText(path, text);
+    return path;
+  });
 }

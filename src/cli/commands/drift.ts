@@ -11,7 +11,7 @@ import { predictionDrift } from '../../drift/prediction-drift.ts';
 import { scoreWithOnnx } from '../../drift/predict-onnx.ts';
 import { driftToHtml } from '../../drift/render-html.ts';
 import { driftToMarkdown, driftToText } from '../../drift/render-text.ts';
-import { readCsvFile, readFittedFile, readJsonFile, writeText } from '../../pipeline/node-io.ts';
+import { readCsvFile, readFittedFile, readJsonFile, writeReportFiles } from '../../pipeline/node-io.ts';
 import type { FittedPipeline } from '../../pipeline/fitted.ts';
 import { EXIT } from '../exit-codes.ts';
 import { collect } from '../options.ts';
@@ -81,11 +81,8 @@ export const register: RegisterCommand = (program, setExit) => {
       const json = JSON.stringify(report, null, 2) + '\n';
       process.stdout.write(flags.json ? json : driftToText(report));
       if (flags.out) {
-        const dir = resolve(flags.out);
-        writeText(join(dir, 'drift.json'), json);
-        writeText(join(dir, 'drift.md'), driftToMarkdown(report));
-        writeText(join(dir, 'drift.html'), driftToHtml(report));
-        if (!flags.json) process.stdout.write(`reports: ${['drift.json', 'drift.md', 'drift.html'].map((f) => join(dir, f)).join(', ')}\n`);
+        const paths = writeReportFiles(resolve(flags.out), { 'drift.json': json, 'drift.md': driftToMarkdown(report), 'drift.html': driftToHtml(report) });
+        if (!flags.json) process.stdout.write(`reports: ${paths.join(', ')}\n`);
       }
       setExit(report.passed ? EXIT.OK : EXIT.GATE_FAILED);
     });

@@ -4,10 +4,10 @@
  * feature mismatches and diagnoses. Exit 0 clean, 1 skew beyond tolerance, 2 bad input.
  */
 import { readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { ParityError } from '../../core/errors.ts';
 import { featuresFromCsv } from '../../pipeline/features-csv.ts';
-import { readCsvFile, readFittedFile, writeText } from '../../pipeline/node-io.ts';
+import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
 import { skew } from '../../pipeline/skew/index.ts';
 import { skewToMarkdown, skewToText } from '../../pipeline/skew/render.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -66,10 +66,8 @@ export const register: RegisterCommand = (program, setExit) => {
       const json = JSON.stringify(report, null, 2) + '\n';
       process.stdout.write(flags.json ? json : skewToText(report));
       if (flags.out) {
-        const dir = resolve(flags.out);
-        writeText(join(dir, 'skew.json'), json);
-        writeText(join(dir, 'skew.md'), skewToMarkdown(report));
-        if (!flags.json) process.stdout.write(`reports: ${join(dir, 'skew.json')}, ${join(dir, 'skew.md')}\n`);
+        const paths = writeReportFiles(resolve(flags.out), { 'skew.json': json, 'skew.md': skewToMarkdown(report) });
+        if (!flags.json) process.stdout.write(`reports: ${paths.join(', ')}\n`);
       }
       setExit(report.skewFound ? EXIT.GATE_FAILED : EXIT.OK);
     });

@@ -47,8 +47,12 @@ describe('seattle-weather: 2012 vs 2015', () => {
       expect(fog.current).toBeGreaterThan(5 * fog.reference);
     }
     expect(r.skipped.map((s) => s.name)).toEqual(['date']);
-    expect(r.passed).toBe(false); // default gate psi<=0.2
-    expect(r.gates[0]!.failures.map((f) => f.feature).sort()).toEqual(['temp_max', 'weather']);
+    expect(r.passed).toBe(false); // default gate alarm == 0: significant after Holm and PSI above its floor
+    expect(r.gates[0]!.failures.map((f) => f.feature).sort()).toEqual(['temp_max', 'temp_min', 'weather']);
+    expect(byName(r.features, 'precipitation').significance.alarm).toBe(false);
+    // The raw PSI gate is still available in the same grammar.
+    const raw = analyzeDrift({ reference: { name: '2012', rows: year('2012') }, current: { name: '2015', rows: year('2015') }, gates: ['psi <= 0.2'] });
+    expect(raw.gates[0]!.failures.map((f) => f.feature).sort()).toEqual(['temp_max', 'weather']);
   });
 
   it('the same year against itself raises no alarm', () => {
@@ -87,14 +91,23 @@ describe('penguins: planted shifts', () => {
       body_mass_g: i % 2 === 0 ? (row.body_mass_g as number) * 1.6 : row.body_mass_g,
       island: i % 10 === 0 ? 'Anvers' : row.island,
     }));
-    const r = analyzeDrift({ reference: { name: 'train', rows: train }, current: { name: 'shifted', rows: cur }, pipeline, gates: ['missing_delta<=0.1', 'oor<=0.05', 'unrepresented<=0.05'] });
+    const r = analyzeDrift({
+      reference: { name: 'train', rows: train },
+      current: { name: 'shifted', rows: cur },
+      pipeline,
+      gates: ['missing_delta<=0.1', 'oor<=0.05', 'unrepresented<=0.05'],
+    });
     expect(byName(r.features, 'bill_length_mm').missingRateDelta).toBeCloseTo(80 / 241, 2);
     expect(byName(r.features, 'body_mass_g').outOfRangeRate).toBeGreaterThan(0.2);
     const island = byName(r.features, 'island');
     expect(island.kind === 'categorical' && island.unseen).toEqual(['Anvers']);
     expect(island.outOfRangeRate).toBeCloseTo(25 / 241, 6);
     expect(r.representativeness.nnOutsideRate).toBeGreaterThan(0.2);
-    expect(r.gates.map((g) => [g.gate, g.passed])).toEqual([['missing_delta<=0.1', false], ['oor<=0.05', false], ['unrepresented<=0.05', false]]);
+    expect(r.gates.map((g) => [g.gate, g.passed])).toEqual([
+      ['missing_delta<=0.1', false],
+      ['oor<=0.05', false],
+      ['unrepresented<=0.05', false],
+    ]);
   });
   it('prediction drift with the bundled ONNX model: Biscoe-only traffic predicts more Gentoo', async () => {
     const biscoe = penguinRows('penguins.csv').filter((r) => r.island === 'Biscoe');
@@ -113,14 +126,25 @@ describe('parity drift CLI', () => {
   it('exits 1 on seattle 2012 → 2015 and writes drift.json/md/html', async () => {
     const r = await runCli(['drift', '--reference', join(FIX, 'seattle-2012.csv'), '--current', join(FIX, 'seattle-2015.csv'), '--out', join(dir, 'sea')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL psi<=0\.2 — temp_max 0\.2\d*, weather 0\.8\d*/);
+    expect(r.stdout).toMatch(/FAIL alarm == 0 — temp_max \(PSI 0\.2\d*, p adj 0\.00\d*\), temp_min \(PSI 0\.1\d*, p adj [\d.]+\), weather \(PSI 0\.8\d*/);
     expect(JSON.parse(readFileSync(join(dir, 'sea/drift.json'), 'utf8')).passed).toBe(false);
     expect(readFileSync(join(dir, 'sea/drift.html'), 'utf8')).toMatch(/<svg /);
   });
   it('exits 0 for identical files and with passing gates; uses the model manifest for predictions', async () => {
     const same = join(FIX, 'seattle-2012.csv');
     expect((await runCli(['drift', '--reference', same, '--current', same])).code).toBe(0);
-    const r = await runCli(['drift', '--reference', join(PENGUINS_DIR, 'train.csv'), '--current', join(PENGUINS_DIR, 'train.csv'), '--model', join(PENGUINS_DIR, 'parity-model.json'), '--gate', 'prediction.psi<=0.01', '--json']);
+    const r = await runCli([
+      'drift',
+      '--reference',
+      join(PENGUINS_DIR, 'train.csv'),
+      '--current',
+      join(PENGUINS_DIR, 'train.csv'),
+      '--model',
+      join(PENGUINS_DIR, 'parity-model.json'),
+      '--gate',
+      'prediction.psi<=0.01',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.prediction.maxPsi).toBe(0);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { binCounts, quantileEdges } from '../src/drift/binning.ts';
 import { chiSquareSf, gammaQ, kolmogorovSf, logGamma } from '../src/drift/special.ts';
 import { chiSquare, jsDistance, ksTwoSample, psi, PSI_EPSILON } from '../src/drift/stats.ts';
-import { evaluateGates, parseGate } from '../src/drift/gates.ts';
+import { evaluateGates, parseDriftGate as parseGate } from '../src/drift/gates.ts';
 import { analyzeDrift } from '../src/drift/analyze.ts';
 
 describe('PSI', () => {
@@ -76,7 +76,15 @@ describe('chi-square', () => {
     expect(chiSquareSf(6, 6)).toBeCloseTo(Math.exp(-3) * 8.5, 12);
     expect(logGamma(10)).toBeCloseTo(Math.log(362880), 10);
     // Integer a: Q(a, x) = e^{−x} Σ_{j<a} x^j / j! — series branch (x < a + 1) and fraction branch.
-    const poisson = (a: number, x: number) => { let t = 1, s = 0; for (let j = 0; j < a; j++) { s += t; t *= x / (j + 1); } return Math.exp(-x) * s; };
+    const poisson = (a: number, x: number) => {
+      let t = 1,
+        s = 0;
+      for (let j = 0; j < a; j++) {
+        s += t;
+        t *= x / (j + 1);
+      }
+      return Math.exp(-x) * s;
+    };
     expect(gammaQ(20, 5)).toBeCloseTo(poisson(20, 5), 12);
     expect(gammaQ(4, 11)).toBeCloseTo(poisson(4, 11), 12);
   });

@@ -9,7 +9,9 @@ import { PENGUINS_DIR } from './fixtures/tabular/penguins.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'parity-skew-'));
 const p = (f: string) => join(dir, f);
-const SPEC = join(PENGUINS_DIR, 'spec.json'), TRAIN = join(PENGUINS_DIR, 'train.csv'), DATA = join(PENGUINS_DIR, 'penguins.csv');
+const SPEC = join(PENGUINS_DIR, 'spec.json'),
+  TRAIN = join(PENGUINS_DIR, 'train.csv'),
+  DATA = join(PENGUINS_DIR, 'penguins.csv');
 
 /** Rewrites a CSV file with `edit` applied to its parsed records. */
 function editCsv(from: string, to: string, edit: (rows: Record<string, unknown>[], columns: string[]) => void): void {
@@ -31,7 +33,9 @@ describe('parity pipeline', () => {
     expect(JSON.parse(readFileSync(p('fitted.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(join(PENGUINS_DIR, 'fitted.json'), 'utf8')));
   });
   it('transform --mode serving writes float32 values; a bad mode is a usage error', async () => {
-    expect((await runCli(['pipeline', 'transform', '--pipeline', p('fitted.json'), '--data', DATA, '--mode', 'serving', '--out', p('serving.csv')])).code).toBe(0);
+    expect((await runCli(['pipeline', 'transform', '--pipeline', p('fitted.json'), '--data', DATA, '--mode', 'serving', '--out', p('serving.csv')])).code).toBe(
+      0,
+    );
     const v = parseCsv(readFileSync(p('serving.csv'), 'utf8')).rows[0]!.bill_length_mm as number;
     expect(Math.fround(v)).toBe(v);
     const bad = await runCli(['pipeline', 'transform', '--pipeline', p('fitted.json'), '--data', DATA, '--mode', 'fp16', '--out', p('x.csv')]);
@@ -56,7 +60,9 @@ describe('parity skew', () => {
   });
 
   it('exits 1 and names the swap when golden columns were logged swapped', async () => {
-    editCsv(p('golden.csv'), p('golden-swapped.csv'), (rows) => rows.forEach((r) => ([r.bill_length_mm, r.bill_depth_mm] = [r.bill_depth_mm, r.bill_length_mm])));
+    editCsv(p('golden.csv'), p('golden-swapped.csv'), (rows) =>
+      rows.forEach((r) => ([r.bill_length_mm, r.bill_depth_mm] = [r.bill_depth_mm, r.bill_length_mm])),
+    );
     const r = await runCli(['skew', '--pipeline', p('fitted.json'), '--data', DATA, '--golden', p('golden-swapped.csv'), '--out', p('swap')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[columns-swapped\] columns swapped: serving column 0 'bill_length_mm' matches golden column 1 'bill_depth_mm'/);
@@ -64,7 +70,9 @@ describe('parity skew', () => {
   });
 
   it('exits 1 and suggests mm→cm when the raw data changed units', async () => {
-    editCsv(DATA, p('penguins-cm.csv'), (rows) => rows.forEach((r) => (r.bill_length_mm = r.bill_length_mm === null ? null : (r.bill_length_mm as number) / 10)));
+    editCsv(DATA, p('penguins-cm.csv'), (rows) =>
+      rows.forEach((r) => (r.bill_length_mm = r.bill_length_mm === null ? null : (r.bill_length_mm as number) / 10)),
+    );
     const r = await runCli(['skew', '--pipeline', p('fitted.json'), '--data', p('penguins-cm.csv'), '--golden', p('golden.csv'), '--json']);
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);

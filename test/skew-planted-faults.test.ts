@@ -38,7 +38,9 @@ describe('planted faults', () => {
     expect(r.skewFound).toBe(true);
     expect(skewedNames(r)).toEqual(['bill_length_mm', 'bill_depth_mm']);
     expect(kinds(r)).toEqual(['columns-swapped']);
-    expect(r.diagnoses[0]!.message).toMatch(/columns swapped: serving column 0 .* matches offline column 1 'bill_depth_mm' and serving column 1 .* matches offline column 0 'bill_length_mm'/);
+    expect(r.diagnoses[0]!.message).toMatch(
+      /columns swapped: serving column 0 .* matches offline column 1 'bill_depth_mm' and serving column 1 .* matches offline column 0 'bill_length_mm'/,
+    );
   });
 
   it('standardization replaced by min-max for one feature', () => {
@@ -63,7 +65,9 @@ describe('planted faults', () => {
     const r = skew({ pipeline: offline, rows, serving });
     expect(skewedNames(r)).toEqual(['island=Biscoe', 'island=Dream', 'island=Torgersen']);
     expect(kinds(r)).toEqual(['category-order']);
-    expect(r.diagnoses[0]!.message).toMatch(/category order shifted for 'island'.*serving vocabulary order is \[Dream, Torgersen, Biscoe, <oov>\] but offline uses \[Biscoe, Dream, Torgersen, <oov>\]/);
+    expect(r.diagnoses[0]!.message).toMatch(
+      /category order shifted for 'island'.*serving vocabulary order is \[Dream, Torgersen, Biscoe, <oov>\] but offline uses \[Biscoe, Dream, Torgersen, <oov>\]/,
+    );
   });
 
   it('nulls imputed with 0 instead of the mean (on a copy with extra planted nulls)', () => {
@@ -81,7 +85,11 @@ describe('planted faults', () => {
     expect(new Set(kinds(r))).toEqual(new Set(['missing-handling']));
     const mass = r.diagnoses.find((d) => d.features[0] === 'body_mass_g')!;
     expect(mass.evidence).toMatchObject({ mismatchRows: nulls, onNullRows: nulls, candidateRawFill: 0 });
-    expect(mass.message).toMatch(new RegExp(`${nulls} of ${nulls} mismatching rows have a null raw 'body_mass_g'.*offline gives 0 \\(raw 4243\\) \\[impute:mean\\].*serving looks like it fills nulls with 0 instead of the mean`));
+    expect(mass.message).toMatch(
+      new RegExp(
+        `${nulls} of ${nulls} mismatching rows have a null raw 'body_mass_g'.*offline gives 0 \\(raw 4243\\) \\[impute:mean\\].*serving looks like it fills nulls with 0 instead of the mean`,
+      ),
+    );
   });
 
   it('a unit change: bill length arrives in cm instead of mm (vs golden features)', () => {

@@ -1,5 +1,5 @@
 /** Bins for the drift statistics and the report histograms. Pure: no Node imports. */
-import { quantileSorted } from '../pipeline/stats.ts';
+import { quantileSorted } from '../core/order-stats.ts';
 
 /**
  * Inner edges of `bins` quantile bins of the (sorted) reference: the k/bins quantiles for
@@ -22,7 +22,8 @@ export function binCounts(values: ArrayLike<number>, edges: readonly number[]): 
   const counts = new Array<number>(edges.length + 1).fill(0);
   for (let i = 0; i < values.length; i++) {
     const x = values[i]!;
-    let lo = 0, hi = edges.length;
+    let lo = 0,
+      hi = edges.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (x <= edges[mid]!) hi = mid;

@@ -1,18 +1,36 @@
 /**
- * Drift gates: `[feature.]metric OP value`, e.g. `psi<=0.2` (every feature), `temp_max.psi<=0.3`
- * (one feature), `unrepresented<=0.05`, `prediction.psi<=0.1`. A failed gate makes the exit code 1.
- * Pure: no Node imports.
+ * Drift gates in the run's gate grammar (src/compare/gates.ts: `METRIC OP NUMBER`, OP one of
+ * >=, <=, >, <, ==, a trailing % allowed) with drift's own metric vocabulary:
+ * `[feature.]metric` for per-feature metrics — `alarm == 0` (every feature), `temp_max.psi <= 0.3`
+ * (one feature) — and whole-sample metrics like `unrepresented <= 0.05`, `prediction.psi <= 0.1`,
+ * `alarms == 0`. Values are judged by the run's rule (`judgeValue`). A failed gate makes the
+ * exit code 1. Pure: no Node imports.
  */
-import { ParityError, choices } from '../core/errors.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
+import { judgeValue } from '../compare/gate-eval.ts';
+import { compareOp, parseGate } from '../compare/gates.ts';
+import type { GateSpec } from '../compare/types.ts';
+import { choices, ParityError } from '../core/errors.ts';
 import type { DriftReport, FeatureDrift, GateResult } from './types.ts';
+
+export { DEFAULT_DRIFT_GATES } from './defaults.ts';
 
 /** Per-feature metrics and how to read them (undefined when a feature does not have it). */
 export const FEATURE_METRICS = {
+  /** 1 when the feature drifted (significant and above the effect floor), else 0. */
+  alarm: (f: FeatureDrift) => (f.significance.alarm ? 1 : 0),
   psi: (f: FeatureDrift) => f.psi,
+  /** Permutation p-value of PSI, before and after the multiple-testing correction. */
+  psi_p: (f: FeatureDrift) => f.significance.null.pValue,
+  p_adj: (f: FeatureDrift) => f.significance.pAdjusted,
+  /** The 99th percentile of the feature's permutation null of PSI. */
+  psi_null99: (f: FeatureDrift) => f.significance.null.q99,
   js: (f: FeatureDrift) => f.js,
   ks: (f: FeatureDrift) => (f.kind === 'numeric' ? f.ks.statistic : undefined),
   ks_p: (f: FeatureDrift) => (f.kind === 'numeric' ? f.ks.pValue : undefined),
   chi2_p: (f: FeatureDrift) => (f.kind === 'categorical' ? f.chi2.pValue : undefined),
+  /** KS or χ² p-value after the correction. */
+  test_p_adj: (f: FeatureDrift) => f.significance.testPAdjusted,
   missing_delta: (f: FeatureDrift) => Math.abs(f.missingRateDelta),
   oor: (f: FeatureDrift) => f.outOfRangeRate,
   sparse: (f: FeatureDrift) => f.sparseRate,
@@ -20,59 +38,94 @@ export const FEATURE_METRICS = {
 
 /** Whole-sample metrics. */
 export const GLOBAL_METRICS = {
+  alarms: (r: DriftReport) => r.features.filter((f) => f.significance.alarm).length,
   unrepresented: (r: DriftReport) => r.representativeness.nnOutsideRate,
   'prediction.psi': (r: DriftReport) => r.prediction?.maxPsi,
   'prediction.ks': (r: DriftReport) => (r.prediction ? Math.max(...r.prediction.perClass.map((c) => c.ks.statistic)) : undefined),
   'prediction.js': (r: DriftReport) => r.prediction?.predicted.js,
 } as const satisfies Record<string, (r: DriftReport) => number | undefined>;
 
-/** Gates applied when none are given. PSI 0.2 sits between "moderate" (0.1) and "major" (0.25). */
-export const DEFAULT_DRIFT_GATES = ['psi<=0.2'] as const;
+export const DRIFT_METRIC_NAMES = [...Object.keys(FEATURE_METRICS), ...Object.keys(GLOBAL_METRICS)];
 
-const OPS = {
-  '<=': (a: number, b: number) => a <= b,
-  '<': (a: number, b: number) => a < b,
-  '>=': (a: number, b: number) => a >= b,
-  '>': (a: number, b: number) => a > b,
-} as const;
-
-export interface DriftGate {
+/** A parsed drift gate: the run's gate spec plus the text as written. */
+export interface DriftGate extends GateSpec {
   text: string;
+  /** Set for `feature.metric`. */
   feature?: string;
-  metric: string;
-  op: keyof typeof OPS;
-  value: number;
 }
 
-/** Parses one gate; throws USAGE listing the valid metrics. */
-export function parseGate(text: string): DriftGate {
-  const m = /^\s*([^<>=\s]+)\s*(<=|>=|<|>)\s*(-?[\d.]+(?:e[+-]?\d+)?)\s*$/i.exec(text);
-  const valid = [...Object.keys(FEATURE_METRICS), ...Object.keys(GLOBAL_METRICS)];
-  if (!m) throw new ParityError('USAGE', `--gate '${text}': expected '[feature.]metric OP value' like 'psi<=0.2'; OP is one of <=, <, >=, >; metrics: ${choices(valid)}`);
-  const [, lhs, op, num] = m as unknown as [string, string, keyof typeof OPS, string];
-  if (lhs in GLOBAL_METRICS) return { text, metric: lhs, op, value: Number(num) };
-  const dot = lhs.lastIndexOf('.');
-  const metric = dot >= 0 ? lhs.slice(dot + 1) : lhs;
-  if (!(metric in FEATURE_METRICS)) throw new ParityError('USAGE', `--gate '${text}': unknown metric '${metric}'; metrics: ${choices(valid)}`);
-  return { text, ...(dot >= 0 ? { feature: lhs.slice(0, dot) } : {}), metric, op, value: Number(num) };
+function split(path: string): { feature?: string; metric: string } {
+  if (Object.hasOwn(GLOBAL_METRICS, path)) return { metric: path };
+  const dot = path.lastIndexOf('.');
+  return dot >= 0 ? { feature: path.slice(0, dot), metric: path.slice(dot + 1) } : { metric: path };
+}
+
+/** The drift vocabulary for the run's parser: throws CONFIG_INVALID naming the valid metrics. */
+export function resolveDriftMetric(path: string, text: string): void {
+  const { metric } = split(path);
+  if (Object.hasOwn(GLOBAL_METRICS, path) || Object.hasOwn(FEATURE_METRICS, metric)) return;
+  const hint = didYouMean(metric, DRIFT_METRIC_NAMES);
+  throw new ParityError(
+    'CONFIG_INVALID',
+    `gate '${text}': unknown metric '${metric}'${hint ? ` (did you mean '${hint}'?)` : ''}; drift metrics: ${choices(DRIFT_METRIC_NAMES)}, per feature also as 'FEATURE.METRIC'`,
+  );
+}
+
+/** Parses one gate with the run's grammar and drift's metrics. */
+export function parseDriftGate(text: string): DriftGate {
+  const spec = parseGate(text, { resolve: resolveDriftMetric });
+  const { feature } = split(spec.metric);
+  return { ...spec, text, ...(feature !== undefined ? { feature } : {}) };
 }
 
 /** Evaluates gates against a report (its `gates` field is ignored). */
 export function evaluateGates(report: DriftReport, gates: readonly DriftGate[]): GateResult[] {
   return gates.map((g) => {
-    const check = OPS[g.op];
-    if (g.metric in GLOBAL_METRICS) {
+    const head = { gate: g.text };
+    if (Object.hasOwn(GLOBAL_METRICS, g.metric)) {
       const v = GLOBAL_METRICS[g.metric as keyof typeof GLOBAL_METRICS](report);
-      if (v === undefined || Number.isNaN(v)) return { gate: g.text, passed: true, failures: [], checked: 0 };
-      return { gate: g.text, passed: check(v, g.value), failures: check(v, g.value) ? [] : [{ feature: g.metric, value: v }], checked: 1 };
+      if (v === undefined || Number.isNaN(v)) {
+        return {
+          ...head,
+          metric: g.metric,
+          op: g.op,
+          threshold: g.threshold,
+          value: null,
+          passed: true,
+          note: `not applicable: ${g.metric.startsWith('prediction.') ? 'no model given' : 'not measurable on these samples'}`,
+          failures: [],
+          checked: 0,
+        };
+      }
+      const r = judgeValue(g, v);
+      return { ...head, ...r, failures: r.passed ? [] : [{ feature: g.metric, value: v }], checked: 1 };
     }
-    const read = FEATURE_METRICS[g.metric as keyof typeof FEATURE_METRICS];
-    const features = g.feature ? report.features.filter((f) => f.name === g.feature) : report.features;
-    if (g.feature && features.length === 0) {
-      throw new ParityError('USAGE', `--gate '${g.text}': no feature '${g.feature}'; features: ${choices(report.features.map((f) => f.name))}`);
+    const { metric } = split(g.metric);
+    const read = FEATURE_METRICS[metric as keyof typeof FEATURE_METRICS];
+    const features = g.feature !== undefined ? report.features.filter((f) => f.name === g.feature) : report.features;
+    if (g.feature !== undefined && features.length === 0) {
+      const names = report.features.map((f) => f.name);
+      const hint = didYouMean(g.feature, names);
+      throw new ParityError('USAGE', `--gate '${g.text}': no feature '${g.feature}'${hint ? ` (did you mean '${hint}'?)` : ''}; features: ${choices(names)}`);
     }
-    const values = features.map((f) => ({ feature: f.name, value: read(f) })).filter((x): x is { feature: string; value: number } => x.value !== undefined && !Number.isNaN(x.value));
-    const failures = values.filter((x) => !check(x.value, g.value));
-    return { gate: g.text, passed: failures.length === 0, failures, checked: values.length };
+    const values = features
+      .map((f) => ({ feature: f.name, value: read(f) }))
+      .filter((x): x is { feature: string; value: number } => x.value !== undefined && !Number.isNaN(x.value));
+    const failures = values.filter((x) => !compareOp(x.value, g.op, g.threshold));
+    if (values.length === 0)
+      return {
+        ...head,
+        metric: g.metric,
+        op: g.op,
+        threshold: g.threshold,
+        value: null,
+        passed: true,
+        note: `not applicable: no feature has '${metric}'`,
+        failures,
+        checked: 0,
+      };
+    const lower = g.op === '<=' || g.op === '<';
+    const worst = (failures.length ? failures : values).reduce((a, b) => ((lower ? b.value > a.value : b.value < a.value) ? b : a));
+    return { ...head, ...judgeValue(g, worst.value), failures, checked: values.length };
   });
 }

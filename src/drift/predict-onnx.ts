@@ -19,7 +19,13 @@ export interface OnnxScores {
  * Scores both samples. The model's first input receives the serving-mode (float32) features
  * [N, F]; `output` defaults to the model's first output, which must be [N, classes].
  */
-export async function scoreWithOnnx(modelPath: string, pipeline: FittedPipeline, reference: readonly RawRow[], current: readonly RawRow[], output?: string): Promise<OnnxScores> {
+export async function scoreWithOnnx(
+  modelPath: string,
+  pipeline: FittedPipeline,
+  reference: readonly RawRow[],
+  current: readonly RawRow[],
+  output?: string,
+): Promise<OnnxScores> {
   if (!existsSync(modelPath)) throw new ParityError('FILE_NOT_FOUND', `model '${modelPath}' does not exist`);
   const ort = await import('onnxruntime-node');
   let session: Awaited<ReturnType<typeof ort.InferenceSession.create>>;
@@ -44,7 +50,8 @@ export async function scoreWithOnnx(modelPath: string, pipeline: FittedPipeline,
       throw new ParityError('INPUT_DATA', `model '${modelPath}' rejected the pipeline's features [${dims.join(', ')}]: ${errorMessage(e)}`);
     }
     const t = result[out]!;
-    if (t.dims.length !== 2) throw new ParityError('MODEL_UNSUPPORTED', `prediction drift needs a [N, classes] output; '${out}' has dims [${t.dims.join(', ')}]`);
+    if (t.dims.length !== 2)
+      throw new ParityError('MODEL_UNSUPPORTED', `prediction drift needs a [N, classes] output; '${out}' has dims [${t.dims.join(', ')}]`);
     return { data: Float32Array.from(t.data as Float32Array), rows: Number(t.dims[0]), classes: Number(t.dims[1]) };
   };
   try {

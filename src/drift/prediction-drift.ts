@@ -32,11 +32,13 @@ function argmaxCounts(s: ClassScores): number[] {
 export function predictionDrift(output: string, reference: ClassScores, current: ClassScores, classNames?: readonly string[], bins = 10): PredictionDrift {
   const classes = Array.from({ length: reference.classes }, (_, k) => classNames?.[k] ?? String(k));
   const perClass = classes.map((name, k) => {
-    const r = columnOf(reference, k), c = columnOf(current, k);
+    const r = columnOf(reference, k),
+      c = columnOf(current, k);
     const edges = quantileEdges(sorted(r), bins);
     return { class: name, psi: psi(binCounts(r, edges), binCounts(c, edges)), ks: ksTwoSample(r, c), referenceMean: mean(r), currentMean: mean(c) };
   });
-  const rc = argmaxCounts(reference), cc = argmaxCounts(current);
+  const rc = argmaxCounts(reference),
+    cc = argmaxCounts(current);
   const predicted = { reference: rc, current: cc, psi: psi(rc, cc), js: jsDistance(rc, cc), chi2: chiSquare(rc, cc) };
   return { output, classes, perClass, predicted, maxPsi: Math.max(predicted.psi, ...perClass.map((p) => p.psi)) };
 }

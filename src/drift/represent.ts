@@ -7,8 +7,10 @@
  * much more means the current data lives where the reference has no examples. Rows are sampled
  * (seeded) to at most `maxRows` per side to keep it O(maxRows²). Pure: no Node imports.
  */
+import { DEFAULT_SEED } from '../core/rng.ts';
 import { createRng } from '../core/rng.ts';
-import { mean, quantileSorted, sorted, std } from '../pipeline/stats.ts';
+import { quantileSorted } from '../core/order-stats.ts';
+import { mean, sorted, std } from '../pipeline/stats.ts';
 
 export interface NnResult {
   outsideRate: number;
@@ -24,7 +26,10 @@ function sample<T>(xs: readonly T[], max: number, seed: number): T[] {
     const j = rng.int(0, i + 1);
     [idx[i], idx[j]] = [idx[j]!, idx[i]!];
   }
-  return idx.slice(0, max).sort((a, b) => a - b).map((i) => xs[i]!);
+  return idx
+    .slice(0, max)
+    .sort((a, b) => a - b)
+    .map((i) => xs[i]!);
 }
 
 /** Columns (numeric features, null = missing) → standardized row vectors by reference stats. */
@@ -35,10 +40,12 @@ function standardize(columns: readonly (readonly (number | null)[])[], refColumn
     return { m: xs.length ? mean(xs) : 0, s: s > 0 ? s : 1 };
   });
   const n = columns[0]?.length ?? 0;
-  return Array.from({ length: n }, (_, i) => Float64Array.from(columns, (c, j) => {
-    const v = c[i];
-    return v === null || v === undefined ? 0 : (v - stats[j]!.m) / stats[j]!.s;
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    Float64Array.from(columns, (c, j) => {
+      const v = c[i];
+      return v === null || v === undefined ? 0 : (v - stats[j]!.m) / stats[j]!.s;
+    }),
+  );
 }
 
 function nearest(x: Float64Array, pool: readonly Float64Array[], skip = -1): number {
@@ -54,8 +61,14 @@ function nearest(x: Float64Array, pool: readonly Float64Array[], skip = -1): num
 }
 
 /** The nearest-neighbour representativeness check; `quantile` default 0.99. */
-export function nnRepresentativeness(ref: readonly (readonly (number | null)[])[], cur: readonly (readonly (number | null)[])[], options: { maxRows?: number; quantile?: number; seed?: number } = {}): NnResult {
-  const max = options.maxRows ?? 2000, q = options.quantile ?? 0.99, seed = options.seed ?? 7;
+export function nnRepresentativeness(
+  ref: readonly (readonly (number | null)[])[],
+  cur: readonly (readonly (number | null)[])[],
+  options: { maxRows?: number; quantile?: number; seed?: number } = {},
+): NnResult {
+  const max = options.maxRows ?? 2000,
+    q = options.quantile ?? 0.99,
+    seed = options.seed ?? DEFAULT_SEED;
   if (ref.length === 0) return { outsideRate: NaN, threshold: NaN, rows: { reference: 0, current: 0 } };
   const refRows = sample(standardize(ref, ref), max, seed);
   const curRows = sample(standardize(cur, ref), max, seed + 1);

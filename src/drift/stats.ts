@@ -22,10 +22,12 @@ export function proportions(counts: readonly number[]): number[] {
  * proportions) on the same bins; empty bins take {@link PSI_EPSILON}.
  */
 export function psi(reference: readonly number[], current: readonly number[], epsilon = PSI_EPSILON): number {
-  const p = proportions(reference), q = proportions(current);
+  const p = proportions(reference),
+    q = proportions(current);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
-    const a = Math.max(p[i]!, epsilon), b = Math.max(q[i] ?? 0, epsilon);
+    const a = Math.max(p[i]!, epsilon),
+      b = Math.max(q[i] ?? 0, epsilon);
     s += (b - a) * Math.log(b / a);
   }
   return s;
@@ -40,10 +42,14 @@ export interface KsResult {
 
 /** Two-sample KS test; both samples are sorted copies internally. NaNs are not allowed. */
 export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResult {
-  const x = Float64Array.from(a).sort(), y = Float64Array.from(b).sort();
-  const n = x.length, m = y.length;
+  const x = Float64Array.from(a).sort(),
+    y = Float64Array.from(b).sort();
+  const n = x.length,
+    m = y.length;
   if (n === 0 || m === 0) return { statistic: NaN, pValue: NaN };
-  let i = 0, j = 0, d = 0;
+  let i = 0,
+    j = 0,
+    d = 0;
   while (i < n && j < m) {
     const v = Math.min(x[i]!, y[j]!);
     while (i < n && x[i]! <= v) i++;
@@ -59,10 +65,13 @@ export function ksTwoSample(a: ArrayLike<number>, b: ArrayLike<number>): KsResul
  * distributions, 1 for disjoint ones. Inputs are counts or proportions on the same bins.
  */
 export function jsDistance(reference: readonly number[], current: readonly number[]): number {
-  const p = proportions(reference), q = proportions(current);
+  const p = proportions(reference),
+    q = proportions(current);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
-    const a = p[i]!, b = q[i] ?? 0, m = (a + b) / 2;
+    const a = p[i]!,
+      b = q[i] ?? 0,
+      m = (a + b) / 2;
     if (a > 0) s += 0.5 * a * Math.log2(a / m);
     if (b > 0) s += 0.5 * b * Math.log2(b / m);
   }
@@ -82,13 +91,15 @@ export interface ChiSquareResult {
  */
 export function chiSquare(reference: readonly number[], current: readonly number[]): ChiSquareResult {
   const keep = reference.map((r, i) => [r, current[i] ?? 0] as const).filter(([r, c]) => r + c > 0);
-  const nr = keep.reduce((s, [r]) => s + r, 0), nc = keep.reduce((s, [, c]) => s + c, 0);
+  const nr = keep.reduce((s, [r]) => s + r, 0),
+    nc = keep.reduce((s, [, c]) => s + c, 0);
   const n = nr + nc;
   const df = keep.length - 1;
   if (df < 1 || nr === 0 || nc === 0) return { statistic: 0, df: Math.max(df, 0), pValue: 1 };
   let x = 0;
   for (const [r, c] of keep) {
-    const er = ((r + c) * nr) / n, ec = ((r + c) * nc) / n;
+    const er = ((r + c) * nr) / n,
+      ec = ((r + c) * nc) / n;
     x += (r - er) ** 2 / er + (c - ec) ** 2 / ec;
   }
   return { statistic: x, df, pValue: chiSquareSf(x, df) };

@@ -1,6 +1,9 @@
 /** The body of drift.json: per-feature shift statistics, representativeness, gates. Pure data. */
 import type { ChiSquareResult, KsResult } from './stats.ts';
 import type { Histogram } from './binning.ts';
+import type { SignificanceSettings } from './defaults.ts';
+import type { PsiNull } from './permutation.ts';
+import type { GateResult as RunGateResult } from '../compare/types.ts';
 
 /** PSI rule of thumb: < 0.1 no real change, 0.1–0.25 moderate, ≥ 0.25 major. */
 export type Severity = 'none' | 'moderate' | 'major';
@@ -17,8 +20,25 @@ export interface SideSummary {
   median?: number;
 }
 
+/** Is this feature's shift real and large enough to matter? (see defaults.ts for the rule) */
+export interface FeatureSignificance {
+  /** The permutation null of this feature's PSI. */
+  null: PsiNull;
+  /** The permutation p-value adjusted across the report's features (settings.significance.correction). */
+  pAdjusted: number;
+  /** The classical test's p-value (KS for numeric, χ² for categorical), adjusted the same way; reported, not used by the alarm. */
+  testPAdjusted: number;
+  /** max(psiFloor, the null's nullQuantile quantile): PSI must exceed it. */
+  psiThreshold: number;
+  /** Significant (pAdjusted ≤ alpha) and PSI above psiThreshold. */
+  alarm: boolean;
+  /** Why, in one sentence. */
+  reason: string;
+}
+
 interface DriftCommon {
   name: string;
+  /** PSI over the value bins (numeric) or categories, plus a missing bin when either side has missing values. */
   psi: number;
   js: number;
   severity: Severity;
@@ -32,6 +52,7 @@ interface DriftCommon {
   sparseRate: number;
   /** The same share for the reference itself (the baseline to compare `sparseRate` with). */
   referenceSparseRate: number;
+  significance: FeatureSignificance;
 }
 
 export interface NumericDrift extends DriftCommon {
@@ -80,9 +101,13 @@ export interface PredictionDrift {
   maxPsi: number;
 }
 
-export interface GateResult {
+/**
+ * One drift gate, in the run's gate grammar and result shape (`metric`, `op`, `threshold`,
+ * `value`: the worst value checked, `passed`, `note`), plus what a per-feature gate needs.
+ */
+export interface GateResult extends RunGateResult {
+  /** The gate as written. */
   gate: string;
-  passed: boolean;
   /** Every value the gate checked that failed it. */
   failures: { feature: string; value: number }[];
   /** How many values the gate checked. */
@@ -99,10 +124,16 @@ export interface DriftReport {
   gates: GateResult[];
   passed: boolean;
   settings: {
-    psiBins: number; psiEpsilon: number; sparseBins: number; sparseMass: number; nnQuantile: number;
+    psiBins: number;
+    psiEpsilon: number;
+    sparseBins: number;
+    sparseMass: number;
+    nnQuantile: number;
     /** PSI expected from sampling noise alone for these sample sizes, ≈ (bins − 1)(1/n + 1/m):
      * numeric PSI near this value is not evidence of drift. */
     psiNoiseFloor: number;
+    /** The alarm rule's settings; `permutations` is the count actually drawn. */
+    significance: SignificanceSettings;
   };
   notes: string[];
 }

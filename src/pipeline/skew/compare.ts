@@ -44,8 +44,13 @@ export function compareFeatures(reference: FeatureMatrix, candidate: FeatureMatr
     const cname = candidate.featureNames[j];
     const rate = r.length ? rows.length / r.length : 0;
     out.push({
-      index: j, name, ...(cname !== undefined && cname !== name ? { candidateName: cname } : {}),
-      mismatches: rows.length, mismatchRate: rate, maxAbsDiff: maxAbs, maxRelDiff: maxRel,
+      index: j,
+      name,
+      ...(cname !== undefined && cname !== name ? { candidateName: cname } : {}),
+      mismatches: rows.length,
+      mismatchRate: rate,
+      maxAbsDiff: maxAbs,
+      maxRelDiff: maxRel,
       examples: rows.slice(0, 5).map((row) => ({ row, reference: r[row]!, candidate: c[row]! })),
       skewed: rate > tol.maxMismatchRate,
     });

@@ -1,6 +1,7 @@
 /** What every skew diagnosis reads: both matrices as columns, provenance, raw nulls. Pure. */
 import { rawValue } from '../frame.ts';
-import type { FeatureInfo, FeatureMatrix, RawRow } from '../types.ts';
+import type { FittedTabular } from '../fitted.ts';
+import type { FeatureInfo, FeatureMatrix, RawRow, TransformMode } from '../types.ts';
 import { col } from './compare.ts';
 import type { SkewTolerance } from './types.ts';
 
@@ -15,6 +16,8 @@ export interface SkewContext {
   /** Provenance of the candidate features when it is a pipeline too. */
   candidateInfos?: readonly FeatureInfo[];
   rawRows: readonly RawRow[];
+  /** The fitted pipelines behind each side, when a side is one (step diagnoses re-run them). */
+  pipelines?: { reference?: FittedTabular; candidate?: FittedTabular; candidateMode: TransformMode };
   refLabel: string;
   candLabel: string;
   tol: SkewTolerance;
@@ -45,7 +48,9 @@ export function isConstant(xs: ArrayLike<number>): boolean {
 }
 
 export function moments(xs: ArrayLike<number>): { mean: number; sd: number; min: number; max: number } {
-  let s = 0, min = Infinity, max = -Infinity;
+  let s = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let i = 0; i < xs.length; i++) {
     s += xs[i]!;
     min = Math.min(min, xs[i]!);

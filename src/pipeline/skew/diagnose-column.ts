@@ -23,12 +23,14 @@ function distinct(xs: number[]): string {
 }
 
 function constant(ctx: SkewContext, j: number, name: string): Diagnosis | undefined {
-  const c = ctx.cand[j]!, r = ctx.ref[j]!;
+  const c = ctx.cand[j]!,
+    r = ctx.ref[j]!;
   if (!isConstant(c) || isConstant(r) || c.length === 0) return undefined;
   const raw = toRaw(ctx.infos[j], c[0]!);
   const rawNote = raw === undefined ? '' : ` (raw ${num(raw)}${ctx.infos[j]?.affine && Math.abs(c[0]!) < 1e-6 ? ', the training mean' : ''})`;
   return {
-    kind: 'constant', features: [name],
+    kind: 'constant',
+    features: [name],
     message: `feature '${name}' is constant at ${ctx.candLabel} (always ${num(c[0]!)}${rawNote}) but varies at ${ctx.refLabel} (sd ${num(moments(r).sd)}) — the ${ctx.candLabel} side probably never receives raw '${ctx.infos[j]?.source ?? name}' (missing column, default value or stale cache)`,
     evidence: { value: c[0], rawValue: raw, referenceSd: moments(r).sd },
   };
@@ -42,39 +44,56 @@ function missing(ctx: SkewContext, j: number, name: string, bad: number[]): Diag
   if (onNull.length < 0.95 * bad.length) return undefined;
   const info = ctx.infos[j];
   const source = info?.source ?? name;
-  const refVals = onNull.map((i) => ctx.ref[j]![i]!), candVals = onNull.map((i) => ctx.cand[j]![i]!);
+  const refVals = onNull.map((i) => ctx.ref[j]![i]!),
+    candVals = onNull.map((i) => ctx.cand[j]![i]!);
   const rawOf = (xs: number[]): string => (info?.affine ? ` (raw ${distinct(xs.map((x) => toRaw(info, x)!))})` : '');
   const how = info?.ops.find((o) => o.startsWith('impute:'));
   const candRaw = info?.affine ? [...new Set(candVals.map((x) => toRaw(info, x)!))] : [];
-  const fills = candRaw.length === 1 ? ` — ${ctx.candLabel} looks like it fills nulls with ${num(candRaw[0]!)}${how ? ` instead of the ${how.slice(7).replace('_', ' ')}` : ''}` : '';
+  const fills =
+    candRaw.length === 1
+      ? ` — ${ctx.candLabel} looks like it fills nulls with ${num(candRaw[0]!)}${how ? ` instead of the ${how.slice(7).replace('_', ' ')}` : ''}`
+      : '';
   return {
-    kind: 'missing-handling', features: [name],
+    kind: 'missing-handling',
+    features: [name],
     message: `missing values handled differently in '${name}': ${onNull.length} of ${bad.length} mismatching rows have a null raw '${source}' (${nulls.length} null rows in all); there ${ctx.refLabel} gives ${distinct(refVals)}${rawOf(refVals)}${how ? ` [${how}]` : ''} but ${ctx.candLabel} gives ${distinct(candVals)}${rawOf(candVals)}${fills}`,
-    evidence: { mismatchRows: bad.length, onNullRows: onNull.length, nullRows: nulls.length, referenceValues: [...new Set(refVals)].slice(0, 5), candidateValues: [...new Set(candVals)].slice(0, 5), candidateRawFill: candRaw.length === 1 ? candRaw[0] : undefined },
+    evidence: {
+      mismatchRows: bad.length,
+      onNullRows: onNull.length,
+      nullRows: nulls.length,
+      referenceValues: [...new Set(refVals)].slice(0, 5),
+      candidateValues: [...new Set(candVals)].slice(0, 5),
+      candidateRawFill: candRaw.length === 1 ? candRaw[0] : undefined,
+    },
   };
 }
 
 function linear(ctx: SkewContext, j: number, name: string): Diagnosis | undefined {
   const nulls = new Set(nullRows(ctx, j));
   const use = Array.from({ length: ctx.reference.rows }, (_, i) => i).filter((i) => !nulls.has(i));
-  const r = ctx.ref[j]!, c = ctx.cand[j]!;
+  const r = ctx.ref[j]!,
+    c = ctx.cand[j]!;
   const fit = fitLine(r, c, use);
   if (!fit || fit.r2 < R2_LINEAR) return undefined;
   const { slope: a, offset: b } = fit;
   const line = `${ctx.candLabel} = ${num(a)}·${ctx.refLabel} ${b < 0 ? '−' : '+'} ${num(Math.abs(b))} (R² ${fit.r2.toFixed(4)})`;
   const info = ctx.infos[j];
   const cinfo = ctx.candidateInfos?.[j];
-  const mr = moments(use.map((i) => r[i]!)), mc = moments(use.map((i) => c[i]!));
+  const mr = moments(use.map((i) => r[i]!)),
+    mc = moments(use.map((i) => c[i]!));
   const refStd = info?.ops.includes('standardize') || (!info?.ops.includes('minmax') && looksStandardized(mr));
   const candMm = cinfo ? cinfo.ops.includes('minmax') : looksMinmax(mc) && !looksStandardized(mc);
   const refMm = info?.ops.includes('minmax') || (!info?.ops.includes('standardize') && looksMinmax(mr) && !looksStandardized(mr));
   const candStd = cinfo ? cinfo.ops.includes('standardize') : looksStandardized(mc);
   const evidence = { slope: a, offset: b, r2: fit.r2, rows: fit.n, referenceMean: mr.mean, referenceSd: mr.sd, candidateMin: mc.min, candidateMax: mc.max };
   if (refStd && candMm && info?.affine) {
-    const s = info.affine.scale, o = info.affine.offset;
-    const span = 1 / (a * s), lo = -(a * o + b) * span;
+    const s = info.affine.scale,
+      o = info.affine.offset;
+    const span = 1 / (a * s),
+      lo = -(a * o + b) * span;
     return {
-      kind: 'standardize-vs-minmax', features: [name],
+      kind: 'standardize-vs-minmax',
+      features: [name],
       message: `standardization replaced by min-max in '${name}': ${ctx.candLabel} values lie in [${num(mc.min)}, ${num(mc.max)}] (min-max over raw [${num(lo)}, ${num(lo + span)}]) while ${ctx.refLabel} is standardized (mean ${num(-o / s)}, std ${num(1 / s)}); ${line} — apply the fitted standardize step at ${ctx.candLabel}`,
       evidence: { ...evidence, impliedMin: lo, impliedMax: lo + span, mean: -o / s, std: 1 / s },
     };
@@ -82,14 +101,16 @@ function linear(ctx: SkewContext, j: number, name: string): Diagnosis | undefine
   if ((refStd && candMm) || (refMm && candStd)) {
     const [was, now] = refStd ? ['standardization', 'min-max'] : ['min-max', 'standardization'];
     return {
-      kind: 'standardize-vs-minmax', features: [name],
+      kind: 'standardize-vs-minmax',
+      features: [name],
       message: `${was} replaced by ${now} in '${name}': ${ctx.refLabel} mean ${num(mr.mean)} sd ${num(mr.sd)} range [${num(mr.min)}, ${num(mr.max)}], ${ctx.candLabel} mean ${num(mc.mean)} sd ${num(mc.sd)} range [${num(mc.min)}, ${num(mc.max)}]; ${line}`,
       evidence,
     };
   }
   if (info?.affine) {
     // Read the line in raw units: rawCandidate = a * raw + shift.
-    const s = info.affine.scale, o = info.affine.offset;
+    const s = info.affine.scale,
+      o = info.affine.offset;
     const shift = (a * o + b - o) / s;
     const rawScale = Math.abs(o / s) + Math.abs(1 / s);
     const units = guessUnits(info.source ?? name, a, shift, rawScale);
@@ -98,28 +119,37 @@ function linear(ctx: SkewContext, j: number, name: string): Diagnosis | undefine
       const guess = units.length ? ` (${units.join(' or ')}?)` : ' (unit change?)';
       const sh = pureScale ? '' : ` ${shift < 0 ? '−' : '+'} ${num(Math.abs(shift))}`;
       return {
-        kind: 'unit-change', features: [name],
+        kind: 'unit-change',
+        features: [name],
         message: `feature ${name} looks scaled by ${num(a)}${sh}${guess}: raw '${info.source}' at ${ctx.candLabel} ≈ ${num(a)} × the training values${sh}; ${line} — convert the input to training units or refit`,
         evidence: { ...evidence, rawFactor: a, rawShift: shift, units },
       };
     }
     // Candidate = (x - m') / s' in raw terms: read its statistics off the line.
-    const s2 = 1 / (a * s), m2 = -(a * o + b) * s2;
+    const s2 = 1 / (a * s),
+      m2 = -(a * o + b) * s2;
     const nullNote = nullDeviation(ctx, j, (v) => v * s2 + m2);
     if (refStd && candStd) {
       return {
-        kind: 'scaling-stats', features: [name],
+        kind: 'scaling-stats',
+        features: [name],
         message: `standardization statistics differ in '${name}': ${ctx.candLabel} standardizes with mean ${num(m2)}, std ${num(s2)} where ${ctx.refLabel} uses mean ${num(-o / s)}, std ${num(1 / s)}; ${line}${nullNote} — use the fitted statistics (were they refit on other data, or after filling nulls differently?)`,
         evidence: { ...evidence, candidateMean: m2, candidateStd: s2, referenceMean: -o / s, referenceStd: 1 / s },
       };
     }
     return {
-      kind: 'linear', features: [name],
+      kind: 'linear',
+      features: [name],
       message: `'${name}' is a linear function of ${ctx.refLabel}: ${line}; in raw units ×${num(a)} ${shift < 0 ? '−' : '+'} ${num(Math.abs(shift))}${nullNote} — the two sides scale this feature differently`,
       evidence: { ...evidence, rawFactor: a, rawShift: shift },
     };
   }
-  return { kind: 'linear', features: [name], message: `'${name}' is a linear function of ${ctx.refLabel}: ${line} — scaling differs between the two sides`, evidence };
+  return {
+    kind: 'linear',
+    features: [name],
+    message: `'${name}' is a linear function of ${ctx.refLabel}: ${line} — scaling differs between the two sides`,
+    evidence,
+  };
 }
 
 /**
@@ -146,9 +176,13 @@ export function diagnoseColumn(ctx: SkewContext, j: number): Diagnosis {
   if (found) return found;
   const nulls = new Set(nullRows(ctx, j));
   const onNull = bad.filter((i) => nulls.has(i)).length;
-  const worst = bad.slice(0, 3).map((i) => `row ${i + 1}: ${num(ctx.ref[j]![i]!)} vs ${num(ctx.cand[j]![i]!)}`).join('; ');
+  const worst = bad
+    .slice(0, 3)
+    .map((i) => `row ${i + 1}: ${num(ctx.ref[j]![i]!)} vs ${num(ctx.cand[j]![i]!)}`)
+    .join('; ');
   return {
-    kind: 'unexplained', features: [name],
+    kind: 'unexplained',
+    features: [name],
     message: `'${name}' differs on ${bad.length} of ${ctx.reference.rows} rows${onNull ? ` (${onNull} of them with a null raw value)` : ''} with no swap, line or missing-value pattern; ${worst}`,
     evidence: { mismatchRows: bad.length, onNullRows: onNull, examples: bad.slice(0, 5) },
   };

@@ -17,7 +17,8 @@ export function matchColumns(ctx: SkewContext, skewed: readonly number[]): Map<n
   for (const j of skewed) {
     const c = ctx.cand[j]!;
     if (n === 0 || isConstant(c)) continue;
-    let best = -1, bestAgree = AGREE;
+    let best = -1,
+      bestAgree = AGREE;
     ctx.ref.forEach((r, k) => {
       if (k === j || isConstant(r)) return;
       const agree = 1 - mismatchRows(r, c, ctx.tol).length / n;
@@ -55,7 +56,12 @@ export function diagnoseMatches(ctx: SkewContext, matches: Map<number, number>):
       kind: 'category-order',
       features: pairs.map(([j]) => names[j]!),
       message: `category order shifted for '${source}': ${candLabel} one-hot ${moves}; the ${candLabel} vocabulary order is [${candOrder.join(', ')}] but ${refLabel} uses [${refOrder.join(', ')}] — encode with the training vocabulary (fitted step ${group.split(':')[0]})`,
-      evidence: { source, referenceOrder: refOrder, candidateOrder: candOrder, permutation: pairs.map(([j, k]) => ({ candidateColumn: j, referenceColumn: k })) },
+      evidence: {
+        source,
+        referenceOrder: refOrder,
+        candidateOrder: candOrder,
+        permutation: pairs.map(([j, k]) => ({ candidateColumn: j, referenceColumn: k })),
+      },
     });
     for (const [j] of pairs) explained.add(j);
   }
@@ -69,7 +75,12 @@ export function diagnoseMatches(ctx: SkewContext, matches: Map<number, number>):
         kind: 'columns-swapped',
         features: [names[j]!, names[k]!],
         message: `columns swapped: ${candLabel} ${label(ctx, j, 'cand')} matches ${refLabel} ${label(ctx, k)} and ${candLabel} ${label(ctx, k, 'cand')} matches ${refLabel} ${label(ctx, j)} — fix the feature order in the ${candLabel} assembly`,
-        evidence: { pairs: [{ candidateColumn: j, referenceColumn: k }, { candidateColumn: k, referenceColumn: j }] },
+        evidence: {
+          pairs: [
+            { candidateColumn: j, referenceColumn: k },
+            { candidateColumn: k, referenceColumn: j },
+          ],
+        },
       });
       explained.add(j).add(k);
     } else {

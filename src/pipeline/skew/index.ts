@@ -9,13 +9,15 @@
  * ```
  */
 import { ParityError } from '../../core/errors.ts';
-import type { FittedPipeline } from '../fitted.ts';
+import type { FittedPipeline, FittedTabular } from '../fitted.ts';
 import { featureInfos, transform } from '../index.ts';
 import type { FeatureInfo, FeatureMatrix, RawRow, TransformMode } from '../types.ts';
 import { compareFeatures } from './compare.ts';
 import { makeContext } from './context.ts';
 import { diagnoseColumn } from './diagnose-column.ts';
 import { diagnoseMatches, matchColumns } from './diagnose-match.ts';
+import { diagnoseOov } from './diagnose-oov.ts';
+import { diagnoseStep } from './diagnose-step.ts';
 import { DEFAULT_SKEW_TOLERANCE, type Diagnosis, type SkewMode, type SkewReport, type SkewTolerance } from './types.ts';
 
 export type { SkewReport, Diagnosis, FeatureSkew, SkewTolerance, SkewMode } from './types.ts';
@@ -33,38 +35,80 @@ export interface CompareInput {
   referenceLabel: string;
   candidateLabel: string;
   tolerance?: Partial<SkewTolerance>;
+  /** The fitted pipelines behind each side, when a side is one: lets the step diagnosis re-run them. */
+  pipelines?: { reference?: FittedPipeline; candidate?: FittedPipeline; candidateMode: TransformMode };
 }
+
+const tabular = (p: FittedPipeline | undefined): FittedTabular | undefined => (p?.kind === 'tabular' ? p : undefined);
 
 /** Compares two feature matrices of the same records and diagnoses every skewed feature. */
 export function compareFeatureMatrices(input: CompareInput): SkewReport {
   const tol: SkewTolerance = { ...DEFAULT_SKEW_TOLERANCE, ...input.tolerance };
   const { reference, candidate } = input;
   if (reference.rows !== candidate.rows) {
-    throw new ParityError('INPUT_DATA', `${input.referenceLabel} has ${reference.rows} rows but ${input.candidateLabel} has ${candidate.rows}; skew needs the same records on both sides`);
+    throw new ParityError(
+      'INPUT_DATA',
+      `${input.referenceLabel} has ${reference.rows} rows but ${input.candidateLabel} has ${candidate.rows}; skew needs the same records on both sides`,
+    );
   }
   const features = compareFeatures(reference, candidate, tol);
-  const ctx = makeContext({ reference, candidate, infos: input.infos, ...(input.candidateInfos ? { candidateInfos: input.candidateInfos } : {}), rawRows: input.rawRows, refLabel: input.referenceLabel, candLabel: input.candidateLabel, tol });
+  const ctx = makeContext({
+    reference,
+    candidate,
+    infos: input.infos,
+    ...(input.candidateInfos ? { candidateInfos: input.candidateInfos } : {}),
+    rawRows: input.rawRows,
+    refLabel: input.referenceLabel,
+    candLabel: input.candidateLabel,
+    tol,
+    ...(input.pipelines
+      ? {
+          pipelines: {
+            reference: tabular(input.pipelines.reference),
+            candidate: tabular(input.pipelines.candidate),
+            candidateMode: input.pipelines.candidateMode,
+          },
+        }
+      : {}),
+  });
   const diagnoses: Diagnosis[] = [];
   const notes: string[] = [];
   if (reference.cols !== candidate.cols) {
     const extra = candidate.featureNames.filter((n) => !reference.featureNames.includes(n));
     const gone = reference.featureNames.filter((n) => !candidate.featureNames.includes(n));
     diagnoses.push({
-      kind: 'shape', features: gone,
+      kind: 'shape',
+      features: gone,
       message: `${input.candidateLabel} has ${candidate.cols} features but ${input.referenceLabel} has ${reference.cols}${gone.length ? `; missing at ${input.candidateLabel}: ${gone.join(', ')}` : ''}${extra.length ? `; extra at ${input.candidateLabel}: ${extra.join(', ')}` : ''} — the first ${Math.min(reference.cols, candidate.cols)} columns are compared by position`,
       evidence: { referenceFeatures: reference.cols, candidateFeatures: candidate.cols, missing: gone, extra },
     });
   }
   const renamed = features.filter((f) => f.candidateName !== undefined);
-  if (renamed.length) notes.push(`column names differ at ${renamed.length} position(s), e.g. ${renamed[0]!.index}: '${renamed[0]!.name}' vs '${renamed[0]!.candidateName}'; values are compared by position`);
+  if (renamed.length)
+    notes.push(
+      `column names differ at ${renamed.length} position(s), e.g. ${renamed[0]!.index}: '${renamed[0]!.name}' vs '${renamed[0]!.candidateName}'; values are compared by position`,
+    );
   const skewed = features.filter((f) => f.skewed).map((f) => f.index);
   const matched = diagnoseMatches(ctx, matchColumns(ctx, skewed));
   diagnoses.push(...matched.diagnoses);
-  for (const j of skewed) if (!matched.explained.has(j)) diagnoses.push(diagnoseColumn(ctx, j));
+  const oov = diagnoseOov(
+    ctx,
+    skewed.filter((j) => !matched.explained.has(j)),
+  );
+  diagnoses.push(...oov.diagnoses);
+  for (const j of skewed) if (!matched.explained.has(j) && !oov.explained.has(j)) diagnoses.push(diagnoseStep(ctx, j) ?? diagnoseColumn(ctx, j));
   return {
-    mode: input.mode, referenceLabel: input.referenceLabel, candidateLabel: input.candidateLabel,
-    rows: reference.rows, referenceFeatures: reference.cols, candidateFeatures: candidate.cols,
-    tolerance: tol, features, diagnoses, skewFound: skewed.length > 0 || reference.cols !== candidate.cols, notes,
+    mode: input.mode,
+    referenceLabel: input.referenceLabel,
+    candidateLabel: input.candidateLabel,
+    rows: reference.rows,
+    referenceFeatures: reference.cols,
+    candidateFeatures: candidate.cols,
+    tolerance: tol,
+    features,
+    diagnoses,
+    skewFound: skewed.length > 0 || reference.cols !== candidate.cols,
+    notes,
   };
 }
 
@@ -89,11 +133,36 @@ export function skew(o: SkewOptions): SkewReport {
   const candMode = o.candidateMode ?? 'serving';
   const base = { infos, rawRows: o.rows, ...(o.tolerance ? { tolerance: o.tolerance } : {}) };
   if (o.golden) {
-    return compareFeatureMatrices({ ...base, mode: 'golden', reference: o.golden, candidate: transform(o.pipeline, o.rows, candMode), referenceLabel: 'golden', candidateLabel: candMode });
+    return compareFeatureMatrices({
+      ...base,
+      mode: 'golden',
+      reference: o.golden,
+      candidate: transform(o.pipeline, o.rows, candMode),
+      referenceLabel: 'golden',
+      candidateLabel: candMode,
+      pipelines: { candidate: o.pipeline, candidateMode: candMode },
+    });
   }
   const offline = transform(o.pipeline, o.rows, 'offline');
   if (o.serving) {
-    return compareFeatureMatrices({ ...base, mode: 'pipelines', reference: offline, candidate: transform(o.serving, o.rows, candMode), candidateInfos: featureInfos(o.serving), referenceLabel: 'offline', candidateLabel: 'serving' });
+    return compareFeatureMatrices({
+      ...base,
+      mode: 'pipelines',
+      reference: offline,
+      candidate: transform(o.serving, o.rows, candMode),
+      candidateInfos: featureInfos(o.serving),
+      referenceLabel: 'offline',
+      candidateLabel: 'serving',
+      pipelines: { reference: o.pipeline, candidate: o.serving, candidateMode: candMode },
+    });
   }
-  return compareFeatureMatrices({ ...base, mode: 'offline-vs-serving', reference: offline, candidate: transform(o.pipeline, o.rows, 'serving'), referenceLabel: 'offline', candidateLabel: 'serving' });
+  return compareFeatureMatrices({
+    ...base,
+    mode: 'offline-vs-serving',
+    reference: offline,
+    candidate: transform(o.pipeline, o.rows, 'serving'),
+    referenceLabel: 'offline',
+    candidateLabel: 'serving',
+    pipelines: { reference: o.pipeline, candidate: o.pipeline, candidateMode: 'serving' },
+  });
 }

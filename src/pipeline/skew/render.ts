@@ -21,7 +21,8 @@ export function skewToText(r: SkewReport): string {
   if (skewed.length) {
     const w = Math.max(...skewed.map((f) => f.name.length), 7);
     lines.push('', `  ${'feature'.padEnd(w)}  mismatch        max |diff|`);
-    for (const f of skewed) lines.push(`  ${f.name.padEnd(w)}  ${fmtPct(f.mismatchRate).padStart(6)} (${String(f.mismatches).padStart(4)})  ${fmtNum(f.maxAbsDiff)}`);
+    for (const f of skewed)
+      lines.push(`  ${f.name.padEnd(w)}  ${fmtPct(f.mismatchRate).padStart(6)} (${String(f.mismatches).padStart(4)})  ${fmtNum(f.maxAbsDiff)}`);
   }
   if (r.diagnoses.length) {
     lines.push('', 'diagnosis:');
@@ -39,11 +40,21 @@ export function skewToMarkdown(r: SkewReport): string {
     for (const d of r.diagnoses) out.push(`- ${mdCode(d.kind)} ${escapeMarkdownCell(d.message)}`);
     out.push('');
   }
-  out.push('## Features', '', '| # | feature | mismatches | rate | max abs diff | max rel diff | first rows (ref → cand) |', '|---:|---|---:|---:|---:|---:|---|');
+  out.push(
+    '## Features',
+    '',
+    '| # | feature | mismatches | rate | max abs diff | max rel diff | first rows (ref → cand) |',
+    '|---:|---|---:|---:|---:|---:|---|',
+  );
   for (const f of r.features) {
-    const ex = f.examples.slice(0, 3).map((e) => `${e.row + 1}: ${fmtNum(e.reference, 4)} → ${fmtNum(e.candidate, 4)}`).join('; ');
+    const ex = f.examples
+      .slice(0, 3)
+      .map((e) => `${e.row + 1}: ${fmtNum(e.reference, 4)} → ${fmtNum(e.candidate, 4)}`)
+      .join('; ');
     const name = f.candidateName ? `${f.name} (${f.candidateName})` : f.name;
-    out.push(`| ${f.index} | ${f.skewed ? '**' : ''}${escapeMarkdownCell(name)}${f.skewed ? '**' : ''} | ${f.mismatches} | ${fmtPct(f.mismatchRate)} | ${fmtNum(f.maxAbsDiff)} | ${fmtNum(f.maxRelDiff)} | ${escapeMarkdownCell(ex)} |`);
+    out.push(
+      `| ${f.index} | ${f.skewed ? '**' : ''}${escapeMarkdownCell(name)}${f.skewed ? '**' : ''} | ${f.mismatches} | ${fmtPct(f.mismatchRate)} | ${fmtNum(f.maxAbsDiff)} | ${fmtNum(f.maxRelDiff)} | ${escapeMarkdownCell(ex)} |`,
+    );
   }
   if (r.notes.length) out.push('', ...r.notes.map((n) => `> ${escapeMarkdownCell(n)}`));
   return out.join('\n') + '\n';

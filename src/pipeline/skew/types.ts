@@ -32,8 +32,19 @@ export interface FeatureSkew {
 }
 
 export const DIAGNOSIS_KINDS = [
-  'shape', 'columns-swapped', 'column-shifted', 'category-order', 'missing-handling',
-  'standardize-vs-minmax', 'unit-change', 'scaling-stats', 'linear', 'constant', 'unexplained',
+  'shape',
+  'columns-swapped',
+  'column-shifted',
+  'category-order',
+  'oov-handling',
+  'missing-handling',
+  'transform-step',
+  'standardize-vs-minmax',
+  'unit-change',
+  'scaling-stats',
+  'linear',
+  'constant',
+  'unexplained',
 ] as const;
 export type DiagnosisKind = (typeof DIAGNOSIS_KINDS)[number];
 

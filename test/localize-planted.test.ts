@@ -42,7 +42,15 @@ describe('fp16 overflow inside the graph', () => {
     expect(report.firstNonFinite).toBe(report.firstDivergent);
     expect(first.flags).toEqual(expect.arrayContaining(['fp16-range', 'fp16-overflow', 'nonfinite-new', 'leaves-tolerance']));
     expect(first.error!.maxAbs).toBe(Infinity);
-    expect(report.headline).toContain("'square' (Mul)");
+    expect(report.culprits[0]).toMatchObject({ node: 'square', isolation: 'created', outputSqnrDb: -Infinity });
+    expect(report.headline).toMatch(/^culprit: 'square' \(Mul\)/);
+    // onnxruntime's CPU EP runs the unmarked fp16 model in float32 (no float16 Mul kernel, Cast
+    // pairs dropped), so the deployed outputs pass; the culprit alone still fails the verdict.
+    expect(report.finalOutputs.map((o) => [o.output, o.source])).toEqual([
+      ['y', 'unmarked'],
+      ['z', 'unmarked'],
+    ]);
+    expect(report.flagged).toBe(true);
   });
 
   it('keeps the node before it within tolerance and flags a hazard that still fits float16', () => {
@@ -52,7 +60,8 @@ describe('fp16 overflow inside the graph', () => {
     expect(big.flags).toContain('fp16-range');
     expect(big.flags).not.toContain('nonfinite-new');
     expect(big.error!.leaves).toBe(false);
-    expect(big.flagged).toBe(true); // fp16 target: a range hazard counts even when finite
+    expect(big.flagged).toBe(true); // fp16 target: a range hazard is marked even when finite...
+    expect(report.culprits.map((c) => c.node)).toEqual(['square']); // ...but creates no error
     expect(report.hazards).toEqual(expect.arrayContaining([rowOf(report, 'square').index, big.index]));
   });
 
@@ -97,6 +106,14 @@ describe('int8-static with a bad calibration range on one activation', () => {
     expect(relu.qdq!.error!.maxAbs).toBeGreaterThan(10 * relu.error!.maxAbs);
   });
 
+  it("names the consumer as the culprit, with the activation's scale as its cause", () => {
+    expect(report.culprits[0]).toMatchObject({ node: 'mm2', isolation: 'created', cause: { kind: 'qdq-scale', tensor: 'r' } });
+    expect(report.culprits[0]!.cause!.count).toBeGreaterThan(0.5); // most of r clips
+    expect(report.culprits[0]!.cause!.text).toMatch(/scale too small for 'r'/);
+    expect(report.culprits.map((c) => c.node)).not.toContain('mm1');
+    expect(report.flagged).toBe(true);
+  });
+
   it('classifies it as created at the consumer, with both numbers', () => {
     const iso = report.isolations[0]!;
     expect(iso.node).toBe('mm2');
@@ -118,12 +135,19 @@ describe('identical models', () => {
     expect(report.isolations).toEqual([]);
     expect(report.rows.map((r) => r.node)).toEqual(['mm1', 'relu', 'mm2']);
     for (const r of report.rows) expect(r.error!.maxAbs).toBeLessThan(1e-5);
-    expect(report.headline).toMatch(/^no node leaves tolerance/);
+    expect(report.culprits).toEqual([]);
+    expect(report.finalOutputs).toMatchObject([{ output: 'y', source: 'unmarked', passed: true }]);
+    expect(report.headline).toMatch(/^outputs pass fp32 .* and no node creates error beyond fp32 noise/);
   });
 
   it('flags no node across backends (ort-web wasm in Node)', async () => {
     const ref = mlpModel();
-    const report = await localize({ reference: { model: ref, backend: cpu }, target: { model: ref, backend: wasm }, feeds: feedsFor(ref), checkMarking: false });
+    const report = await localize({
+      reference: { model: ref, backend: cpu },
+      target: { model: ref, backend: wasm },
+      feeds: feedsFor(ref),
+      checkMarking: false,
+    });
     expect(report.target.backend).toBe('ort-web/wasm');
     expect(report.flagged).toBe(false);
     expect(report.marking).toBeUndefined();

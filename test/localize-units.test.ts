@@ -42,7 +42,11 @@ function ortQdq() {
     inputs: [makeValueInfo('x', 'float32', [1, 2])],
     outputs: [makeValueInfo('y', 'float32', [1, 2])],
     initializers: [
-      scalar('r_scale', 0.02), u8('r_zp', 0), scalar('w_scale', 0.05), scalar('y_scale', 0.1), u8('y_zp', 3),
+      scalar('r_scale', 0.02),
+      u8('r_zp', 0),
+      scalar('w_scale', 0.05),
+      scalar('y_scale', 0.1),
+      u8('y_zp', 3),
       makeInitializer('w_q', tensor('int8', [2, 2], Int8Array.of(20, 40, 60, 80))),
     ],
   });
@@ -51,7 +55,10 @@ function ortQdq() {
 describe('pairing', () => {
   it('pairs by name, records the QDQ of a re-quantized tensor with its scale, and follows renamed graph outputs', () => {
     const rows = planRows(reference(), ortQdq());
-    expect(rows.map((r) => [r.node, r.output, r.target])).toEqual([['relu', 'r', 'r'], ['mm', 'y', 'y']]);
+    expect(rows.map((r) => [r.node, r.output, r.target])).toEqual([
+      ['relu', 'r', 'r'],
+      ['mm', 'y', 'y'],
+    ]);
     expect(rows[0]!.qdq).toEqual({ tensor: 'r_DequantizeLinear_Output', quantizeNode: 'r_QuantizeLinear', scale: 0.019999999552965164, zeroPoint: 0 });
     expect(rows[1]!.qdq).toBeUndefined();
     expect(detectPrecision(ortQdq())).toBe('int8');
@@ -90,8 +97,9 @@ describe('isolation graph', () => {
   it('refuses a region that never reaches a reference tensor within the node budget', () => {
     const nodes = Array.from({ length: 70 }, (_, i) => makeNode('Relu', [i === 0 ? 'x' : `t${i - 1}`], [`t${i}`], {}, `n${i}`));
     const model = makeModel({ nodes, inputs: [makeValueInfo('x', 'float32', [1])], outputs: [makeValueInfo('t69', 'float32', [1])] });
-    expect(() => isolateGraph({ target: model, output: 't69', own: new Set(), hasReference: () => false, dtypeOf: () => 'float32', rankOf: () => 1 }))
-      .toThrow(/more than 64 nodes/);
+    expect(() => isolateGraph({ target: model, output: 't69', own: new Set(), hasReference: () => false, dtypeOf: () => 'float32', rankOf: () => 1 })).toThrow(
+      /more than 64 nodes/,
+    );
   });
 });
 
@@ -103,7 +111,16 @@ describe('conversion and verdicts', () => {
     expect(() => convertTensor(tensor('int64', [1], BigInt64Array.of(1n)), 'float32', "'n'")).toThrow(/cannot feed 'n' \(int64\)/);
   });
 
-  const err = (maxAbs: number, leaves: boolean): TensorError => ({ elements: 4, maxAbs, meanAbs: maxAbs, cosine: 1, sqnrDb: 40, mismatchFraction: leaves ? 0.5 : 0, newNonFinite: 0, leaves });
+  const err = (maxAbs: number, leaves: boolean): TensorError => ({
+    elements: 4,
+    maxAbs,
+    meanAbs: maxAbs,
+    cosine: 1,
+    sqnrDb: 40,
+    mismatchFraction: leaves ? 0.5 : 0,
+    newNonFinite: 0,
+    leaves,
+  });
   it.each([
     [err(1, true), err(0.9, true), 'created'],
     [err(1, true), err(0.6, false), 'created'],
@@ -118,17 +135,48 @@ describe('conversion and verdicts', () => {
 
 function fakeReport(n: number, divergent: number): LocalizeReport {
   const rows: NodeRow[] = Array.from({ length: n }, (_, i) => ({
-    index: i, node: `n${i}`, op: 'Relu', output: `t${i}`, targetTensor: `t${i}`, targetDtype: 'float32', refMaxAbs: 2,
-    error: { elements: 8, maxAbs: i === divergent ? Infinity : 1e-6 * (i + 1), meanAbs: 1e-7, cosine: i === divergent ? NaN : 1, sqnrDb: 90, mismatchFraction: i === divergent ? 1 : 0, newNonFinite: i === divergent ? 8 : 0, leaves: i === divergent },
-    flags: i === divergent ? ['nonfinite-new', 'leaves-tolerance'] : [], flagged: i === divergent,
+    index: i,
+    node: `n${i}`,
+    op: 'Relu',
+    output: `t${i}`,
+    targetTensor: `t${i}`,
+    targetDtype: 'float32',
+    refMaxAbs: 2,
+    error: {
+      elements: 8,
+      maxAbs: i === divergent ? Infinity : 1e-6 * (i + 1),
+      meanAbs: 1e-7,
+      cosine: i === divergent ? NaN : 1,
+      sqnrDb: 90,
+      mismatchFraction: i === divergent ? 1 : 0,
+      newNonFinite: i === divergent ? 8 : 0,
+      leaves: i === divergent,
+    },
+    flags: i === divergent ? ['nonfinite-new', 'leaves-tolerance'] : [],
+    flagged: i === divergent,
   }));
   return {
-    schemaVersion: 1, createdAt: '2026-11-25T00:00:00.000Z',
+    schemaVersion: 1,
+    createdAt: '2026-11-25T00:00:00.000Z',
     reference: { model: 'ref.onnx', backend: 'ort-node/cpu', graphOptimizationLevel: 'disabled', exposed: n, skipped: [] },
     target: { model: 'ref.fp16.onnx', backend: 'ort-node/cpu', graphOptimizationLevel: 'all', exposed: n, skipped: [], precision: 'fp16' },
-    samples: 1, feedsSource: 'given <feeds>', tolerance: { atol: 2e-3, rtol: 1e-2, stat: 'elemwise' }, maxMismatchFraction: 0, hazardThreshold: 32752,
-    rows, firstDivergent: divergent, firstNonFinite: divergent, hazards: [], isolations: [], flagged: true,
-    headline: `first divergent node: 'n${divergent}' <Relu>`, notes: [], timings: {},
+    samples: 1,
+    feedsSource: 'given <feeds>',
+    tolerance: { atol: 2e-3, rtol: 1e-2, stat: 'elemwise' },
+    maxMismatchFraction: 0,
+    hazardThreshold: 32752,
+    rows,
+    firstDivergent: divergent,
+    firstNonFinite: divergent,
+    hazards: [],
+    isolations: [],
+    culprits: [],
+    rejected: [],
+    finalOutputs: [],
+    flagged: true,
+    headline: `first divergent node: 'n${divergent}' <Relu>`,
+    notes: [],
+    timings: {},
   };
 }
 
@@ -166,4 +214,3 @@ describe('purity', () => {
     expect(nodeOnlyImports('src/localize/index.ts')).toEqual([]);
   });
 });
-

@@ -6,7 +6,7 @@
 import { f16ToF32 } from '../compare/float-data.ts';
 import { ParityError } from '../core/errors.ts';
 import type { DType, Tensor, TensorMap } from '../core/tensor.ts';
-import { f32BitsToF16 } from '../onnx/quantize/half.ts';
+import { f32BitsToF16 } from '../onnx/half.ts';
 
 /** `t` as `dtype`. Float16 travels as Uint16Array bits. */
 export function convertTensor(t: Tensor, dtype: DType, name = 'tensor'): Tensor {

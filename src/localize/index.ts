@@ -5,7 +5,7 @@
  * `render-text.ts` (cli-table3), the command in src/cli/commands/localize.ts.
  */
 export type * from './types.ts';
-export { DEFAULT_HAZARD_FRACTION, ROW_FLAGS } from './types.ts';
+export { DEFAULT_HAZARD_FRACTION, MAX_CULPRIT_ISOLATIONS, ROW_FLAGS } from './types.ts';
 export { localize } from './localize.ts';
 export { detectPrecision, localizeTolerance } from './precision.ts';
 export { findQdq, planRows, RENAMED_SUFFIXES, type PlannedRow } from './pairing.ts';
@@ -17,3 +17,8 @@ export { headline, rowLabel, rowErrorText } from './headline.ts';
 export { renderLocalizeHtml, localizeSection, localizeBody, nodeTable } from './render-html.ts';
 export { nodeErrorSvg, type NodeChartOptions } from './svg-nodes.ts';
 export { renderLocalizeJson, parseLocalizeJson } from './json.ts';
+export { candidates, constantValues, dropCeiling, sqnrDrops, type RowDrop } from './culprits.ts';
+export { constantCauses, qdqCauses, CLIP_FRACTION, MIN_LEVELS, SATURATED_FRACTION } from './causes.ts';
+export { rankCulprits, type RankInput, type RankResult } from './rank.ts';
+export { judgeFinalOutputs } from './final-outputs.ts';
+export { reproFiles, MAX_REPRO_SAMPLES, type ReproVersions } from './repro.ts';

@@ -101,7 +101,10 @@ export function isolateGraph(spec: IsolateSpec): IsolatedGraph {
     if (nodes.has(p)) continue;
     nodes.add(p);
     if (nodes.size > MAX_ISOLATED_NODES) {
-      throw new ParityError('MODEL_UNSUPPORTED', `the target computes '${spec.output}' through more than ${MAX_ISOLATED_NODES} nodes without passing a tensor the reference has; nothing to isolate as one node`);
+      throw new ParityError(
+        'MODEL_UNSUPPORTED',
+        `the target computes '${spec.output}' through more than ${MAX_ISOLATED_NODES} nodes without passing a tensor the reference has; nothing to isolate as one node`,
+      );
     }
     stack.push(...nodeReads(p));
   }

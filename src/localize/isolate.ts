@@ -8,7 +8,7 @@ import type { Backend } from '../backends/types.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Tensor, TensorMap } from '../core/tensor.ts';
 import { fmtNum } from '../report/format.ts';
-import { isolateGraph } from './isolate-graph.ts';
+import { isolateGraph, type IsolatedGraph } from './isolate-graph.ts';
 import { runSide, type SideRun } from './run-side.ts';
 import { tensorError, type ErrorPolicy } from './tensor-error.ts';
 import type { Isolation, NodeRow, OptLevel, TensorError } from './types.ts';
@@ -25,6 +25,8 @@ export interface IsolateContext {
   targetRun: SideRun;
   feeds: readonly TensorMap[];
   policy: ErrorPolicy;
+  /** Called with the one-node model and the feeds it ran on (for `--repro`). Default: none. */
+  onBuilt?: (iso: IsolatedGraph, feeds: TensorMap[]) => void;
 }
 
 /** The reference's value of `name` in sample `s`: a node output, else a graph input. */
@@ -92,7 +94,12 @@ export async function isolateRow(ctx: IsolateContext): Promise<Isolation> {
       expose: 'none',
     });
     const reference = ctx.reference.runs.map((r) => r[row.output]!);
-    const isolated = tensorError(reference, run.runs.map((r) => r[row.targetTensor!]!), ctx.policy);
+    const isolated = tensorError(
+      reference,
+      run.runs.map((r) => r[row.targetTensor!]!),
+      ctx.policy,
+    );
+    ctx.onBuilt?.(iso, feeds);
     const upstream = upstreamOf(ctx.rows, iso.inputs);
     const verdict = classify(row.error!, isolated);
     if (verdict.verdict !== 'created' && upstream.length) {
@@ -100,6 +107,13 @@ export async function isolateRow(ctx: IsolateContext): Promise<Isolation> {
     }
     return { ...base, nodes: iso.nodes, inputs: iso.inputs, upstream, isolated, ...verdict };
   } catch (e) {
-    return { ...base, nodes: iso.nodes, inputs: iso.inputs, upstream: upstreamOf(ctx.rows, iso.inputs), verdict: 'failed', explanation: `the one-node model did not run on ${ctx.target.backend.id}: ${errorMessage(e)}` };
+    return {
+      ...base,
+      nodes: iso.nodes,
+      inputs: iso.inputs,
+      upstream: upstreamOf(ctx.rows, iso.inputs),
+      verdict: 'failed',
+      explanation: `the one-node model did not run on ${ctx.target.backend.id}: ${errorMessage(e)}`,
+    };
   }
 }

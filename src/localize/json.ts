@@ -8,8 +8,30 @@ import type { LocalizeReport } from './types.ts';
 
 /** Keys holding free text: a node named `NaN` stays a string when parsed back. */
 const TEXT_KEYS: ReadonlySet<string> = new Set([
-  'node', 'op', 'output', 'targetTensor', 'targetDtype', 'reason', 'tensor', 'quantizeNode', 'model', 'backend',
-  'graphOptimizationLevel', 'precision', 'feedsSource', 'headline', 'explanation', 'verdict', 'note', 'name', 'stat', 'createdAt',
+  'node',
+  'op',
+  'output',
+  'targetTensor',
+  'targetDtype',
+  'reason',
+  'tensor',
+  'quantizeNode',
+  'model',
+  'backend',
+  'graphOptimizationLevel',
+  'precision',
+  'feedsSource',
+  'headline',
+  'explanation',
+  'verdict',
+  'note',
+  'name',
+  'stat',
+  'createdAt',
+  'kind',
+  'text',
+  'source',
+  'isolation',
 ]);
 
 /** localize.json text. */

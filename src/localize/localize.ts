@@ -2,8 +2,10 @@
  * `localize()`: finds the node where a target (a variant and/or another backend) starts to diverge
  * from the reference. Run: both graphs with every node output marked, on identical inputs.
  * Judge: per reference node in topological order, the paired target tensor's error
- * (`rows.ts`). Then isolate the first divergent node (`isolate.ts`) and check what marking did
- * to the final outputs. Pure: takes any Backend, so the browser harness can call it too.
+ * (`rows.ts`). Then isolate the first divergent node (`isolate.ts`), rank the nodes by the error
+ * they create (`rank.ts`: SQNR drop beyond the precision's noise, confirmed by isolation, tied to
+ * variant facts), check what marking did, and judge the final outputs as `parity run` would.
+ * Pure: takes any Backend, so the browser harness can call it too.
  *
  * ```ts
  * const report = await localize({
@@ -16,17 +18,28 @@
 import type { ModelProto } from 'onnx-buf';
 import { choices, ParityError } from '../core/errors.ts';
 import { FLOAT16_MAX } from '../core/float16.ts';
+import { OPTIMIZATION_LEVELS } from '../core/ids.ts';
 import { decodeModel } from '../onnx/io.ts';
 import { headline } from './headline.ts';
 import { isolateRow } from './isolate.ts';
+import { judgeFinalOutputs } from './final-outputs.ts';
 import { checkMarking } from './marking.ts';
+import { rankCulprits } from './rank.ts';
 import { planRows } from './pairing.ts';
 import { detectPrecision, localizeTolerance } from './precision.ts';
 import { firstRow, judgeRow } from './rows.ts';
 import { runSide, type SideRun } from './run-side.ts';
-import { DEFAULT_HAZARD_FRACTION, type Isolation, type LocalizeOptions, type LocalizeReport, type LocalizeSide, type OptLevel, type SideFacts } from './types.ts';
+import {
+  DEFAULT_HAZARD_FRACTION,
+  type Isolation,
+  type LocalizeOptions,
+  type LocalizeReport,
+  type LocalizeSide,
+  type OptLevel,
+  type SideFacts,
+} from './types.ts';
 
-const OPT_LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+const OPT_LEVELS: readonly OptLevel[] = OPTIMIZATION_LEVELS;
 
 function checkSide(side: LocalizeSide, role: string): void {
   if (!side.backend.formats.includes('onnx')) {
@@ -64,7 +77,8 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
   const precision = options.precision ?? detectPrecision(tgtModel);
   const tolerance = localizeTolerance(precision, options.tolerance);
   const maxMismatchFraction = options.maxMismatchFraction ?? 0;
-  if (!(maxMismatchFraction >= 0 && maxMismatchFraction <= 1)) throw new ParityError('USAGE', `max mismatch fraction ${maxMismatchFraction}: expected a number in [0, 1]`);
+  if (!(maxMismatchFraction >= 0 && maxMismatchFraction <= 1))
+    throw new ParityError('USAGE', `max mismatch fraction ${maxMismatchFraction}: expected a number in [0, 1]`);
   const hazardFraction = options.hazardFraction ?? DEFAULT_HAZARD_FRACTION;
   if (!(hazardFraction > 0 && hazardFraction <= 1)) throw new ParityError('USAGE', `hazard fraction ${hazardFraction}: expected a number in (0, 1]`);
   const policy = { tolerance, maxMismatchFraction };
@@ -72,25 +86,48 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
   const planned = planRows(refModel, tgtModel);
   let t0 = performance.now();
   log(`reference: ${refName} on ${options.reference.backend.id} (optimization ${refLevel}), ${options.feeds.length} sample(s)`);
-  const reference = await runSide({ role: 'reference', backend: options.reference.backend, name: refName, model: refModel, level: refLevel, feeds: options.feeds, expose: 'all' });
+  const reference = await runSide({
+    role: 'reference',
+    backend: options.reference.backend,
+    name: refName,
+    model: refModel,
+    level: refLevel,
+    feeds: options.feeds,
+    expose: 'all',
+  });
   clock('referenceMs', t0);
   t0 = performance.now();
   log(`target: ${tgtName} on ${options.target.backend.id} (optimization ${tgtLevel}, ${precision})`);
   const wanted = new Set(planned.flatMap((p) => [p.target ?? '', p.qdq?.tensor ?? '']));
-  const target = await runSide({ role: 'target', backend: options.target.backend, name: tgtName, model: tgtModel, level: tgtLevel, feeds: options.feeds, expose: 'all', keep: (n) => wanted.has(n) });
+  const target = await runSide({
+    role: 'target',
+    backend: options.target.backend,
+    name: tgtName,
+    model: tgtModel,
+    level: tgtLevel,
+    feeds: options.feeds,
+    expose: 'all',
+    keep: (n) => wanted.has(n),
+  });
   clock('targetMs', t0);
 
-  const rows = planned.map((p) => judgeRow(p, {
-    reference, target, policy, precision, hazardThreshold: hazardFraction * FLOAT16_MAX,
-    skipped: { reference: skippedMap(reference), target: skippedMap(target) },
-  }));
+  const rows = planned.map((p) =>
+    judgeRow(p, {
+      reference,
+      target,
+      policy,
+      precision,
+      hazardThreshold: hazardFraction * FLOAT16_MAX,
+      skipped: { reference: skippedMap(reference), target: skippedMap(target) },
+    }),
+  );
   const firstDivergent = firstRow(rows, (r) => Boolean(r.error?.leaves));
   const firstNonFinite = firstRow(rows, (r) => (r.error?.newNonFinite ?? 0) > 0);
 
+  const side = { model: tgtModel, backend: options.target.backend, name: tgtName, level: tgtLevel };
   const isolations: Isolation[] = [];
   if (options.isolate ?? true) {
     t0 = performance.now();
-    const side = { model: tgtModel, backend: options.target.backend, name: tgtName, level: tgtLevel };
     for (const i of new Set([firstDivergent, firstNonFinite])) {
       if (i === undefined) continue;
       log(`isolating ${rows[i]!.node} (${rows[i]!.op})`);
@@ -99,13 +136,42 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     clock('isolationMs', t0);
   }
 
+  t0 = performance.now();
+  const ranked = await rankCulprits({
+    reference: refModel,
+    target: tgtModel,
+    rows,
+    precision,
+    tolerance,
+    referenceRun: reference,
+    isolate: { rows, target: side, reference, targetRun: target, feeds: options.feeds, policy },
+    done: isolations,
+    log,
+    ...(options.maxCulpritIsolations !== undefined ? { maxIsolations: options.maxCulpritIsolations } : {}),
+  });
+  clock('rankingMs', t0);
+  if (ranked.repro) options.onRepro?.({ ...ranked.repro, backend: options.target.backend.id, graphOptimizationLevel: tgtLevel, precision });
+
   let marking;
+  let unmarked: SideRun | undefined;
   if (options.checkMarking ?? true) {
     t0 = performance.now();
     log('target without marked outputs');
-    marking = await checkMarking({ target: options.target, name: tgtName, model: tgtModel, level: tgtLevel, feeds: options.feeds, marked: target, reference, policy });
+    const m = await checkMarking({
+      target: options.target,
+      name: tgtName,
+      model: tgtModel,
+      level: tgtLevel,
+      feeds: options.feeds,
+      marked: target,
+      reference,
+      policy,
+    });
+    marking = m.check;
+    unmarked = m.plain;
     clock('markingMs', t0);
   }
+  const finalOutputs = judgeFinalOutputs({ reference, target: unmarked ?? target, source: unmarked ? 'unmarked' : 'marked', precision, tolerance });
 
   const report: LocalizeReport = {
     schemaVersion: 1,
@@ -121,9 +187,12 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     ...(firstDivergent !== undefined ? { firstDivergent } : {}),
     ...(firstNonFinite !== undefined ? { firstNonFinite } : {}),
     hazards: rows.filter((r) => r.flags.includes('fp16-range')).map((r) => r.index),
-    isolations,
+    isolations: ranked.isolations,
+    culprits: ranked.culprits,
+    rejected: ranked.rejected,
+    finalOutputs,
     ...(marking ? { marking } : {}),
-    flagged: rows.some((r) => r.flagged),
+    flagged: ranked.culprits.length > 0 || finalOutputs.some((o) => !o.passed),
     headline: '',
     notes: [],
     timings,

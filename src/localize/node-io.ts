@@ -4,7 +4,7 @@
  * picks the samples (`--data`, bundled data, or synthesized), and writes localize.json and
  * localize.html. Node only; the core (`localize.ts`) never imports this.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ParityError, choices } from '../core/errors.ts';
 import { VARIANTS, type Precision } from '../core/record.ts';
@@ -15,10 +15,13 @@ import { inspectModel } from '../onnx/inspect.ts';
 import { loadModel } from '../run/load-model.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
 import { datasetFor } from '../run/model-dataset.ts';
+import { NODE_DATA_IO } from '../run/node-data-io.ts';
 import { createVariantBuilder, DEFAULT_RECIPES, type FactoryVariant } from '../variants/factory.ts';
+import { PACKAGE_ROOT } from '../run/bundled-models.ts';
 import { renderLocalizeHtml } from './render-html.ts';
+import { reproFiles } from './repro.ts';
 import { renderLocalizeJson } from './json.ts';
-import type { LocalizeReport } from './types.ts';
+import type { LocalizeReport, ReproMaterial } from './types.ts';
 
 /** Samples used when neither `--samples` nor a smaller data file says otherwise. */
 export const DEFAULT_LOCALIZE_SAMPLES = 8;
@@ -73,17 +76,18 @@ export async function prepareLocalize(o: PrepareOptions): Promise<Prepared> {
   const model = await onnxOf(o.model, o.overrides, '--model');
   const withData = o.data ? { ...model, dataFile: resolve(o.data) } : model;
   let target: Prepared['target'] = { name: model.onnx.name, bytes: model.onnx.bytes };
+  const specs = inspectModel(model.onnx.bytes, model.onnx.name).inputs;
+  // The variant is built and calibrated on the samples it is localized on.
+  const ds = await datasetFor(withData, specs, { samples: o.samples ?? DEFAULT_LOCALIZE_SAMPLES, seed: o.seed ?? 7 }, NODE_DATA_IO);
   if (o.variant) {
     const v = await onnxOf(o.variant, o.overrides, '--variant');
     target = { name: basename(o.variant), bytes: v.onnx.bytes };
   } else if (to) {
     const build = createVariantBuilder({ ...(o.calibration ? { calibration: { file: resolve(o.calibration) } } : {}), ...(o.log ? { log: o.log } : {}) });
-    const outcome = await build(withData, to);
+    const outcome = await build(withData, to, { dataset: ds, seed: o.seed ?? 7 });
     if (!outcome.ok) throw new ParityError('MODEL_UNSUPPORTED', outcome.reason);
     target = { name: `${model.name}.${to}.onnx`, bytes: outcome.model.onnx!.bytes, ...(outcome.recipe ? { recipe: outcome.recipe } : {}) };
   }
-  const specs = inspectModel(model.onnx.bytes, model.onnx.name).inputs;
-  const ds = datasetFor(withData, specs, { samples: o.samples ?? DEFAULT_LOCALIZE_SAMPLES, seed: o.seed ?? 7 });
   return {
     reference: { name: model.onnx.name, bytes: model.onnx.bytes },
     target,
@@ -101,4 +105,26 @@ export function writeLocalizeReports(report: LocalizeReport, outDir: string): { 
   writeFileSync(paths.json, renderLocalizeJson(report));
   writeFileSync(paths.html, renderLocalizeHtml(report));
   return paths;
+}
+
+/** The installed version of `pkg` (from its package.json under this package), or undefined. */
+function installedVersion(pkg: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes the `--repro` folder (repro.onnx, repro-data.json, repro.mjs, repro.html, package.json, README.md); returns the paths. */
+export function writeRepro(material: ReproMaterial, outDir: string): string[] {
+  mkdirSync(outDir, { recursive: true });
+  const node = installedVersion('onnxruntime-node');
+  const web = installedVersion('onnxruntime-web');
+  const files = reproFiles(material, { ...(node ? { node } : {}), ...(web ? { web } : {}) });
+  return Object.entries(files).map(([name, body]) => {
+    const path = join(outDir, name);
+    writeFileSync(path, body);
+    return path;
+  });
 }

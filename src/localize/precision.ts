@@ -10,8 +10,17 @@ import { forEachGraph } from '../onnx/io.ts';
 
 /** Ops that only appear in integer-quantized graphs (QDQ, dynamic, QOperator formats). */
 const INT8_OPS: ReadonlySet<string> = new Set([
-  'QuantizeLinear', 'DequantizeLinear', 'DynamicQuantizeLinear', 'MatMulInteger', 'ConvInteger',
-  'QLinearConv', 'QLinearMatMul', 'QGemm', 'QLinearAdd', 'QLinearMul', 'DynamicQuantizeMatMul',
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
+  'MatMulInteger',
+  'ConvInteger',
+  'QLinearConv',
+  'QLinearMatMul',
+  'QGemm',
+  'QLinearAdd',
+  'QLinearMul',
+  'DynamicQuantizeMatMul',
 ]);
 
 /**

@@ -1,6 +1,6 @@
 /**
- * The terminal view of a localization: the per-node table in topological order (first divergent
- * node marked `▶`, flagged rows in red), then the headline, isolation and notes. Long runs of
+ * The terminal view of a localization: the per-node table in topological order (culprits marked
+ * `✖1`, `✖2`… in red, the first row out of elementwise tolerance `▶`, other flagged rows yellow), then the headline, isolation and notes. Long runs of
  * unremarkable rows collapse into one line unless `allRows` is set. Returns a string.
  */
 import Table from 'cli-table3';
@@ -21,7 +21,12 @@ const CONTEXT = 2;
 /** Shortest run of unremarkable rows that collapses. */
 const MIN_RUN = 4;
 
-const FLAG_SHORT: Record<string, string> = { 'fp16-range': 'fp16-range', 'fp16-overflow': 'fp16-overflow', 'nonfinite-new': 'NaN/Inf', 'leaves-tolerance': 'OUT' };
+const FLAG_SHORT: Record<string, string> = {
+  'fp16-range': 'fp16-range',
+  'fp16-overflow': 'fp16-overflow',
+  'nonfinite-new': 'NaN/Inf',
+  'leaves-tolerance': 'OUT',
+};
 
 /** Which rows to print: remarkable ones, their neighbours, the first and last rows. */
 export function visibleRows(report: LocalizeReport, allRows: boolean): boolean[] {
@@ -31,11 +36,17 @@ export function visibleRows(report: LocalizeReport, allRows: boolean): boolean[]
   const mark = (i: number) => {
     for (let k = Math.max(0, i - CONTEXT); k <= Math.min(n - 1, i + CONTEXT); k++) show[k] = true;
   };
-  report.rows.forEach((r, i) => { if (r.flagged || r.flags.length || !r.error) mark(i); });
-  for (const i of [0, n - 1, report.firstDivergent, report.firstNonFinite]) if (i !== undefined && i >= 0) mark(i);
+  report.rows.forEach((r, i) => {
+    if (r.flagged || r.flags.length || !r.error) mark(i);
+  });
+  for (const i of [0, n - 1, report.firstDivergent, report.firstNonFinite, ...(report.culprits ?? []).map((c) => c.row)])
+    if (i !== undefined && i >= 0) mark(i);
   // Runs too short to be worth a summary line are shown whole.
-  for (let i = 0; i < n; ) {
-    if (show[i]) { i++; continue; }
+  for (let i = 0; i < n;) {
+    if (show[i]) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < n && !show[j]) j++;
     if (j - i < MIN_RUN) for (let k = i; k < j; k++) show[k] = true;
@@ -47,8 +58,15 @@ export function visibleRows(report: LocalizeReport, allRows: boolean): boolean[]
 function cells(r: NodeRow, qdq: boolean): string[] {
   const e = r.error;
   const out = [
-    String(r.index), fitLabel(r.node, 28), r.op, fitLabel(r.output === r.node ? '' : r.output, 28),
-    e ? fmtNum(e.maxAbs) : '—', e ? fmtCosine(e.cosine) : '—', e ? fmtDb(e.sqnrDb) : '—', e ? fmtPct(e.mismatchFraction) : '—',
+    String(r.index),
+    fitLabel(r.node, 28),
+    r.op,
+    fitLabel(r.output === r.node ? '' : r.output, 28),
+    e ? fmtNum(e.maxAbs) : '—',
+    e ? fmtCosine(e.cosine) : '—',
+    e ? fmtDb(e.sqnrDb) : '—',
+    r.sqnrDropDb !== undefined ? fmtDb(r.sqnrDropDb) : '—',
+    e ? fmtPct(e.mismatchFraction) : '—',
     fmtNum(r.refMaxAbs),
   ];
   if (qdq) out.push(r.qdq?.error ? fmtNum(r.qdq.error.maxAbs) : '');
@@ -60,17 +78,19 @@ function cells(r: NodeRow, qdq: boolean): string[] {
 export function renderLocalizeText(report: LocalizeReport, options: TextOptions = {}): string {
   const paint = options.color ? (code: number, s: string) => `\u001b[${code}m${s}\u001b[0m` : (_: number, s: string) => s;
   const qdq = report.rows.some((r) => r.qdq);
-  const head = ['#', 'node', 'op', 'output', 'maxAbs', 'cosine', 'SQNR', 'mismatch', 'max|ref|', ...(qdq ? ['after QDQ'] : []), 'flags'];
-  const numeric = new Set([0, 4, 5, 6, 7, 8, ...(qdq ? [9] : [])]);
+  const head = ['#', 'node', 'op', 'output', 'maxAbs', 'cosine', 'SQNR', 'drop', 'mismatch', 'max|ref|', ...(qdq ? ['after QDQ'] : []), 'flags'];
+  const numeric = new Set([0, 4, 5, 6, 7, 8, 9, ...(qdq ? [10] : [])]);
   const table = new Table({
     head,
     colAligns: head.map((_, i) => (numeric.has(i) ? 'right' : 'left')),
     style: { head: options.color ? ['cyan'] : [], border: options.color ? ['gray'] : [], compact: true },
   });
   const show = visibleRows(report, options.allRows ?? false);
-  for (let i = 0; i < report.rows.length; ) {
+  const culprits = new Map((report.culprits ?? []).map((c, k) => [c.row, k]));
+  for (let i = 0; i < report.rows.length;) {
     if (!show[i]) {
-      let j = i, worst = 0;
+      let j = i,
+        worst = 0;
       while (j < report.rows.length && !show[j]) worst = Math.max(worst, report.rows[j++]!.error?.maxAbs ?? 0);
       table.push([{ colSpan: head.length, content: paint(90, `… ${j - i} rows within tolerance (largest maxAbs ${fmtNum(worst)}) …`) }]);
       i = j;
@@ -78,8 +98,10 @@ export function renderLocalizeText(report: LocalizeReport, options: TextOptions 
     }
     const r = report.rows[i]!;
     const c = cells(r, qdq);
-    if (i === report.firstDivergent) c[0] = `▶ ${c[0]}`;
-    table.push(r.flagged ? c.map((s) => paint(31, s)) : c);
+    const culprit = culprits.get(i);
+    if (culprit !== undefined) c[0] = `✖${culprit + 1} ${c[0]}`;
+    else if (i === report.firstDivergent) c[0] = `▶ ${c[0]}`;
+    table.push(culprit !== undefined ? c.map((s) => paint(31, s)) : r.flagged ? c.map((s) => paint(33, s)) : c);
     i++;
   }
   const t = report.target;
@@ -89,6 +111,10 @@ export function renderLocalizeText(report: LocalizeReport, options: TextOptions 
     `tolerance: atol ${fmtNum(report.tolerance.atol)}, rtol ${fmtNum(report.tolerance.rtol)} (${report.tolerance.stat ?? 'elemwise'}), max mismatch ${fmtPct(report.maxMismatchFraction)}`,
     table.toString(),
     paint(1, paint(report.flagged ? 31 : 32, report.headline)),
+    ...(report.finalOutputs ?? []).map(
+      (o) =>
+        `  final output ${o.output} (${o.source}): SQNR ${fmtDb(o.sqnrDb)}, maxAbs ${fmtNum(o.maxAbs)} — ${o.passed ? `passes ${t.precision}` : `FAILS ${t.precision}: ${o.failures.join('; ')}`}`,
+    ),
     ...report.notes.map((n) => `  - ${sanitizeText(n)}`),
   ];
   if (report.marking) {

@@ -64,7 +64,10 @@ export async function runSide(o: RunSideOptions): Promise<SideRun> {
         out = await session.run(convertFeeds(sample, inputTypes));
       } catch (e) {
         if (isParityError(e)) throw e;
-        throw new ParityError('RUN_FAILED', `the ${o.role} model '${o.name}' failed on ${o.backend.id} (sample ${i}): ${errorMessage(e)}`, { role: o.role, backend: o.backend.id });
+        throw new ParityError('RUN_FAILED', `the ${o.role} model '${o.name}' failed on ${o.backend.id} (sample ${i}): ${errorMessage(e)}`, {
+          role: o.role,
+          backend: o.backend.id,
+        });
       }
       const kept: TensorMap = {};
       for (const [name, t] of Object.entries(out)) {

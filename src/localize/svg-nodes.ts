@@ -51,15 +51,20 @@ export function nodeErrorSvg(report: LocalizeReport, options: NodeChartOptions =
   const r0 = Math.max(1.5, Math.min(4, step / 2.5));
   const parts: string[] = [];
   for (const t of y.ticks) {
-    parts.push(`<line x1="${LEFT}" x2="${width - RIGHT}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="currentColor" stroke-opacity="0.12"/>` +
-      `<text x="${LEFT - 6}" y="${px(y(t) + 4)}" text-anchor="end" fill="currentColor">${escapeXml(fmtNum(t, 2))}</text>`);
+    parts.push(
+      `<line x1="${LEFT}" x2="${width - RIGHT}" y1="${px(y(t))}" y2="${px(y(t))}" stroke="currentColor" stroke-opacity="0.12"/>` +
+        `<text x="${LEFT - 6}" y="${px(y(t) + 4)}" text-anchor="end" fill="currentColor">${escapeXml(fmtNum(t, 2))}</text>`,
+    );
   }
-  if (atol > 0) parts.push(`<line class="atol" x1="${LEFT}" x2="${width - RIGHT}" y1="${px(y(atol))}" y2="${px(y(atol))}" stroke="currentColor" stroke-dasharray="4 3"/>`);
+  if (atol > 0)
+    parts.push(`<line class="atol" x1="${LEFT}" x2="${width - RIGHT}" y1="${px(y(atol))}" y2="${px(y(atol))}" stroke="currentColor" stroke-dasharray="4 3"/>`);
   if (report.firstDivergent !== undefined) {
     const fx = px(x(report.firstDivergent));
     const label = `first divergent: ${rows[report.firstDivergent]!.node}`;
-    parts.push(`<line class="first" x1="${fx}" x2="${fx}" y1="${TOP - 4}" y2="${bottom}" stroke="${COLORS.bad}" stroke-width="1.5"/>` +
-      `<text x="${fx}" y="${TOP - 8}" text-anchor="${report.firstDivergent > n / 2 ? 'end' : 'start'}" fill="${COLORS.bad}" font-weight="bold">${escapeXml(label)}</text>`);
+    parts.push(
+      `<line class="first" x1="${fx}" x2="${fx}" y1="${TOP - 4}" y2="${bottom}" stroke="${COLORS.bad}" stroke-width="1.5"/>` +
+        `<text x="${fx}" y="${TOP - 8}" text-anchor="${report.firstDivergent > n / 2 ? 'end' : 'start'}" fill="${COLORS.bad}" font-weight="bold">${escapeXml(label)}</text>`,
+    );
   }
   const line = rows.map((r, i) => (r.error && Number.isFinite(r.error.maxAbs) ? `${px(x(i))},${px(y(r.error.maxAbs))}` : '')).filter(Boolean);
   if (line.length > 1) parts.push(`<polyline points="${line.join(' ')}" fill="none" stroke="${COLORS.ok}" stroke-opacity="0.5"/>`);
@@ -80,10 +85,13 @@ export function nodeErrorSvg(report: LocalizeReport, options: NodeChartOptions =
       parts.push(`<circle class="${e.leaves ? 'out' : 'in'}" cx="${cx}" cy="${px(y(e.maxAbs))}" r="${px(r0)}" fill="${color}">${title}</circle>`);
     }
     const q = r.qdq?.error?.maxAbs;
-    if (q !== undefined && q > 0 && Number.isFinite(q)) parts.push(`<circle class="qdq" cx="${cx}" cy="${px(y(q))}" r="${px(r0)}" fill="none" stroke="${COLORS.hazard}"/>`);
+    if (q !== undefined && q > 0 && Number.isFinite(q))
+      parts.push(`<circle class="qdq" cx="${cx}" cy="${px(y(q))}" r="${px(r0)}" fill="none" stroke="${COLORS.hazard}"/>`);
   });
   const every = Math.max(1, Math.ceil(n / 12));
-  const ticks = rows.filter((_, i) => i % every === 0).map((r) => `<text x="${px(x(r.index))}" y="${bottom + 24}" text-anchor="middle" fill="currentColor">${r.index}</text>`);
+  const ticks = rows
+    .filter((_, i) => i % every === 0)
+    .map((r) => `<text x="${px(x(r.index))}" y="${bottom + 24}" text-anchor="middle" fill="currentColor">${r.index}</text>`);
   const legendY = bottom + 58;
   const legend = [
     `<circle cx="${LEFT}" cy="${legendY - 4}" r="4" fill="${COLORS.ok}"/><text x="${LEFT + 8}" y="${legendY}">within tolerance</text>`,

@@ -52,6 +52,7 @@ function fromMetrics(m: OutputMetrics, fresh: number, policy: ErrorPolicy): Tens
     mismatchFraction,
     newNonFinite: fresh,
     leaves,
+    ...(m.referenceRms !== undefined ? { referenceRms: m.referenceRms } : {}),
     ...(m.reason ? { reason: m.reason } : {}),
   };
 }
@@ -66,7 +67,8 @@ export function tensorError(reference: readonly Tensor[], actual: readonly Tenso
     return fromMetrics(incomparableMetrics(n, policy.tolerance, `${actual.length} target samples for ${reference.length} reference samples`), 0, policy);
   }
   for (let i = 0; i < reference.length; i++) {
-    const r = reference[i]!.dims, a = actual[i]!.dims;
+    const r = reference[i]!.dims,
+      a = actual[i]!.dims;
     if (r.length !== a.length || r.some((d, k) => d !== a[k])) {
       return fromMetrics(incomparableMetrics(n, policy.tolerance, `shape mismatch: reference ${dimsText(r)} vs target ${dimsText(a)}`), 0, policy);
     }

@@ -6,6 +6,9 @@ import type { Backend, LoadOptions } from '../backends/types.ts';
 import type { Tolerance } from '../compare/types.ts';
 import type { Precision } from '../core/record.ts';
 import type { TensorMap } from '../core/tensor.ts';
+import type { Culprit, FinalOutput, ReproMaterial } from './culprit-types.ts';
+
+export type * from './culprit-types.ts';
 
 /** ORT graph optimization levels (recorded with each side). */
 export type OptLevel = NonNullable<LoadOptions['graphOptimizationLevel']>;
@@ -50,9 +53,22 @@ export interface LocalizeOptions {
   isolate?: boolean;
   /** Also run the unmarked target model and compare its final outputs. Default true. */
   checkMarking?: boolean;
+  /**
+   * Candidates for culprit (nodes whose SQNR drop exceeds the precision's expected noise) re-run
+   * alone to confirm them, most damaging first. Default {@link MAX_CULPRIT_ISOLATIONS}.
+   */
+  maxCulpritIsolations?: number;
+  /**
+   * Called once with the top culprit's one-node model, its recorded inputs and the reference's
+   * expected outputs (what `--repro` writes). Not called when there is no culprit. Default: none.
+   */
+  onRepro?: (material: ReproMaterial) => void;
   /** Called with progress lines. Default: silent. */
   log?: (line: string) => void;
 }
+
+/** Default of {@link LocalizeOptions.maxCulpritIsolations}. */
+export const MAX_CULPRIT_ISOLATIONS = 8;
 
 /**
  * Default fp16 range hazard threshold: 0.5 × 65504 = 32752. A value there is one doubling (a
@@ -83,6 +99,8 @@ export interface TensorError {
   newNonFinite: number;
   /** Outside tolerance (see `LocalizeOptions.maxMismatchFraction`) or new NaN/Inf. */
   leaves: boolean;
+  /** RMS of the reference over its finite elements (SQNR means little at or below atol). */
+  referenceRms?: number;
   /** Why it could not be compared (shape mismatch...); numbers are NaN then. */
   reason?: string;
 }
@@ -121,7 +139,12 @@ export interface NodeRow {
   /** Present when the target re-quantizes this tensor; attributed to its consumers (see README). */
   qdq?: QdqInfo;
   flags: RowFlag[];
-  /** Leaves tolerance, NaN/Inf appears, or (fp16 targets) a range hazard. */
+  /**
+   * SQNR this node loses from its activation inputs to its output (see {@link Culprit}), dB;
+   * undefined when it cannot be measured (not float, not compared, reference at the noise floor).
+   */
+  sqnrDropDb?: number;
+  /** Leaves tolerance, NaN/Inf appears, or (fp16 targets) a range hazard (shown in red; the verdict is `LocalizeReport.flagged`). */
   flagged: boolean;
   /** Why not compared. */
   reason?: string;
@@ -194,8 +217,21 @@ export interface LocalizeReport {
   /** Rows flagged as fp16 range hazards. */
   hazards: number[];
   isolations: Isolation[];
+  /**
+   * Nodes that create error beyond the precision's expected noise, confirmed by isolation, best
+   * first (created before mixed before failed isolations, then by SQNR drop). The headline names
+   * `culprits[0]`; the first row out of elementwise tolerance (`firstDivergent`) may differ.
+   */
+  culprits: Culprit[];
+  /** Candidates rejected because the node alone stays within noise (its error is inherited). */
+  rejected: { row: number; node: string; sqnrDropDb: number }[];
+  /** The target's final outputs judged with the precision's tolerance (elementwise budget and SQNR floor). */
+  finalOutputs: FinalOutput[];
   marking?: MarkingCheck;
-  /** True when any row is flagged (exit code 1). */
+  /**
+   * True (exit 1) when a final output fails the precision's tolerance or a node creates error
+   * beyond the precision's expected noise (`culprits` not empty) — what `parity run` would fail.
+   */
   flagged: boolean;
   headline: string;
   notes: string[];

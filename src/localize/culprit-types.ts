@@ -1,0 +1,79 @@
+/**
+ * Types of culprit ranking and its repro, part of `LocalizeReport` (types.ts re-exports
+ * them): the nodes that create error beyond the precision's noise, the variant facts tied to them,
+ * the final outputs' verdict, and what `--repro` writes. Pure types.
+ */
+import type { Precision } from '../core/record.ts';
+import type { Tensor, TensorMap } from '../core/tensor.ts';
+import type { Isolation, OptLevel, TensorError } from './types.ts';
+
+/** The culprit alone, as `--repro` writes it (not part of localize.json). */
+export interface ReproMaterial {
+  node: string;
+  op: string;
+  /** Target tensor the one-node model outputs. */
+  output: string;
+  /** The one-node model (ONNX bytes), in the target's form. */
+  model: Uint8Array;
+  /** Per sample: the reference's values of the model's inputs, in the target's element types. */
+  inputs: TensorMap[];
+  /** Per sample: the reference's (fp32) value of the node's output. */
+  expected: Tensor[];
+  backend: string;
+  graphOptimizationLevel: OptLevel;
+  precision: Precision;
+  /** The node's error in the graph, and alone, as localize measured them. */
+  inGraph: TensorError;
+  isolated?: TensorError;
+}
+
+/**
+ * A variant fact tied to a culprit: a constant the fp16 conversion clamped (|x| > 65504) or flushed
+ * (0 < |x| below float16's smallest subnormal), or a QuantizeLinear/DequantizeLinear whose scale
+ * or zero point does not fit the tensor it quantizes.
+ */
+export interface CulpritCause {
+  kind: 'clamped' | 'flushed' | 'qdq-scale' | 'qdq-zero-point';
+  /** The constant or quantized tensor. */
+  tensor: string;
+  /** Values clamped / flushed, or the share of values clipped (qdq), when counted. */
+  count?: number;
+  text: string;
+}
+
+/**
+ * A node that creates error beyond the precision's expected noise (`EXPECTED_NOISE`): its output's
+ * SQNR against the reference falls more than `maxNodeSqnrDropDb` below its inputs' (capped at
+ * `minSqnrDb + maxNodeSqnrDropDb`, so a clean input counts as exactly as clean as the precision
+ * can be: a node lands here only when its output also falls below `minSqnrDb`), confirmed by
+ * isolation on the reference's inputs.
+ */
+export interface Culprit {
+  /** Index into `rows`. */
+  row: number;
+  node: string;
+  op: string;
+  output: string;
+  /** min SQNR over the node's activation inputs (constants left out); Infinity for graph inputs only. */
+  inputSqnrDb: number;
+  outputSqnrDb: number;
+  /** min(inputSqnrDb, cap) − outputSqnrDb, dB (see the type's comment). */
+  sqnrDropDb: number;
+  /** The node alone on the reference's inputs: `created` and `mixed` confirm, `failed` could not check. */
+  isolation: Isolation['verdict'];
+  /** SQNR of the node alone (isolation), dB. */
+  isolatedSqnrDb?: number;
+  cause?: CulpritCause;
+}
+
+/** A final output of the (unmarked) target judged as `parity run` judges it. */
+export interface FinalOutput {
+  output: string;
+  /** `unmarked`: the model as deployed; `marked`: the run with intermediates exposed (no unmarked run). */
+  source: 'unmarked' | 'marked';
+  maxAbs: number;
+  sqnrDb: number;
+  passed: boolean;
+  /** Which checks failed (the comparator's `failures`), when not passed. */
+  failures: string[];
+}

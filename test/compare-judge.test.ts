@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseGate } from '../src/compare/gates.ts';
-import { exitCodeFor, judgeRun, judgeTarget } from '../src/compare/judge.ts';
-import type { BackendId } from '../src/backends/types.ts';
+import { judgeRun, judgeTarget } from '../src/compare/judge.ts';
+import type { BackendId } from '../src/core/ids.ts';
 import { f32ToF16Array } from '../src/core/float16.ts';
 import type { RunRecord, VariantName } from '../src/core/record.ts';
 import { encodeTensor } from '../src/core/tensor-codec.ts';
@@ -15,11 +15,19 @@ const SAMPLES = [
 ];
 const LABELS = [0, 1, 2, 1]; // the reference gets 3 of 4 right
 
-function record(variant: VariantName, backend: BackendId, opts: { perturb?: (v: number, i: number) => number; status?: 'ok' | 'skipped' | 'error'; outputs?: string[]; f16?: boolean; dims?: number[] } = {}): RunRecord {
+function record(
+  variant: VariantName,
+  backend: BackendId,
+  opts: { perturb?: (v: number, i: number) => number; status?: 'ok' | 'skipped' | 'error'; outputs?: string[]; f16?: boolean; dims?: number[] } = {},
+): RunRecord {
   const id = `mlp:${variant}@${backend}/node`;
   const base: RunRecord = {
-    schemaVersion: 1, target: { id, model: 'mlp', variant, backend, environment: 'node' }, status: opts.status ?? 'ok',
-    facts: {}, startedAt: '2026-11-01T00:00:00.000Z', modelBytes: 1000,
+    schemaVersion: 1,
+    target: { id, model: 'mlp', variant, backend, environment: 'node' },
+    status: opts.status ?? 'ok',
+    facts: {},
+    startedAt: '2026-11-01T00:00:00.000Z',
+    modelBytes: 1000,
   };
   if (base.status !== 'ok') return { ...base, reason: `${backend} is not available here`, errorCode: 'BACKEND_UNAVAILABLE' };
   const logits = SAMPLES.map((row, s) => {
@@ -32,7 +40,11 @@ function record(variant: VariantName, backend: BackendId, opts: { perturb?: (v: 
   const hidden = SAMPLES.map((row) => encodeTensor({ dtype: 'float32', dims: [1, 3], data: new Float32Array(row.map((v) => v * 2)) }));
   const all: Record<string, typeof logits> = { logits, hidden };
   const names = opts.outputs ?? ['logits', 'hidden'];
-  return { ...base, outputs: Object.fromEntries(names.map((n) => [n, all[n]!])), timings: { loadMs: 5, firstRunMs: 2, runMs: [1, 1.1, 0.9, 1, 1.05], readbackIncluded: true } };
+  return {
+    ...base,
+    outputs: Object.fromEntries(names.map((n) => [n, all[n]!])),
+    timings: { loadMs: 5, firstRunMs: 2, runMs: [1, 1.1, 0.9, 1, 1.05], readbackIncluded: true },
+  };
 }
 
 const reference = record('fp32', 'ort-node/cpu');
@@ -60,7 +72,10 @@ describe('judgeTarget', () => {
     const target = record('fp32', 'tfjs/cpu', { perturb: (v, i) => (i === 4 ? v + 0.01 : v) });
     const v = judgeTarget({ reference, target });
     expect(v.status).toBe('failed');
-    expect(v.reason).toMatch(/^logits: out of tolerance \(atol 0.00001, rtol 0.0001\): 1 of 12 elements, max abs 0.0100, passes with atol >= 0.00970/);
+    // Since issue 16 the reason names every check that failed (outlier budget, SQNR floor).
+    expect(v.reason).toMatch(
+      /^logits: out of tolerance \(atol 0.00001, rtol 0.0001, outlier budget 0.001, SQNR >= 70 dB\): 1 of 12 elements \(8.33%\) outside atol \+ rtol·\|ref\| \(budget 0.1% = 0\), SQNR 57.4 dB < 70 dB; max abs 0.0100, passes with atol >= 0.00970/,
+    );
     expect(v.outputs.logits!.worst[0]!.index).toBe(4);
   });
 
@@ -96,7 +111,12 @@ describe('judgeTarget', () => {
 
   it('failed gates fail the target; task gates without labels are not applicable', () => {
     const target = record('int8-dynamic', 'ort-node/cpu', { perturb: (v) => v * 1.01 });
-    const v = judgeTarget({ reference, target, classifierOutput: 'logits', gates: [parseGate('outputs.logits.maxAbs <= 0.001'), parseGate('accuracyDelta >= 0'), parseGate('top1Agreement >= 1')] });
+    const v = judgeTarget({
+      reference,
+      target,
+      classifierOutput: 'logits',
+      gates: [parseGate('outputs.logits.maxAbs <= 0.001'), parseGate('accuracyDelta >= 0'), parseGate('top1Agreement >= 1')],
+    });
     expect(v.status).toBe('failed');
     expect(v.gates.map((g) => g.passed)).toEqual([false, true, true]);
     expect(v.gates[1]!.note).toBe('not applicable: no labels');
@@ -110,43 +130,46 @@ describe('judgeTarget', () => {
   });
 
   it('an unknown classifier output is CONFIG_INVALID', () => {
-    expect(() => judgeTarget({ reference, target: reference, classifierOutput: 'probs' })).toThrow(/classifier output 'probs' is not an output of model mlp; outputs: 'logits', 'hidden'/);
+    expect(() => judgeTarget({ reference, target: reference, classifierOutput: 'probs' })).toThrow(
+      /classifier output 'probs' is not an output of model mlp; outputs: 'logits', 'hidden'/,
+    );
   });
 });
 
-describe('judgeRun and exitCodeFor', () => {
+describe('judgeRun and its verdict', () => {
   const wasm = record('fp32', 'ort-web/wasm', { perturb: (v) => v * (1 + 1e-7) });
   const webgl = record('int8-static', 'ort-web/webgl', { status: 'error' });
   const bad = record('fp16', 'tfjs/cpu', { perturb: (v) => v + 0.5 });
 
-  const run = (over: Partial<Parameters<typeof judgeRun>[0]> = {}) => judgeRun({
-    records: [wasm, webgl, reference, bad],
-    references: { mlp: reference.target.id },
-    labels: { mlp: LABELS },
-    classifierOutputs: { mlp: 'logits' },
-    seed: 3,
-    createdAt: '2026-11-01T00:00:00.000Z',
-    ...over,
-  });
+  const run = (over: Partial<Parameters<typeof judgeRun>[0]> = {}) =>
+    judgeRun({
+      records: [wasm, webgl, reference, bad],
+      references: { mlp: reference.target.id },
+      labels: { mlp: LABELS },
+      classifierOutputs: { mlp: 'logits' },
+      seed: 3,
+      createdAt: '2026-11-01T00:00:00.000Z',
+      ...over,
+    });
 
-  it('reference first, every record judged, summary counts', () => {
+  it('reference first, every record judged, verdict counts', () => {
     const report = run();
     expect(report.targets.map((t) => t.id)).toEqual([reference.target.id, wasm.target.id, webgl.target.id, bad.target.id]);
     expect(report.targets[0]!.isReference).toBe(true);
-    expect(report.summary).toEqual({ passed: 2, failed: 1, skipped: 0, error: 1, gatesFailed: 0, unexpectedPasses: 0, expectedFailures: 0 });
+    expect(report.verdict.counts).toEqual({ pass: 2, warn: 0, fail: 1, skip: 0, error: 1, gatesFailed: 0, xpass: 0, xfail: 0, modelErrors: 0 });
     expect(report.reference).toBe(reference.target.id);
     expect(report.config).toMatchObject({ models: ['mlp'], samples: 4, seed: 3, variants: ['fp32', 'int8-static', 'fp16'] });
-    expect(exitCodeFor(report)).toBe(1); // the fp16 target failed
+    expect(report.verdict.exitCode).toBe(1); // the fp16 target failed
   });
 
-  it('an expected failure that fails does not fail the run; errors do unless failOn leaves them out', () => {
+  it('an expected failure that fails does not fail the run; errors do', () => {
     const report = run({ expectedFailures: [{ backend: 'tfjs/*', case: 'fp16', reason: 'fp16 on tfjs/cpu is emulated' }] });
     const t = report.targets.find((x) => x.id === bad.target.id)!;
     expect(t.status).toBe('failed');
     expect(t.expectedFailure).toMatchObject({ reason: 'fp16 on tfjs/cpu is emulated', unexpectedPass: false });
-    expect(report.summary).toMatchObject({ failed: 0, expectedFailures: 1, error: 1 });
-    expect(exitCodeFor(report)).toBe(1); // the errored target still fails the run by default
-    expect(exitCodeFor(report, { failOn: [] })).toBe(0);
+    expect(report.verdict.counts).toMatchObject({ fail: 0, xfail: 1, error: 1 });
+    expect(report.verdict.exitCode).toBe(1); // the errored target still fails the run
+    expect(report.verdict.reasons.join('\n')).toMatch(/ERROR/);
   });
 
   it('an expected failure that passes is an unexpected pass and fails the run', () => {
@@ -154,23 +177,23 @@ describe('judgeRun and exitCodeFor', () => {
     const t = report.targets[1]!;
     expect(t.status).toBe('passed');
     expect(t.expectedFailure).toMatchObject({ unexpectedPass: true });
-    expect(report.summary).toMatchObject({ passed: 1, unexpectedPasses: 1 });
-    expect(exitCodeFor(report)).toBe(1);
+    expect(report.verdict.counts).toMatchObject({ pass: 1, xpass: 1 });
+    expect(report.verdict.exitCode).toBe(1);
   });
 
   it('a failed gate fails the run and is counted', () => {
     const report = run({ records: [reference, wasm], gates: [parseGate('p50Ms <= 0.5')] });
-    expect(report.summary.gatesFailed).toBe(2); // reference and wasm both take 1 ms
-    expect(exitCodeFor(report)).toBe(1);
+    expect(report.verdict.counts.gatesFailed).toBe(2); // reference and wasm both take 1 ms
+    expect(report.verdict.exitCode).toBe(1);
     const ok = run({ records: [reference, wasm], gates: [parseGate('top1Agreement >= 0.999'), parseGate('accuracyDelta >= -0.005')] });
-    expect(ok.summary).toMatchObject({ passed: 2, gatesFailed: 0 });
-    expect(exitCodeFor(ok)).toBe(0);
+    expect(ok.verdict.counts).toMatchObject({ pass: 2, gatesFailed: 0 });
+    expect(ok.verdict.exitCode).toBe(0);
   });
 
   it('a missing reference record gives error verdicts and fails the run', () => {
     const report = run({ records: [wasm] });
     expect(report.targets[0]).toMatchObject({ status: 'error', reason: `reference record '${reference.target.id}' not found among the records` });
-    expect(exitCodeFor(report)).toBe(1);
+    expect(report.verdict.exitCode).toBe(1);
   });
 
   it('configuration errors are thrown before judging', () => {

@@ -55,7 +55,20 @@ describe('computeOutputMetrics: identical and boundary cases', () => {
   it('identical tensors: zero error, cosine 1, SQNR Infinity, passed', () => {
     const x = f32([0.5, -3, 1e-8, 7]);
     const m = computeOutputMetrics({ reference: x, actual: new Float32Array(x), tolerance: tol(0, 0) });
-    expect(m).toMatchObject({ maxAbs: 0, meanAbs: 0, p99Abs: 0, maxRel: 0, rmse: 0, cosine: 1, sqnrDb: Infinity, maxUlp: 0, mismatches: 0, minAtol: 0, passed: true, worst: [] });
+    expect(m).toMatchObject({
+      maxAbs: 0,
+      meanAbs: 0,
+      p99Abs: 0,
+      maxRel: 0,
+      rmse: 0,
+      cosine: 1,
+      sqnrDb: Infinity,
+      maxUlp: 0,
+      mismatches: 0,
+      minAtol: 0,
+      passed: true,
+      worst: [],
+    });
   });
 
   it('all-zero tensors: cosine 1; one side zero: cosine 0', () => {
@@ -153,7 +166,13 @@ describe('computeOutputMetrics: stats and shapes', () => {
   });
 
   it('shape or size mismatch: a failed metric with a reason, not a crash', () => {
-    const shape = computeOutputMetrics({ reference: f32([1, 2, 3, 4]), actual: f32([1, 2, 3, 4]), referenceDims: [2, 2], actualDims: [4, 1], tolerance: tol(1, 1) });
+    const shape = computeOutputMetrics({
+      reference: f32([1, 2, 3, 4]),
+      actual: f32([1, 2, 3, 4]),
+      referenceDims: [2, 2],
+      actualDims: [4, 1],
+      tolerance: tol(1, 1),
+    });
     expect(shape.passed).toBe(false);
     expect(shape.reason).toMatch(/shape mismatch: reference \[2,2\] vs actual \[4,1\]/);
     const size = computeOutputMetrics({ reference: f32([1, 2, 3]), actual: f32([1, 2]), tolerance: tol(1, 1) });

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TOLERANCES, normalizeTolerance, resolveTolerance, validateTolerancePolicy } from '../src/compare/tolerance.ts';
+import { EXPECTED_NOISE } from '../src/compare/precision-noise.ts';
 import type { TolerancePolicy } from '../src/compare/types.ts';
 import { ParityError } from '../src/core/errors.ts';
 
 describe('tolerances', () => {
   it('defaults by precision', () => {
-    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 1e-5, rtol: 1e-4, stat: 'elemwise' });
-    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 2e-3, rtol: 1e-2, stat: 'elemwise' });
-    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 5e-2, rtol: 5e-2, stat: 'elemwise' });
+    // Noise-aware since issue 16: an outlier budget and an SQNR floor from EXPECTED_NOISE.
+    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 1e-5, rtol: 1e-4, stat: 'elemwise', maxOutlierFraction: 1e-3, minSqnrDb: 70 });
+    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 2e-3, rtol: 1e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 30 });
+    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 5e-2, rtol: 5e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 12 });
+    for (const p of ['fp32', 'fp16', 'int8'] as const) expect(DEFAULT_TOLERANCES[p].minSqnrDb).toBe(EXPECTED_NOISE[p].minSqnrDb);
     expect(resolveTolerance(undefined, 'y', 'distilled')).toMatchObject({ atol: 1, stat: 'mean' });
   });
 
@@ -22,6 +25,17 @@ describe('tolerances', () => {
     expect(resolveTolerance(policy, 'logits', 'fp32').atol).toBe(1e-5);
   });
 
+  it('a user tolerance without the noise fields checks exactly what it says (backward compatible)', () => {
+    expect(normalizeTolerance({ atol: 1e-5, rtol: 1e-4 })).toEqual({ atol: 1e-5, rtol: 1e-4, stat: 'elemwise' });
+    expect(normalizeTolerance({ atol: 0, rtol: 0, maxOutlierFraction: 0.01, minSqnrDb: -Infinity })).toEqual({
+      atol: 0,
+      rtol: 0,
+      stat: 'elemwise',
+      maxOutlierFraction: 0.01,
+      minSqnrDb: -Infinity,
+    });
+  });
+
   it('quantile defaults to 0.99 for stat quantile', () => {
     expect(normalizeTolerance({ atol: 0, rtol: 0, stat: 'quantile' })).toEqual({ atol: 0, rtol: 0, stat: 'quantile', quantile: 0.99 });
   });
@@ -31,6 +45,8 @@ describe('tolerances', () => {
     expect(bad({ atol: -1, rtol: 0 })).toThrow(/tolerances.byPrecision.fp16: atol must be a finite number >= 0, got -1/);
     expect(bad({ atol: 0, rtol: 0, stat: 'median' })).toThrow(/unknown stat 'median'; expected one of 'elemwise', 'max', 'mean', 'quantile'/);
     expect(bad({ atol: 0, rtol: 0, stat: 'quantile', quantile: 2 })).toThrow(/quantile must be a number in \[0, 1\]/);
+    expect(bad({ atol: 0, rtol: 0, maxOutlierFraction: 1.5 })).toThrow(/maxOutlierFraction must be a number in \[0, 1\], got 1.5/);
+    expect(bad({ atol: 0, rtol: 0, minSqnrDb: Number.NaN })).toThrow(/minSqnrDb must be a number of dB/);
     expect(bad({ atol: 0, rtol: 0 })).not.toThrow();
     try {
       validateTolerancePolicy({ byPrecision: DEFAULT_TOLERANCES, outputs: { y: { default: { atol: Number.NaN, rtol: 0 } } } });

@@ -4,8 +4,7 @@
  * Pure: no Node imports.
  */
 import { createRng } from '../core/rng.ts';
-import { quantileSorted } from '../latency/order-stats.ts';
-import type { ConfidenceInterval } from './types.ts';
+import { quantileSorted, type ConfidenceInterval } from '../core/order-stats.ts';
 
 export interface BootstrapOptions {
   seed: number;
@@ -44,11 +43,7 @@ export function bootstrapMeanCi(values: ArrayLike<number>, options: BootstrapOpt
  * and uses them for both sides, so the interval reflects per-sample disagreement only (equivalent
  * to bootstrapping the per-sample differences).
  */
-export function pairedBootstrapDeltaCi(
-  target: ArrayLike<number>,
-  reference: ArrayLike<number>,
-  options: BootstrapOptions,
-): ConfidenceInterval {
+export function pairedBootstrapDeltaCi(target: ArrayLike<number>, reference: ArrayLike<number>, options: BootstrapOptions): ConfidenceInterval {
   const n = Math.min(target.length, reference.length);
   const diffs = new Float64Array(n);
   for (let i = 0; i < n; i++) diffs[i] = target[i]! - reference[i]!;

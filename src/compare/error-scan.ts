@@ -46,8 +46,22 @@ export interface ErrorScan {
 }
 
 // Slots of the accumulator vector the loops write (a Float64Array: no object shapes in the loop).
-const SUM_ABS = 0, MAX_ABS = 1, SUM_SQ = 2, RR = 3, AA = 4, RA = 5, SUM_ABS_REF = 6, MAX_REL = 7;
-const MAX_ULP = 8, MIN_ATOL = 9, MISMATCHES = 10, NAN = 11, INF = 12, NON_FINITE = 13, SLOW = 14, INFINITE = 15;
+const SUM_ABS = 0,
+  MAX_ABS = 1,
+  SUM_SQ = 2,
+  RR = 3,
+  AA = 4,
+  RA = 5,
+  SUM_ABS_REF = 6,
+  MAX_REL = 7;
+const MAX_ULP = 8,
+  MIN_ATOL = 9,
+  MISMATCHES = 10,
+  NAN = 11,
+  INF = 12,
+  NON_FINITE = 13,
+  SLOW = 14,
+  INFINITE = 15;
 const SLOTS = 16;
 const MAX = Number.MAX_VALUE;
 
@@ -59,8 +73,13 @@ const CHUNK = 1 << 16;
  * same values (an Int32Array view), for ULP distances. `scratch` must hold at least `ref.length`.
  */
 export function scanErrors(
-  ref: FloatArray, act: FloatArray, refBits: Int32Array, actBits: Int32Array,
-  atol: number, rtol: number, scratch: Float32Array,
+  ref: FloatArray,
+  act: FloatArray,
+  refBits: Int32Array,
+  actBits: Int32Array,
+  atol: number,
+  rtol: number,
+  scratch: Float32Array,
 ): ErrorScan {
   const n = ref.length;
   const acc = new Float64Array(SLOTS);
@@ -73,10 +92,23 @@ export function scanErrors(
     carefulLoop(ref, act, refBits, actBits, atol, rtol, scratch, acc);
   }
   return {
-    n, finite: n - acc[SLOW]!, sumAbs: acc[SUM_ABS]!, maxAbs: acc[MAX_ABS]!, sumSq: acc[SUM_SQ]!,
-    rr: acc[RR]!, aa: acc[AA]!, ra: acc[RA]!, sumAbsRef: acc[SUM_ABS_REF]!, maxRel: acc[MAX_REL]!,
-    maxUlp: acc[MAX_ULP]!, minAtol: acc[MIN_ATOL]!, mismatches: acc[MISMATCHES]!, nanCount: acc[NAN]!,
-    infCount: acc[INF]!, nonFiniteMismatches: acc[NON_FINITE]!, infiniteError: acc[INFINITE]! > 0,
+    n,
+    finite: n - acc[SLOW]!,
+    sumAbs: acc[SUM_ABS]!,
+    maxAbs: acc[MAX_ABS]!,
+    sumSq: acc[SUM_SQ]!,
+    rr: acc[RR]!,
+    aa: acc[AA]!,
+    ra: acc[RA]!,
+    sumAbsRef: acc[SUM_ABS_REF]!,
+    maxRel: acc[MAX_REL]!,
+    maxUlp: acc[MAX_ULP]!,
+    minAtol: acc[MIN_ATOL]!,
+    mismatches: acc[MISMATCHES]!,
+    nanCount: acc[NAN]!,
+    infCount: acc[INF]!,
+    nonFiniteMismatches: acc[NON_FINITE]!,
+    infiniteError: acc[INFINITE]! > 0,
     worst: acc[MISMATCHES]! > 0 ? findWorst(ref, act, atol, rtol) : [],
   };
 }
@@ -88,12 +120,28 @@ export function scanErrors(
  * mispredict half the time.
  */
 function fastLoop(
-  ref: FloatArray, act: FloatArray, refBits: Int32Array, actBits: Int32Array,
-  atol: number, rtol: number, scratch: Float32Array, acc: Float64Array, start: number, end: number,
+  ref: FloatArray,
+  act: FloatArray,
+  refBits: Int32Array,
+  actBits: Int32Array,
+  atol: number,
+  rtol: number,
+  scratch: Float32Array,
+  acc: Float64Array,
+  start: number,
+  end: number,
 ): boolean {
-  let sumAbs = acc[SUM_ABS]!, maxAbs = acc[MAX_ABS]!, sumSq = acc[SUM_SQ]!, rr = acc[RR]!, aa = acc[AA]!;
-  let ra = acc[RA]!, sumAbsRef = acc[SUM_ABS_REF]!, maxRel = acc[MAX_REL]!, maxUlp = acc[MAX_ULP]!;
-  let minAtol = acc[MIN_ATOL]!, mismatches = acc[MISMATCHES]!;
+  let sumAbs = acc[SUM_ABS]!,
+    maxAbs = acc[MAX_ABS]!,
+    sumSq = acc[SUM_SQ]!,
+    rr = acc[RR]!,
+    aa = acc[AA]!;
+  let ra = acc[RA]!,
+    sumAbsRef = acc[SUM_ABS_REF]!,
+    maxRel = acc[MAX_REL]!,
+    maxUlp = acc[MAX_ULP]!;
+  let minAtol = acc[MIN_ATOL]!,
+    mismatches = acc[MISMATCHES]!;
   for (let i = start; i < end; i++) {
     const r = ref[i]!;
     const a = act[i]!;
@@ -118,22 +166,50 @@ function fastLoop(
     // Sign-magnitude bits to a monotonic integer (-0 and +0 both 0), branch-free.
     const sa = ib >> 31;
     const sr = jb >> 31;
-    maxUlp = Math.max(maxUlp, Math.abs((((ib & 0x7fffffff) ^ sa) - sa) - (((jb & 0x7fffffff) ^ sr) - sr)));
+    maxUlp = Math.max(maxUlp, Math.abs(((ib & 0x7fffffff) ^ sa) - sa - (((jb & 0x7fffffff) ^ sr) - sr)));
     scratch[i] = ad;
   }
-  acc[SUM_ABS] = sumAbs; acc[MAX_ABS] = maxAbs; acc[SUM_SQ] = sumSq; acc[RR] = rr; acc[AA] = aa; acc[RA] = ra;
-  acc[SUM_ABS_REF] = sumAbsRef; acc[MAX_REL] = maxRel; acc[MAX_ULP] = maxUlp; acc[MIN_ATOL] = minAtol;
+  acc[SUM_ABS] = sumAbs;
+  acc[MAX_ABS] = maxAbs;
+  acc[SUM_SQ] = sumSq;
+  acc[RR] = rr;
+  acc[AA] = aa;
+  acc[RA] = ra;
+  acc[SUM_ABS_REF] = sumAbsRef;
+  acc[MAX_REL] = maxRel;
+  acc[MAX_ULP] = maxUlp;
+  acc[MIN_ATOL] = minAtol;
   acc[MISMATCHES] = mismatches;
   return true;
 }
 
 /** Any data: NaN/Inf are counted and classified (see `OutputMetrics` in types.ts). */
 function carefulLoop(
-  ref: FloatArray, act: FloatArray, refBits: Int32Array, actBits: Int32Array,
-  atol: number, rtol: number, scratch: Float32Array, acc: Float64Array,
+  ref: FloatArray,
+  act: FloatArray,
+  refBits: Int32Array,
+  actBits: Int32Array,
+  atol: number,
+  rtol: number,
+  scratch: Float32Array,
+  acc: Float64Array,
 ): void {
-  let sumAbs = 0, maxAbs = 0, sumSq = 0, rr = 0, aa = 0, ra = 0, sumAbsRef = 0, maxRel = 0, maxUlp = 0;
-  let minAtol = 0, mismatches = 0, nan = 0, inf = 0, nonFinite = 0, slow = 0, infinite = 0;
+  let sumAbs = 0,
+    maxAbs = 0,
+    sumSq = 0,
+    rr = 0,
+    aa = 0,
+    ra = 0,
+    sumAbsRef = 0,
+    maxRel = 0,
+    maxUlp = 0;
+  let minAtol = 0,
+    mismatches = 0,
+    nan = 0,
+    inf = 0,
+    nonFinite = 0,
+    slow = 0,
+    infinite = 0;
   const n = ref.length;
   for (let i = 0; i < n; i++) {
     const r = ref[i]!;
@@ -156,7 +232,7 @@ function carefulLoop(
       const jb = refBits[i]!;
       const sa = ib >> 31;
       const sr = jb >> 31;
-      maxUlp = Math.max(maxUlp, Math.abs((((ib & 0x7fffffff) ^ sa) - sa) - (((jb & 0x7fffffff) ^ sr) - sr)));
+      maxUlp = Math.max(maxUlp, Math.abs(((ib & 0x7fffffff) ^ sa) - sa - (((jb & 0x7fffffff) ^ sr) - sr)));
       scratch[i] = ad;
       continue;
     }
@@ -173,9 +249,21 @@ function carefulLoop(
     infinite = 1;
     scratch[i] = Infinity;
   }
-  acc[SUM_ABS] = sumAbs; acc[MAX_ABS] = maxAbs; acc[SUM_SQ] = sumSq; acc[RR] = rr; acc[AA] = aa; acc[RA] = ra;
-  acc[SUM_ABS_REF] = sumAbsRef; acc[MAX_REL] = maxRel; acc[MAX_ULP] = maxUlp; acc[MIN_ATOL] = minAtol;
-  acc[MISMATCHES] = mismatches; acc[NAN] = nan; acc[INF] = inf; acc[NON_FINITE] = nonFinite; acc[SLOW] = slow;
+  acc[SUM_ABS] = sumAbs;
+  acc[MAX_ABS] = maxAbs;
+  acc[SUM_SQ] = sumSq;
+  acc[RR] = rr;
+  acc[AA] = aa;
+  acc[RA] = ra;
+  acc[SUM_ABS_REF] = sumAbsRef;
+  acc[MAX_REL] = maxRel;
+  acc[MAX_ULP] = maxUlp;
+  acc[MIN_ATOL] = minAtol;
+  acc[MISMATCHES] = mismatches;
+  acc[NAN] = nan;
+  acc[INF] = inf;
+  acc[NON_FINITE] = nonFinite;
+  acc[SLOW] = slow;
   acc[INFINITE] = infinite;
 }
 

@@ -40,7 +40,10 @@ export function validateExpectedFailures(entries: readonly ExpectedFailure[]): v
   entries.forEach((e, i) => {
     for (const key of ['backend', 'case', 'reason'] as const) {
       if (typeof e?.[key] !== 'string' || e[key].trim() === '') {
-        throw new ParityError('CONFIG_INVALID', `expectedFailures[${i}].${key} must be a non-empty string (entries are { backend, case, reason }; backend and case accept '*' globs)`);
+        throw new ParityError(
+          'CONFIG_INVALID',
+          `expectedFailures[${i}].${key} must be a non-empty string (entries are { backend, case, reason }; backend and case accept '*' globs)`,
+        );
       }
     }
   });

@@ -20,16 +20,20 @@ export interface FlatOutput {
 /** Values of a tensor as float32 (float32, float16) or float64 (float64 and integer types). */
 export function toFloatArray(t: Tensor): FloatArray {
   switch (t.dtype) {
-    case 'float32': return t.data as Float32Array;
-    case 'float16': return f16ToF32(t.data as Uint16Array);
-    case 'float64': return t.data as Float64Array;
+    case 'float32':
+      return t.data as Float32Array;
+    case 'float16':
+      return f16ToF32(t.data as Uint16Array);
+    case 'float64':
+      return t.data as Float64Array;
     case 'int64': {
       const src = t.data as BigInt64Array;
       const out = new Float64Array(src.length);
       for (let i = 0; i < src.length; i++) out[i] = Number(src[i]!);
       return out;
     }
-    default: return Float64Array.from(t.data as ArrayLike<number>);
+    default:
+      return Float64Array.from(t.data as ArrayLike<number>);
   }
 }
 

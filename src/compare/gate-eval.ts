@@ -96,3 +96,14 @@ function worstOverOutputs(metric: GateMetricName, v: TargetVerdict): Lookup {
   }
   return { value: worst };
 }
+
+/**
+ * Judges one value already looked up by another gate vocabulary (drift's per-feature metrics) by the
+ * run's rule: `null` fails with `note`, NaN never passes.
+ */
+export function judgeValue(gate: GateSpec, value: number | null, note?: string): GateResult {
+  const base = { metric: gate.metric, op: gate.op, threshold: gate.threshold };
+  if (value === null) return { ...base, value: null, passed: false, note: note ?? 'no value' };
+  const passed = compareOp(value, gate.op, gate.threshold);
+  return Number.isNaN(value) ? { ...base, value, passed, note: 'value is NaN' } : { ...base, value, passed, ...(note ? { note } : {}) };
+}

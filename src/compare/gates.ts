@@ -2,7 +2,7 @@
  * Gates as data: `top1Agreement >= 0.999`, `accuracyDelta >= -0.005`, `outputs.probs.cosine > 0.99999`,
  * `p99Ms <= 50`. Parsing and validation here; evaluation in gate-eval.ts. Pure: no Node imports.
  */
-import { didYouMean } from '../config/did-you-mean.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { choices, ParityError } from '../core/errors.ts';
 import type { GateOp, GateSpec } from './types.ts';
 
@@ -59,6 +59,12 @@ export const OUTPUT_METRIC_NAMES = GATE_METRIC_NAMES.filter((m) => GATE_METRICS[
 
 export const GATE_OPS = ['>=', '<=', '>', '<', '=='] as const satisfies readonly GateOp[];
 
+/**
+ * Checks a metric path against a vocabulary, throwing CONFIG_INVALID for an unknown one. The run's
+ * is {@link resolveMetric}; `parity drift` passes its own (per-feature metrics) to the same grammar.
+ */
+export type MetricResolver = (path: string, text: string) => unknown;
+
 /** A metric path split: a plain metric, or one output's metric. */
 export type MetricRef = { metric: GateMetricName; output?: undefined } | { metric: GateMetricName; output: string };
 
@@ -71,19 +77,22 @@ const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?%?$/i;
  * {@link GATE_METRICS} or `outputs.NAME.METRIC` (NAME may itself contain dots).
  * @throws ParityError CONFIG_INVALID saying what was wrong and the valid choices.
  */
-export function parseGate(text: string, options: { targets?: string } = {}): GateSpec {
+export function parseGate(text: string, options: { targets?: string; resolve?: MetricResolver } = {}): GateSpec {
   const m = GATE_RE.exec(text);
   if (!m) {
     const op = /(=>|=<|!=|<>|=(?!=))/.exec(text);
     const hint = op ? ` ('${op[1]}' is not an operator)` : '';
-    throw new ParityError('CONFIG_INVALID', `gate '${text}': expected 'METRIC OP NUMBER'${hint}, e.g. 'top1Agreement >= 0.999'; OP is one of ${choices(GATE_OPS)}`);
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `gate '${text}': expected 'METRIC OP NUMBER'${hint}, e.g. 'top1Agreement >= 0.999'; OP is one of ${choices(GATE_OPS)}`,
+    );
   }
   const [, metric = '', op = '', num = ''] = m;
   if (!NUMBER_RE.test(num)) {
     throw new ParityError('CONFIG_INVALID', `gate '${text}': threshold '${num}' is not a number (use e.g. 0.999, -0.005, 1e-4 or 0.5%)`);
   }
   const threshold = num.endsWith('%') ? Number(num.slice(0, -1)) / 100 : Number(num);
-  return validateGate({ metric, op: op as GateOp, threshold, ...(options.targets !== undefined ? { targets: options.targets } : {}) }, text);
+  return validateGate({ metric, op: op as GateOp, threshold, ...(options.targets !== undefined ? { targets: options.targets } : {}) }, text, options.resolve);
 }
 
 /** Gates from config: strings are parsed, objects validated. */
@@ -95,14 +104,14 @@ export function parseGates(list: readonly (string | GateSpec)[]): GateSpec[] {
  * Checks a gate object (metric known, op valid, threshold a finite number, targets a string).
  * @throws ParityError CONFIG_INVALID.
  */
-export function validateGate(spec: GateSpec, text = `${spec.metric} ${spec.op} ${spec.threshold}`): GateSpec {
+export function validateGate(spec: GateSpec, text = `${spec.metric} ${spec.op} ${spec.threshold}`, resolve: MetricResolver = resolveMetric): GateSpec {
   const fail = (msg: string): never => {
     throw new ParityError('CONFIG_INVALID', `gate '${text}': ${msg}`, { gate: spec });
   };
   if (!(GATE_OPS as readonly string[]).includes(spec.op)) fail(`unknown operator '${spec.op}'; expected one of ${choices(GATE_OPS)}`);
   if (typeof spec.threshold !== 'number' || !Number.isFinite(spec.threshold)) fail(`threshold must be a finite number, got ${String(spec.threshold)}`);
   if (spec.targets !== undefined && (typeof spec.targets !== 'string' || spec.targets.trim() === '')) fail(`targets must be a non-empty glob string`);
-  resolveMetric(spec.metric, text);
+  resolve(spec.metric, text);
   return { metric: spec.metric, op: spec.op, threshold: spec.threshold, ...(spec.targets !== undefined ? { targets: spec.targets } : {}) };
 }
 
@@ -117,13 +126,19 @@ export function resolveMetric(path: string, text = path): MetricRef {
     const metric = path.slice(dot + 1);
     if (dot <= 'outputs.'.length || output === '' || !(OUTPUT_METRIC_NAMES as string[]).includes(metric)) {
       const hint = didYouMean(metric, OUTPUT_METRIC_NAMES);
-      throw new ParityError('CONFIG_INVALID', `gate '${text}': '${path}' is not 'outputs.NAME.METRIC' with a known METRIC${hint ? ` (did you mean '${hint}'?)` : ''}; output metrics: ${choices(OUTPUT_METRIC_NAMES)}`);
+      throw new ParityError(
+        'CONFIG_INVALID',
+        `gate '${text}': '${path}' is not 'outputs.NAME.METRIC' with a known METRIC${hint ? ` (did you mean '${hint}'?)` : ''}; output metrics: ${choices(OUTPUT_METRIC_NAMES)}`,
+      );
     }
     return { metric: metric as GateMetricName, output };
   }
   if (!Object.hasOwn(GATE_METRICS, path)) {
     const hint = didYouMean(path, GATE_METRIC_NAMES);
-    throw new ParityError('CONFIG_INVALID', `gate '${text}': unknown metric '${path}'${hint ? ` (did you mean '${hint}'?)` : ''}; known metrics: ${choices(GATE_METRIC_NAMES)}, or 'outputs.NAME.METRIC'`);
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `gate '${text}': unknown metric '${path}'${hint ? ` (did you mean '${hint}'?)` : ''}; known metrics: ${choices(GATE_METRIC_NAMES)}, or 'outputs.NAME.METRIC'`,
+    );
   }
   return { metric: path as GateMetricName };
 }
@@ -131,10 +146,15 @@ export function resolveMetric(path: string, text = path): MetricRef {
 /** Applies a gate operator. NaN never passes. */
 export function compareOp(value: number, op: GateOp, threshold: number): boolean {
   switch (op) {
-    case '>=': return value >= threshold;
-    case '<=': return value <= threshold;
-    case '>': return value > threshold;
-    case '<': return value < threshold;
-    case '==': return value === threshold;
+    case '>=':
+      return value >= threshold;
+    case '<=':
+      return value <= threshold;
+    case '>':
+      return value > threshold;
+    case '<':
+      return value < threshold;
+    case '==':
+      return value === threshold;
   }
 }

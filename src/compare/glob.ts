@@ -10,7 +10,10 @@ const cache = new Map<string, RegExp>();
 export function globToRegExp(glob: string): RegExp {
   let re = cache.get(glob);
   if (!re) {
-    const alternatives = glob.split(',').map((g) => g.trim()).filter((g) => g.length > 0);
+    const alternatives = glob
+      .split(',')
+      .map((g) => g.trim())
+      .filter((g) => g.length > 0);
     const body = alternatives.map((g) => g.split('*').map(escapeRegExp).join('.*')).join('|');
     re = new RegExp(`^(?:${body})$`);
     cache.set(glob, re);

@@ -6,16 +6,37 @@ export { applyExpectedFailure, findExpectedFailure, validateExpectedFailures } f
 export { concatFloat, f16ToF32, flattenSamples, recordOutput, toFloatArray, type FlatOutput } from './float-data.ts';
 export { evaluateGate, evaluateGates, gateAppliesTo, type GateContext } from './gate-eval.ts';
 export {
-  compareOp, GATE_METRIC_NAMES, GATE_METRICS, GATE_OPS, OUTPUT_METRIC_NAMES, parseGate, parseGates, resolveMetric, validateGate,
-  type GateMetricInfo, type GateMetricName, type MetricRef,
+  compareOp,
+  GATE_METRIC_NAMES,
+  GATE_METRICS,
+  GATE_OPS,
+  OUTPUT_METRIC_NAMES,
+  parseGate,
+  parseGates,
+  resolveMetric,
+  validateGate,
+  type GateMetricInfo,
+  type GateMetricName,
+  type MetricRef,
 } from './gates.ts';
 export { globToRegExp, matchAny, matchGlob } from './glob.ts';
-export { exitCodeFor, judgeRun, judgeTarget, summarize, type ExitCodeOptions, type JudgeRunOptions, type JudgeTargetOptions } from './judge.ts';
-export { computeOutputMetrics, incomparableMetrics, type FloatArray, type OutputMetricsInput } from './output-metrics.ts';
+export { judgeRun, judgeTarget, type JudgeRunOptions, type JudgeTargetOptions } from './judge.ts';
+export { DEGENERACY, degenerateWarnings, REAL_DATA_ADVICE, referenceStats, type ReferenceStats } from './degenerate.ts';
+export { attachNoiseFloors, noiseFloorFor } from './noise-floor.ts';
+export { ACCURACY_MARGIN, checkAccuracyPlausibility, type Plausibility, type PlausibilityInput } from './plausibility.ts';
+export { EXPECTED_NOISE, type PrecisionNoise } from './precision-noise.ts';
+export { decideVerdict, DISPLAY_STATUSES, displayStatus, type DisplayStatus, type ModelFailure, type Verdict, type VerdictCounts } from './verdict.ts';
+export { computeOutputMetrics, incomparableMetrics, toleranceReason, type FloatArray, type OutputMetricsInput } from './output-metrics.ts';
 export { argmaxRow, looksLikeProbabilities, predictedClasses, toProbabilityRows, topkRow, type ProbabilityRows } from './probabilities.ts';
 export { quantileInPlace, selectInPlace } from './select.ts';
 export { computeTaskMetrics, type TaskInput } from './task.ts';
 export {
-  DEFAULT_QUANTILE, DEFAULT_TOLERANCE_POLICY, DEFAULT_TOLERANCES, normalizeTolerance, resolveTolerance, TOLERANCE_STATS,
-  validateTolerancePolicy, type ToleranceStat,
+  DEFAULT_QUANTILE,
+  DEFAULT_TOLERANCE_POLICY,
+  DEFAULT_TOLERANCES,
+  normalizeTolerance,
+  resolveTolerance,
+  TOLERANCE_STATS,
+  validateTolerancePolicy,
+  type ToleranceStat,
 } from './tolerance.ts';

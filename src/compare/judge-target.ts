@@ -6,10 +6,12 @@ import { choices, ParityError } from '../core/errors.ts';
 import { VARIANT_NAMES, VARIANTS, type RunRecord } from '../core/record.ts';
 import { summarizeLatency } from '../latency/summarize.ts';
 import { computeDecisionMetrics } from './decision.ts';
+import { degenerateWarnings } from './degenerate.ts';
 import { applyExpectedFailure } from './expected-failures.ts';
 import { recordOutput, type FlatOutput } from './float-data.ts';
 import { evaluateGates, type GateContext } from './gate-eval.ts';
-import { computeOutputMetrics, incomparableMetrics } from './output-metrics.ts';
+import { computeOutputMetrics, incomparableMetrics, toleranceReason } from './output-metrics.ts';
+import { checkAccuracyPlausibility } from './plausibility.ts';
 import { computeTaskMetrics } from './task.ts';
 import { resolveTolerance } from './tolerance.ts';
 import type { ExpectedFailure, GateSpec, OutputMetrics, TargetVerdict, TolerancePolicy } from './types.ts';
@@ -30,6 +32,14 @@ export interface JudgeTargetOptions {
   seed?: number;
   /** Bootstrap resamples. Default 1000. */
   resamples?: number;
+  /**
+   * The model's documented accuracy (0..1) on its task, e.g. the manifest's `facts.testAccuracy`.
+   * With labels, a reference far below it warns that the inputs look wrong (src/compare/plausibility.ts).
+   * @default unchecked
+   */
+  expectedAccuracy?: number;
+  /** Model input names, for the input-plausibility warning. @default none (the warning says "the model input") */
+  inputNames?: readonly string[];
 }
 
 /**
@@ -40,6 +50,9 @@ export interface JudgeTargetOptions {
  *   mismatches put "outputs contain NaN/Inf" first in the reason with errorCode OUTPUT_NONFINITE
  *   (metrics are still computed);
  * - `passed` otherwise. A matching expected failure is then applied (see expected-failures.ts).
+ * A compared target also gets `warnings` when a reference output is degenerate on these inputs
+ * (src/compare/degenerate.ts) or the reference's accuracy is far below `expectedAccuracy`
+ * (src/compare/plausibility.ts); warnings never change the status.
  * @throws ParityError CONFIG_INVALID (unknown variant, unknown classifier output, bad tolerance),
  *   INPUT_DATA (labels that do not fit the classifier output).
  */
@@ -47,8 +60,8 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
   const { reference, target } = options;
   const verdict = baseVerdict(target, reference.target.id);
   const labels = options.labels;
-  const classifier = options.classifierOutput ??
-    (labels && Object.keys(reference.outputs ?? {}).length === 1 ? Object.keys(reference.outputs ?? {})[0] : undefined);
+  const classifier =
+    options.classifierOutput ?? (labels && Object.keys(reference.outputs ?? {}).length === 1 ? Object.keys(reference.outputs ?? {})[0] : undefined);
   const context: GateContext = {
     ...(classifier ? {} : { decisionNotApplicable: 'no classifier output configured' }),
     ...(!labels ? { taskNotApplicable: 'no labels' } : classifier ? {} : { taskNotApplicable: 'no classifier output configured' }),
@@ -61,6 +74,10 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
       verdict.reason = [...(verdict.status === 'failed' && verdict.reason ? [verdict.reason] : []), ...why].join('; ');
       verdict.status = 'failed';
     }
+    // A known GPU cause recorded in the page (src/backends/gpu-errors.ts) explains the failure.
+    const cause = target.facts?.gpuErrorCause;
+    if (verdict.status === 'failed' && typeof cause === 'string' && !verdict.reason?.includes(cause))
+      verdict.reason = `${cause}: ${verdict.reason ?? 'failed'}`;
     return applyExpectedFailure(verdict, options.expectedFailures ?? []);
   };
 
@@ -96,6 +113,8 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
   }
 
   if (classifier) judgeClassifier(verdict, { ...options, labels, classifier });
+  const warnings = comparisonWarnings(options, classifier);
+  if (warnings.length > 0) verdict.warnings = warnings;
 
   if (nonFinite.length > 0) {
     verdict.status = 'failed';
@@ -113,11 +132,24 @@ function baseVerdict(target: RunRecord, referenceId: string): TargetVerdict {
   const variant = VARIANTS[t.variant];
   if (!variant) throw new ParityError('CONFIG_INVALID', `target ${t.id}: unknown variant '${String(t.variant)}'; expected one of ${choices(VARIANT_NAMES)}`);
   const verdict: TargetVerdict = {
-    id: t.id, model: t.model, variant: t.variant, precision: variant.precision, backend: t.backend,
-    environment: t.environment, status: 'passed', isReference: t.id === referenceId, referenceId,
-    outputs: {}, gates: [], facts: target.facts ?? {},
+    // A backend that computes in half precision (tfjs/webgl-f16 records `computePrecision: 'fp16'`) is judged as fp16.
+    id: t.id,
+    model: t.model,
+    variant: t.variant,
+    precision: target.facts?.computePrecision === 'fp16' && variant.precision === 'fp32' ? 'fp16' : variant.precision,
+    backend: t.backend,
+    environment: t.environment,
+    status: 'passed',
+    isReference: t.id === referenceId,
+    referenceId,
+    outputs: {},
+    gates: [],
+    facts: target.facts ?? {},
   };
   if (target.modelBytes !== undefined) verdict.modelBytes = target.modelBytes;
+  if (t.settings) verdict.settings = t.settings;
+  if (target.profile) verdict.profile = target.profile;
+  if (target.memory) verdict.memory = target.memory;
   if (target.timings && target.timings.runMs.length > 0) verdict.latency = summarizeLatency(target.timings);
   return verdict;
 }
@@ -135,16 +167,43 @@ function shapeProblem(ref: FlatOutput, act: FlatOutput): string | undefined {
   return undefined;
 }
 
-function toleranceReason(name: string, m: OutputMetrics): string {
-  const t = m.tolerance;
-  const tol = `atol ${t.atol}, rtol ${t.rtol}${t.stat && t.stat !== 'elemwise' ? `, stat ${t.stat}${t.stat === 'quantile' ? ` ${t.quantile}` : ''}` : ''}`;
-  return `${name}: out of tolerance (${tol}): ${m.mismatches} of ${m.elements} elements, max abs ${m.maxAbs.toPrecision(3)}, passes with atol >= ${m.minAtol.toPrecision(3)}`;
+/** Degenerate-reference and input-plausibility warnings for a compared target. */
+function comparisonWarnings(o: JudgeTargetOptions, classifier: string | undefined): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(o.reference.outputs ?? {})) {
+    const ref = recordOutput(o.reference, name)!;
+    const dims = ref.sampleDims[0] ?? [];
+    out.push(...degenerateWarnings(name, ref, name === classifier ? dims[dims.length - 1] : undefined));
+  }
+  if (classifier && o.labels && o.expectedAccuracy !== undefined) {
+    const ref = recordOutput(o.reference, classifier);
+    const dims = ref?.sampleDims[0] ?? [];
+    const classes = dims[dims.length - 1] ?? 1;
+    if (ref && classes >= 1 && ref.data.length / classes === o.labels.length) {
+      const p = checkAccuracyPlausibility({
+        model: o.reference.target.model,
+        inputs: o.inputNames ?? [],
+        output: classifier,
+        reference: ref.data,
+        classes,
+        labels: o.labels,
+        expectedAccuracy: o.expectedAccuracy,
+        seed: o.seed ?? 0,
+        ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
+      });
+      if (p.warning) out.push(p.warning);
+    }
+  }
+  return out;
 }
 
 function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { classifier: string }): void {
   const ref = recordOutput(o.reference, o.classifier);
   if (!ref) {
-    throw new ParityError('CONFIG_INVALID', `classifier output '${o.classifier}' is not an output of model ${verdict.model}; outputs: ${choices(Object.keys(o.reference.outputs ?? {}))}`);
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `classifier output '${o.classifier}' is not an output of model ${verdict.model}; outputs: ${choices(Object.keys(o.reference.outputs ?? {}))}`,
+    );
   }
   const act = recordOutput(o.target, o.classifier);
   const m = verdict.outputs[o.classifier];
@@ -155,7 +214,11 @@ function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { class
   verdict.decision = computeDecisionMetrics({ output: o.classifier, reference: ref.data, target: act.data, classes });
   if (o.labels) {
     verdict.task = computeTaskMetrics({
-      labels: o.labels, reference: ref.data, target: act.data, classes, seed: o.seed ?? 0,
+      labels: o.labels,
+      reference: ref.data,
+      target: act.data,
+      classes,
+      seed: o.seed ?? 0,
       ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
     });
   }

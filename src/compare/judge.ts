@@ -1,5 +1,6 @@
 /**
- * Judging a whole run: every record against its model's reference, the report, and the exit code.
+ * Judging a whole run: every record against its model's reference, the report, and its one verdict
+ * (which carries the exit code).
  * Running, judging and reporting are separate steps; this is the judging. Pure: no Node imports.
  */
 import { choices, ParityError } from '../core/errors.ts';
@@ -7,8 +8,11 @@ import { SCHEMA_VERSION, type RunRecord } from '../core/record.ts';
 import { validateExpectedFailures } from './expected-failures.ts';
 import { validateGate } from './gates.ts';
 import { judgeTarget } from './judge-target.ts';
+import { attachNoiseFloors } from './noise-floor.ts';
 import { DEFAULT_TOLERANCE_POLICY, validateTolerancePolicy } from './tolerance.ts';
 import type { ExpectedFailure, GateSpec, Report, TargetVerdict, TolerancePolicy } from './types.ts';
+import { decideVerdict, type ModelFailure } from './verdict.ts';
+import { opCoverage, type OpHistograms } from './op-coverage.ts';
 
 export { judgeTarget, type JudgeTargetOptions } from './judge-target.ts';
 
@@ -37,6 +41,19 @@ export interface JudgeRunOptions {
   createdAt?: string;
   /** Default '0.1.0'. */
   toolVersion?: string;
+  /** Op histograms per model and variant: with them the report gets its op × backend coverage matrix. Default none. */
+  opHistograms?: OpHistograms;
+  /** Models that could not run at all; they make the verdict exit 2. Default none. */
+  modelFailures?: readonly ModelFailure[];
+  /** Documented task accuracy per model (manifest `facts.testAccuracy`): input-plausibility warnings. Default none. */
+  expectedAccuracy?: Record<string, number>;
+  /** Input names per model, named in the input-plausibility warning. Default none. */
+  inputNames?: Record<string, readonly string[]>;
+  /**
+   * Latency budget, ms (`--budget-ms`): the report names the passed targets with p50Ms within it
+   * (`report.budget`); the gate itself is among `gates`. Default none.
+   */
+  budgetMs?: number;
 }
 
 /**
@@ -63,7 +80,10 @@ export function judgeRun(options: JudgeRunOptions): Report {
   }
   const missing = [...byModel.keys()].filter((m) => !options.references[m]);
   if (missing.length > 0) {
-    throw new ParityError('CONFIG_INVALID', `no reference target for model(s) ${choices(missing)}; references are given for ${choices(Object.keys(options.references))}`);
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `no reference target for model(s) ${choices(missing)}; references are given for ${choices(Object.keys(options.references))}`,
+    );
   }
 
   const targets: TargetVerdict[] = [];
@@ -73,22 +93,34 @@ export function judgeRun(options: JudgeRunOptions): Report {
     const ordered = [...(reference ? [reference] : []), ...[...records.values()].filter((r) => r !== reference)];
     for (const target of ordered) {
       if (!reference) {
-        targets.push(judgeTarget({
-          reference: { ...target, status: 'error', reason: 'record not found', target: { ...target.target, id: referenceId } },
-          target: { ...target, status: 'error', reason: `reference record '${referenceId}' not found among the records` },
-          gates, expectedFailures,
-        }));
+        targets.push(
+          judgeTarget({
+            reference: { ...target, status: 'error', reason: 'record not found', target: { ...target.target, id: referenceId } },
+            target: { ...target, status: 'error', reason: `reference record '${referenceId}' not found among the records` },
+            gates,
+            expectedFailures,
+          }),
+        );
         continue;
       }
-      targets.push(judgeTarget({
-        reference, target, policy, gates, expectedFailures,
-        ...(options.labels?.[model] ? { labels: options.labels[model] } : {}),
-        ...(options.classifierOutputs?.[model] ? { classifierOutput: options.classifierOutputs[model] } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
-      }));
+      targets.push(
+        judgeTarget({
+          reference,
+          target,
+          policy,
+          gates,
+          expectedFailures,
+          ...(options.labels?.[model] ? { labels: options.labels[model] } : {}),
+          ...(options.classifierOutputs?.[model] ? { classifierOutput: options.classifierOutputs[model] } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
+          ...(options.expectedAccuracy?.[model] !== undefined ? { expectedAccuracy: options.expectedAccuracy[model] } : {}),
+          ...(options.inputNames?.[model] ? { inputNames: options.inputNames[model] } : {}),
+        }),
+      );
     }
   }
+  attachNoiseFloors(targets);
 
   const models = [...byModel.keys()];
   const unique = (xs: string[]) => [...new Set(xs)];
@@ -109,49 +141,15 @@ export function judgeRun(options: JudgeRunOptions): Report {
       backends: options.config?.backends ?? unique(options.records.map((r) => r.target.backend)),
     },
     targets,
-    summary: summarize(targets),
+    ...(options.budgetMs !== undefined
+      ? {
+          budget: {
+            ms: options.budgetMs,
+            meeting: targets.filter((t) => t.status === 'passed' && t.latency && t.latency.p50Ms <= options.budgetMs!).map((t) => t.id),
+          },
+        }
+      : {}),
+    ...(options.opHistograms ? { opCoverage: opCoverage(options.records, options.opHistograms) } : {}),
+    verdict: decideVerdict(targets, options.modelFailures ?? []),
   };
-}
-
-/** Per-outcome counts (see `Report.summary`). */
-export function summarize(targets: readonly TargetVerdict[]): Report['summary'] {
-  const s = { passed: 0, failed: 0, skipped: 0, error: 0, gatesFailed: 0, unexpectedPasses: 0, expectedFailures: 0 };
-  for (const t of targets) {
-    const ef = t.expectedFailure;
-    if (ef?.unexpectedPass) s.unexpectedPasses++;
-    else if (ef && (t.status === 'failed' || t.status === 'error')) s.expectedFailures++;
-    else s[t.status]++;
-    if (!ef) s.gatesFailed += t.gates.filter((g) => !g.passed).length;
-  }
-  return s;
-}
-
-export interface ExitCodeOptions {
-  /**
-   * Statuses that also fail the run. Default `['error']`: a backend that crashes on a model it
-   * claims to load is a finding worth gating (declare it in `expectedFailures` to accept it);
-   * a skip (unavailable here, or an operator the backend lacks) is reported only.
-   */
-  failOn?: readonly ('error' | 'skipped')[];
-}
-
-/**
- * 1 when the run fails, else 0. The run fails when any target (not covered by an expected
- * failure) failed or has a failed gate; when any expected failure passed unexpectedly; when a
- * model's reference did not produce outputs (nothing could be judged); and, per `failOn`, when a
- * target (not covered by an expected failure) errored or was skipped.
- */
-export function exitCodeFor(report: Report, options: ExitCodeOptions = {}): 0 | 1 {
-  const failOn = new Set(options.failOn ?? ['error']);
-  for (const t of report.targets) {
-    const ef = t.expectedFailure;
-    if (ef?.unexpectedPass) return 1;
-    if (t.isReference && (t.status === 'error' || t.status === 'skipped')) return 1;
-    if (ef) continue;
-    if (t.status === 'failed' || t.gates.some((g) => !g.passed)) return 1;
-    if ((t.status === 'error' || t.status === 'skipped') && failOn.has(t.status)) return 1;
-  }
-  const judged = new Set(report.targets.filter((t) => t.isReference).map((t) => t.id));
-  if (report.targets.length > 0 && Object.values(report.references).some((id) => !judged.has(id) && report.targets.some((t) => t.referenceId === id))) return 1;
-  return 0;
 }

@@ -6,7 +6,7 @@
  */
 import { scanErrors, type FloatArray } from './error-scan.ts';
 import { float32Bits } from './float-data.ts';
-import { quantileInPlace } from './select.ts';
+import { quantileInPlace, selectInPlace } from './select.ts';
 import { normalizeTolerance } from './tolerance.ts';
 import type { OutputMetrics, Tolerance } from './types.ts';
 
@@ -30,12 +30,17 @@ function scratchFor(n: number): Float32Array {
 }
 
 /**
- * Every {@link OutputMetrics} field for one output. `passed` follows `tolerance.stat`:
- * - `elemwise` (default): no element with |a-b| > atol + rtol*|ref| (NaN always fails).
+ * Every {@link OutputMetrics} field for one output. `passed` needs every check of the tolerance
+ * (see {@link Tolerance}):
+ * - `elemwise` (default): at most ⌊maxOutlierFraction·n⌋ elements (0 when the field is absent)
+ *   with |a-b| > atol + rtol*|ref|;
  * - `max` / `mean` / `quantile`: that statistic of |a-b| (max, mean, or the `quantile`, default
- *   0.99) must be <= atol + rtol*mean|ref|, with mean|ref| over finite reference elements; any
- *   NaN/Inf mismatch fails regardless.
- * Never throws for data problems: different lengths or dims give a failed metric with `reason`.
+ *   0.99) must be <= atol + rtol*mean|ref|, with mean|ref| over finite reference elements;
+ * - `minSqnrDb`, when set and the reference's RMS exceeds atol: sqnrDb >= minSqnrDb;
+ * - never a NaN/Inf mismatch.
+ * `failures` says which check failed and by how much; `passingAtol` is the atol that would pass
+ * the elementwise check within the budget. Never throws for data problems: different lengths or
+ * dims give a failed metric with `reason`.
  */
 export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
   const { reference: ref, actual: act } = input;
@@ -55,20 +60,38 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
   const p99Abs = n === 0 || (s.maxAbs === 0 && !inf) ? 0 : quantileInPlace(buf, n, 0.99);
   const meanAbs = n === 0 ? 0 : inf ? Infinity : s.sumAbs / n;
   const meanAbsRef = s.finite === 0 ? 0 : s.sumAbsRef / s.finite;
+  const referenceRms = s.finite === 0 ? 0 : Math.sqrt(s.rr / s.finite);
+  const sqnr = inf ? -Infinity : sqnrDb(s.rr, s.sumSq);
   const bound = tolerance.atol + tolerance.rtol * meanAbsRef;
-  let passed: boolean;
+  const failures: string[] = [];
+  if (inf) failures.push(`${s.nonFiniteMismatches} NaN/Inf mismatches`);
+  const budget = tolerance.stat === 'elemwise' ? (tolerance.maxOutlierFraction ?? 0) : 0;
+  const allowed = Math.floor(budget * n);
+  const statCheck = (name: string, value: number) => {
+    if (!inf && !(value <= bound)) failures.push(`${name} |Δ| ${fmt(value)} > ${fmt(bound)} (atol + rtol·mean|ref|)`);
+  };
   switch (tolerance.stat) {
-    case 'max': passed = !inf && s.maxAbs <= bound; break;
-    case 'mean': passed = !inf && meanAbs <= bound; break;
+    case 'max':
+      statCheck('max', s.maxAbs);
+      break;
+    case 'mean':
+      statCheck('mean', meanAbs);
+      break;
     case 'quantile': {
       const q = tolerance.quantile!;
-      const value = q === 0.99 || n === 0 ? p99Abs : quantileInPlace(buf, n, q);
-      passed = !inf && value <= bound;
+      statCheck(`p${fmt(q * 100)}`, q === 0.99 || n === 0 ? p99Abs : quantileInPlace(buf, n, q));
       break;
     }
-    default: passed = s.mismatches === 0;
+    default:
+      if (!inf && s.mismatches > allowed) {
+        const pct = (100 * s.mismatches) / n;
+        failures.push(`${s.mismatches} of ${n} elements (${fmt(pct)}%) outside atol + rtol·|ref| (budget ${fmt(budget * 100)}% = ${allowed})`);
+      }
   }
-  return {
+  const sqnrChecked = tolerance.minSqnrDb !== undefined && referenceRms > tolerance.atol;
+  if (sqnrChecked && !inf && !(sqnr >= tolerance.minSqnrDb!)) failures.push(`SQNR ${fmt(sqnr)} dB < ${fmt(tolerance.minSqnrDb!)} dB`);
+  const minAtol = inf ? Infinity : Math.max(0, s.minAtol);
+  const m: OutputMetrics = {
     elements: n,
     maxAbs: inf ? Infinity : s.maxAbs,
     meanAbs,
@@ -76,17 +99,60 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
     maxRel: inf ? Infinity : s.maxRel,
     rmse: inf ? Infinity : n === 0 ? 0 : Math.sqrt(s.sumSq / n),
     cosine: inf ? NaN : cosine(s.rr, s.aa, s.ra),
-    sqnrDb: inf ? -Infinity : sqnrDb(s.rr, s.sumSq),
+    sqnrDb: sqnr,
     maxUlp: inf ? Infinity : s.maxUlp,
     nanCount: s.nanCount,
     infCount: s.infCount,
     mismatches: s.mismatches,
     nonFiniteMismatches: s.nonFiniteMismatches,
-    minAtol: inf ? Infinity : Math.max(0, s.minAtol),
+    minAtol,
     tolerance,
-    passed,
+    passed: failures.length === 0,
+    outlierFraction: n === 0 ? 0 : s.mismatches / n,
+    referenceRms,
+    sqnrChecked,
+    passingAtol: inf ? Infinity : allowed > 0 && s.mismatches > 0 ? atolWithin(ref, act, tolerance.rtol, allowed, buf) : minAtol,
     worst: s.worst.map((index) => ({ index, ref: ref[index]!, actual: act[index]! })),
   };
+  if (failures.length > 0) m.failures = failures;
+  return m;
+}
+
+/**
+ * One line explaining a failed output: the tolerance with every check it has, each check that
+ * failed (outlier count vs budget, SQNR vs floor, statistic vs bound), max |Δ|, and the atol that
+ * would pass within the budget. The verdict's `reason` uses it; reporters can too.
+ */
+export function toleranceReason(name: string, m: OutputMetrics): string {
+  const t = m.tolerance;
+  const tol = [
+    `atol ${t.atol}, rtol ${t.rtol}`,
+    ...(t.stat && t.stat !== 'elemwise' ? [`stat ${t.stat}${t.stat === 'quantile' ? ` ${t.quantile}` : ''}`] : []),
+    ...(t.maxOutlierFraction ? [`outlier budget ${t.maxOutlierFraction}`] : []),
+    ...(t.minSqnrDb !== undefined ? [`SQNR >= ${t.minSqnrDb} dB`] : []),
+  ].join(', ');
+  const what = m.failures?.length ? m.failures.join(', ') : `${m.mismatches} of ${m.elements} elements`;
+  const atol = m.passingAtol ?? m.minAtol;
+  const sqnr = m.failures?.some((f) => f.startsWith('SQNR')) ? '' : `, SQNR ${m.sqnrDb.toPrecision(3)} dB`;
+  return `${name}: out of tolerance (${tol}): ${what}; max abs ${m.maxAbs.toPrecision(3)}${sqnr}, passes with atol >= ${atol.toPrecision(3)}`;
+}
+
+/**
+ * The (allowed+1)-th largest max(0, |a-b| - rtol|ref|): the least atol leaving at most `allowed`
+ * outliers. Finite data only. Overwrites `excess` (the scratch buffer, no longer needed by then).
+ */
+function atolWithin(ref: FloatArray, act: FloatArray, rtol: number, allowed: number, excess: Float32Array): number {
+  const n = ref.length;
+  for (let i = 0; i < n; i++) excess[i] = Math.max(0, Math.abs(act[i]! - ref[i]!) - rtol * Math.abs(ref[i]!));
+  const k = n - 1 - allowed;
+  if (k < 0) return 0;
+  selectInPlace(excess.subarray(0, n), k);
+  return excess[k]!;
+}
+
+/** Three significant digits, no trailing zeros. */
+function fmt(x: number): string {
+  return Number.isFinite(x) ? String(Number(x.toPrecision(3))) : String(x);
 }
 
 /** A failed metric for an output that could not be compared; every number is NaN except the counts. */

@@ -79,7 +79,7 @@ export function toProbabilityRows(data: FloatArray, classes: number): Probabilit
       let max = -Infinity;
       for (let c = 0; c < width; c++) max = Math.max(max, data[r * classes + c]!);
       let sum = 0;
-      for (let c = 0; c < width; c++) sum += (probs[o + c] = Math.exp(data[r * classes + c]! - max));
+      for (let c = 0; c < width; c++) sum += probs[o + c] = Math.exp(data[r * classes + c]! - max);
       for (let c = 0; c < width; c++) probs[o + c] = probs[o + c]! / sum;
     }
     let ok = 1;

@@ -38,7 +38,10 @@ export function computeTaskMetrics(input: TaskInput): TaskMetrics {
   }
   const bad = labels.findIndex((l) => !Number.isInteger(l) || l < 0 || l >= width);
   if (bad >= 0) {
-    throw new ParityError('INPUT_DATA', `labels[${bad}] = ${labels[bad]}: expected a class index in [0, ${width - 1}] (the classifier output has ${width} classes)`);
+    throw new ParityError(
+      'INPUT_DATA',
+      `labels[${bad}] = ${labels[bad]}: expected a class index in [0, ${width - 1}] (the classifier output has ${width} classes)`,
+    );
   }
   const refOk = new Float64Array(rows);
   const tgtOk = new Float64Array(rows);

@@ -1,6 +1,10 @@
 /** What the comparator produces: per-target verdicts, the body of report.json. Pure data. */
-import type { BackendId, EnvKind } from '../backends/types.ts';
-import type { Precision, VariantName } from '../core/record.ts';
+import type { OpCoverage } from './op-coverage.ts';
+import type { Verdict } from './verdict.ts';
+import type { BackendId, EnvKind } from '../core/ids.ts';
+import type { ConfidenceInterval } from '../core/order-stats.ts';
+import type { OpProfile, Precision, TargetMemory, TargetSettings, VariantName } from '../core/record.ts';
+import type { LatencyStats } from '../latency/summarize.ts';
 
 /**
  * Per-output error metrics (names are the report contract). Computed by `computeOutputMetrics`
@@ -44,10 +48,40 @@ export interface OutputMetrics {
   /** The tolerance applied. */
   tolerance: Tolerance;
   passed: boolean;
+  /** mismatches / elements: checked against `tolerance.maxOutlierFraction`. */
+  outlierFraction?: number;
+  /** RMS of the reference over its finite elements: the scale the whole-tensor criterion is relative to. */
+  referenceRms?: number;
+  /**
+   * Whether `tolerance.minSqnrDb` was checked: false when the tolerance has none, or when the
+   * reference's RMS is at or below `atol` (a signal under the absolute floor has no meaningful SQNR;
+   * the elementwise check governs, and the target carries a degenerate-comparison warning).
+   */
+  sqnrChecked?: boolean;
+  /**
+   * Smallest atol that passes the elementwise check with the configured rtol *and* outlier budget
+   * (the ⌊budget·n⌋ worst elements may exceed it). Equals `minAtol` when the budget is 0.
+   */
+  passingAtol?: number;
+  /** What failed, in words (`"12 of 640 elements (1.9%) outside atol+rtol·|ref|, budget 0.1%"`...). Absent when passed. */
+  failures?: string[];
+  /**
+   * The run's own noise at this output: the error of the best fp32 non-reference target of the same
+   * model against the reference (src/compare/noise-floor.ts). Set by the run-level judge.
+   */
+  noiseFloor?: NoiseFloor;
   /** Set when the output could not be compared (shape mismatch, missing in the target); the numbers are then NaN. */
   reason?: string;
   /** Up to 5 offending elements (flat index into the concatenated samples), most out of tolerance first. Empty when none. */
   worst: { index: number; ref: number; actual: number }[];
+}
+
+/** The error a second fp32 backend shows on one output: what "as close as this runtime can be" looks like. */
+export interface NoiseFloor {
+  sqnrDb: number;
+  maxAbs: number;
+  /** Target id the floor was measured on. */
+  from: string;
 }
 
 /** Classifier-output agreement with the reference. */
@@ -63,12 +97,6 @@ export interface DecisionMetrics {
   kl: number;
 }
 
-export interface ConfidenceInterval {
-  lo: number;
-  hi: number;
-  level: number;
-}
-
 /** Task metrics when labels exist. */
 export interface TaskMetrics {
   samples: number;
@@ -81,30 +109,16 @@ export interface TaskMetrics {
   accuracyDeltaCi: ConfidenceInterval;
 }
 
-export interface LatencyStats {
-  loadMs: number;
-  firstRunMs: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  meanMs: number;
-  stdMs: number;
-  iterations: number;
-  /** 95% CI of the median, ms. */
-  ci50: ConfidenceInterval;
-  /** Runs per second at the median. */
-  throughput: number;
-  readbackIncluded: boolean;
-  stopReason?: string;
-  /** Warm run times (ms), at most 1000 evenly thinned, for distribution charts. */
-  samplesMs: number[];
-}
-
 /**
  * How close an output must be. Defaults per precision: `DEFAULT_TOLERANCES` (src/compare/tolerance.ts).
- * - `elemwise` (default): every element needs |a-b| <= atol + rtol*|ref|; NaN always fails.
+ * An output passes when every check below holds; any NaN/Inf mismatch always fails.
+ * - `elemwise` (default): the fraction of elements with |a-b| > atol + rtol*|ref| is at most
+ *   `maxOutlierFraction` (0 when omitted: every element).
  * - `max` / `mean` / `quantile`: that statistic of |a-b| must be <= atol + rtol*mean|ref|
- *   (mean over the finite reference elements); any NaN/Inf mismatch still fails.
+ *   (mean over the finite reference elements); `maxOutlierFraction` does not apply.
+ * - `minSqnrDb` (any stat): SQNR = 10·log10(Σref²/Σ(ref-a)²) must be at least this, checked only
+ *   when the reference's RMS exceeds `atol` (below that floor the ratio compares noise with noise).
+ * A tolerance that omits the two optional fields checks exactly what it did before they existed.
  */
 export interface Tolerance {
   atol: number;
@@ -113,6 +127,18 @@ export interface Tolerance {
   stat?: 'elemwise' | 'max' | 'mean' | 'quantile';
   /** For stat `quantile`, which quantile of |a-b| is checked (0..1). Default 0.99. */
   quantile?: number;
+  /**
+   * For stat `elemwise`: the fraction of elements (0..1) allowed outside atol + rtol*|ref|, so that
+   * a handful of reassociation outliers in a 100k-element tensor does not fail it.
+   * @default 0 (the precision defaults set their own)
+   */
+  maxOutlierFraction?: number;
+  /**
+   * Whole-tensor criterion: the least SQNR (dB) against the reference. Scaled to the tensor, so it
+   * neither alarms on tiny relative noise nor passes a gap hidden by a small absolute scale.
+   * @default unchecked (the precision defaults take theirs from `EXPECTED_NOISE`)
+   */
+  minSqnrDb?: number;
 }
 
 /**
@@ -182,7 +208,19 @@ export interface TargetVerdict {
    */
   expectedFailure?: ExpectedFailure & { unexpectedPass: boolean };
   modelBytes?: number;
+  /** Constraints the target ran under (`--cpu-throttle`, `--threads`, `--batch`). Absent when none. */
+  settings?: TargetSettings;
+  /** Top ops by time (`--profile`). */
+  profile?: OpProfile;
+  /** Memory figures the environment could read (peak RSS, wasm heap, tfjs bytes, GPU bytes). */
+  memory?: TargetMemory;
   facts: Record<string, unknown>;
+  /**
+   * Why this comparison may mean less than its status says (a near-zero or near-constant reference
+   * output, a meaningless metric, implausible inputs; src/compare/degenerate.ts and plausibility.ts).
+   * A passed target with warnings reads "passed (warnings)" in every report. Absent when none.
+   */
+  warnings?: string[];
 }
 
 export interface Report {
@@ -197,19 +235,10 @@ export interface Report {
   environment: Record<string, unknown>;
   config: { models: string[]; samples: number; seed: number; variants: string[]; backends: string[] };
   targets: TargetVerdict[];
-  /**
-   * Targets per outcome; every target is in exactly one of passed, failed, skipped, error,
-   * expectedFailures (declared in `expectedFailures` and failed or errored as declared) and
-   * unexpectedPasses (declared but passed). `gatesFailed` counts failed gates on targets that are
-   * not expected failures. See `exitCodeFor` (src/compare/judge.ts) for what fails a run.
-   */
-  summary: {
-    passed: number;
-    failed: number;
-    skipped: number;
-    error: number;
-    gatesFailed: number;
-    unexpectedPasses: number;
-    expectedFailures: number;
-  };
+  /** The one verdict: every reporter and the process exit code read it (src/compare/verdict.ts). */
+  verdict: Verdict;
+  /** Op type × backend coverage per model, for ONNX runtimes (src/compare/op-coverage.ts). */
+  opCoverage?: OpCoverage;
+  /** `--budget-ms`: the latency budget and the variant × backend targets whose p50 meets it. */
+  budget?: { ms: number; meeting: string[] };
 }

@@ -11,6 +11,9 @@
  *     onnxruntime-node is timed separately (it is not conversion).
  *
  *   node bin/run-ts.js bench/variants.ts [--mb 100] [--runs 3] [--skip-speed] [--skip-accuracy]
+ *
+ * Coverage of every variant on every bundled model, the PaddleOCR fixture and the If-branch model,
+ * and the `--auto-mixed` search: bench/variants-coverage.ts.
  */
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
@@ -37,7 +40,11 @@ async function accuracyTable(): Promise<void> {
   const n = labels.length;
   const train = readNpz(readFileSync(`${root}models/data/mnist-train.npz`));
   const calibration: TensorMap[] = Array.from({ length: 100 }, (_, i) => ({
-    image: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from((train['images']!.data as Uint8Array).subarray(i * 784, (i + 1) * 784), (v) => v / 255) },
+    image: {
+      dtype: 'float32',
+      dims: [1, 1, 28, 28],
+      data: Float32Array.from((train['images']!.data as Uint8Array).subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+    },
   }));
   const web = (await import('onnxruntime-web')) as unknown as Ort;
   web.env.wasm.numThreads = 1;
@@ -64,22 +71,39 @@ async function accuracyTable(): Promise<void> {
     { name: 'int8-dynamic per-channel', recipe: { to: 'int8-dynamic', perChannel: true } },
     { name: 'int8-static minmax per-tensor', recipe: { to: 'int8-static' }, target: (d) => check(d >= -0.5, '≥ −0.5 points') },
     { name: 'int8-static minmax per-channel', recipe: { to: 'int8-static', perChannel: true }, target: (d) => check(d >= -0.5, '≥ −0.5 points') },
-    { name: 'int8-static percentile per-ch.', recipe: { to: 'int8-static', perChannel: true, method: 'percentile' }, target: (d) => check(d >= -0.5, '≥ −0.5 points') },
+    {
+      name: 'int8-static percentile per-ch.',
+      recipe: { to: 'int8-static', perChannel: true, method: 'percentile' },
+      target: (d) => check(d >= -0.5, '≥ −0.5 points'),
+    },
     { name: 'int8-static entropy per-ch.', recipe: { to: 'int8-static', perChannel: true, method: 'entropy' } },
+    { name: 'int4-weight block 32 (Gemm)', recipe: { to: 'int4-weight', blockSize: 32, symmetric: true } },
     { name: 'distilled (mnist-student)', file: 'models/mnist-student/model.onnx' },
   ];
   console.log(`\n1. MNIST CNN variants on the bundled test split (${n} digits); int8-static calibrated on 100 training digits\n`);
-  console.log(`${'variant'.padEnd(32)}${'bytes'.padStart(8)}  ${'ort-node acc'.padStart(12)} ${'Δ pts'.padStart(6)} ${'flips'.padStart(6)}  ${'ort-web acc'.padStart(11)} ${'Δ pts'.padStart(6)} ${'flips'.padStart(6)}  target`);
+  console.log(
+    `${'variant'.padEnd(32)}${'bytes'.padStart(8)}  ${'ort-node acc'.padStart(12)} ${'Δ pts'.padStart(6)} ${'flips'.padStart(6)}  ${'ort-web acc'.padStart(11)} ${'Δ pts'.padStart(6)} ${'flips'.padStart(6)}  target`,
+  );
   for (const v of variants) {
-    const bytes = v.file ? new Uint8Array(readFileSync(`${root}${v.file}`)) : (await quantizeOnnx({ bytes: fp32, recipe: v.recipe!, calibration, calibrationSource: 'train digits' })).bytes;
+    const bytes = v.file
+      ? new Uint8Array(readFileSync(`${root}${v.file}`))
+      : (await quantizeOnnx({ bytes: fp32, recipe: v.recipe!, calibration, calibrationSource: 'train digits' })).bytes;
     const cells: string[] = [];
-    let nodeDelta = 0, nodeFlips = 0;
-    for (const [ort, ref] of [[ortNode, refNode], [web, refWeb]] as const) {
+    let nodeDelta = 0,
+      nodeFlips = 0;
+    for (const [ort, ref] of [
+      [ortNode, refNode],
+      [web, refWeb],
+    ] as const) {
       const p = await predict(ort, bytes);
       const delta = (acc(p) - acc(ref)) * 100;
       const flips = p.filter((c, i) => c !== ref[i]).length / n;
       if (ort === ortNode) [nodeDelta, nodeFlips] = [delta, flips];
-      cells.push(`${acc(p).toFixed(3).padStart(ort === ortNode ? 12 : 11)} ${fmtDelta(delta).padStart(6)} ${(flips * 100).toFixed(1).padStart(5)}%`);
+      cells.push(
+        `${acc(p)
+          .toFixed(3)
+          .padStart(ort === ortNode ? 12 : 11)} ${fmtDelta(delta).padStart(6)} ${(flips * 100).toFixed(1).padStart(5)}%`,
+      );
     }
     console.log(`${v.name.padEnd(32)}${String(bytes.length).padStart(8)}  ${cells.join('  ')}  ${v.target?.(nodeDelta, nodeFlips) ?? ''}`);
   }
@@ -101,12 +125,25 @@ function bigMlp(targetMb: number): Uint8Array {
     const w = new Float32Array(width * width);
     const s = Math.sqrt(2 / width);
     for (let i = 0; i < w.length; i++) w[i] = (rng.next() * 2 - 1) * s;
-    inits.push(makeInitializer(`w${l}`, tensor('float32', [width, width], w)), makeInitializer(`b${l}`, tensor('float32', [width], new Float32Array(width).fill(0.01))));
+    inits.push(
+      makeInitializer(`w${l}`, tensor('float32', [width, width], w)),
+      makeInitializer(`b${l}`, tensor('float32', [width], new Float32Array(width).fill(0.01))),
+    );
     const y = l === layers - 1 ? 'y' : `h${l}`;
-    nodes.push(makeNode('Gemm', [x, `w${l}`, `b${l}`], [`${y}_pre`], { transB: attr.int(1) }, `fc${l}`), makeNode(l === layers - 1 ? 'Identity' : 'Relu', [`${y}_pre`], [y]));
+    nodes.push(
+      makeNode('Gemm', [x, `w${l}`, `b${l}`], [`${y}_pre`], { transB: attr.int(1) }, `fc${l}`),
+      makeNode(l === layers - 1 ? 'Identity' : 'Relu', [`${y}_pre`], [y]),
+    );
     x = y;
   }
-  return encodeModel(makeModel({ nodes, initializers: inits, inputs: [makeValueInfo('x', 'float32', ['batch', width])], outputs: [makeValueInfo('y', 'float32', ['batch', width])] }));
+  return encodeModel(
+    makeModel({
+      nodes,
+      initializers: inits,
+      inputs: [makeValueInfo('x', 'float32', ['batch', width])],
+      outputs: [makeValueInfo('y', 'float32', ['batch', width])],
+    }),
+  );
 }
 
 function best(runs: number, fn: () => void): number {
@@ -139,7 +176,9 @@ async function speedTable(): Promise<void> {
       out = encodeModel(m);
     });
     const ratio = ms / base;
-    console.log(`${`decode + ${name} + encode`.padEnd(40)}${ms.toFixed(0).padStart(7)} ms  ratio ${ratio.toFixed(2)}  ${check(ratio <= 2, '≤ 2')}  → ${(out.length / 1024 / 1024).toFixed(1)} MB`);
+    console.log(
+      `${`decode + ${name} + encode`.padEnd(40)}${ms.toFixed(0).padStart(7)} ms  ratio ${ratio.toFixed(2)}  ${check(ratio <= 2, '≤ 2')}  → ${(out.length / 1024 / 1024).toFixed(1)} MB`,
+    );
     if (name === 'fp16' || name === 'int8-weight per-channel') {
       const v = await validateVariant({ variant: out, reference: bytes, overrides: { shapes: { x: [1, 2048] }, ranges: {}, values: {} } });
       console.log(`${'  (not timed above) ORT validation'.padEnd(40)}${v.ms.toFixed(0).padStart(7)} ms  max |Δ| y ${v.maxAbsDiff['y']!.toExponential(2)}`);

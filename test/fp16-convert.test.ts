@@ -5,7 +5,7 @@ import { tensor } from '../src/core/tensor.ts';
 import { attr, makeConstant, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
 import { convertToFloat16 } from '../src/onnx/fp16.ts';
 import { allNodes, decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { declaredElemType } from '../src/onnx/quantize/infer-types.ts';
+import { declaredElemType } from '../src/onnx/infer-types.ts';
 
 const f32 = (...v: number[]) => Float32Array.from(v);
 
@@ -17,7 +17,11 @@ const f32 = (...v: number[]) => Float32Array.from(v);
 function controlFlowModel(weight = f32(0.5, -1.25, 2, 3)): ModelProto {
   const thenBranch = makeGraph({
     name: 'then',
-    nodes: [makeConstant('k', tensor('float32', [4], f32(0.1, 0.2, 0.3, 0.4))), makeNode('Mul', ['a', 'w_then'], ['m']), makeNode('Add', ['m', 'k'], ['then_out'])],
+    nodes: [
+      makeConstant('k', tensor('float32', [4], f32(0.1, 0.2, 0.3, 0.4))),
+      makeNode('Mul', ['a', 'w_then'], ['m']),
+      makeNode('Add', ['m', 'k'], ['then_out']),
+    ],
     inputs: [],
     outputs: [makeValueInfo('then_out', 'float32', ['batch', 4])],
     initializers: [makeInitializer('w_then', tensor('float32', [4], weight))],
@@ -55,7 +59,14 @@ const X = f32(0.3, -0.7, 1.9, 4.2, -2.5, 0.01, 7.75, -3.3);
 
 async function run(model: ModelProto, flag: boolean, xType: 'float32' | 'float16' = 'float32'): Promise<ort.Tensor> {
   const s = await ort.InferenceSession.create(encodeModel(model), { logSeverityLevel: 3 });
-  const x = xType === 'float32' ? new ort.Tensor('float32', X, [2, 4]) : new ort.Tensor('float16', Uint16Array.from(X, (v) => halfBits(v)), [2, 4]);
+  const x =
+    xType === 'float32'
+      ? new ort.Tensor('float32', X, [2, 4])
+      : new ort.Tensor(
+          'float16',
+          Uint16Array.from(X, (v) => halfBits(v)),
+          [2, 4],
+        );
   const out = await s.run({ x, flag: new ort.Tensor('bool', Uint8Array.of(flag ? 1 : 0), []) });
   await s.release();
   return out['out']!;
@@ -66,7 +77,9 @@ function halfBits(v: number): number {
   const buf = new DataView(new ArrayBuffer(4));
   buf.setFloat32(0, v);
   const f = buf.getUint32(0);
-  const sign = (f >>> 16) & 0x8000, exp = ((f >>> 23) & 0xff) - 112, mant = f & 0x7fffff;
+  const sign = (f >>> 16) & 0x8000,
+    exp = ((f >>> 23) & 0xff) - 112,
+    mant = f & 0x7fffff;
   return exp <= 0 ? sign : sign | (exp << 10) | Math.round(mant / 8192);
 }
 
@@ -85,9 +98,15 @@ describe('convertToFloat16', () => {
     }
     const m = controlFlowModel();
     convertToFloat16(m);
-    const tensors = [...allNodes(m.graph!).filter((n) => n.opType === 'Constant').map((n) => n.attribute[0]!.t!.dataType)];
+    const tensors = [
+      ...allNodes(m.graph!)
+        .filter((n) => n.opType === 'Constant')
+        .map((n) => n.attribute[0]!.t!.dataType),
+    ];
     expect(new Set(tensors)).toEqual(new Set([DT.FLOAT16]));
-    const thenInit = allNodes(m.graph!).find((n) => n.opType === 'If')!.attribute.find((a) => a.name === 'then_branch')!.g!.initializer[0]!;
+    const thenInit = allNodes(m.graph!)
+      .find((n) => n.opType === 'If')!
+      .attribute.find((a) => a.name === 'then_branch')!.g!.initializer[0]!;
     expect(thenInit.dataType).toBe(DT.FLOAT16);
     expect(declaredElemType(m.graph!.input[0]!)).toBe(DT.FLOAT);
     expect(declaredElemType(m.graph!.output[0]!)).toBe(DT.FLOAT);

@@ -8,7 +8,7 @@ import { decodeModel, encodeModel } from '../src/onnx/io.ts';
 import { Histogram, MinMax, entropyThreshold, percentileRange } from '../src/onnx/quantize/calib-stats.ts';
 import { calibrateActivations } from '../src/onnx/quantize/calibrate.ts';
 import { exposeIntermediates } from '../src/onnx/quantize/expose-outputs.ts';
-import { declaredElemType } from '../src/onnx/quantize/infer-types.ts';
+import { declaredElemType } from '../src/onnx/infer-types.ts';
 import { qparamsForRange, quantizeTensor, rint } from '../src/onnx/quantize/qparams.ts';
 import { quantizeStatic, staticActivations } from '../src/onnx/quantize/static-qdq.ts';
 
@@ -83,7 +83,9 @@ describe('int8-static QDQ layout', () => {
     // The image, and each Conv/Gemm output (the next layer's input follows through Relu/MaxPool/Flatten).
     expect(tensors.slice(0, 2)).toEqual(['image', 'conv1']);
     expect(tensors).toContain('logits');
-    const samples = Array.from({ length: 8 }, (_, i) => ({ image: { dtype: 'float32' as const, dims: [1, 1, 28, 28], data: new Float32Array(784).fill(i / 8) } }));
+    const samples = Array.from({ length: 8 }, (_, i) => ({
+      image: { dtype: 'float32' as const, dims: [1, 1, 28, 28], data: new Float32Array(784).fill(i / 8) },
+    }));
     const { ranges } = await calibrateActivations(model, tensors, samples);
     expect(ranges.get('image')).toEqual({ lo: 0, hi: 0.875 });
     const report = quantizeStatic(model, { to: 'int8-static', perChannel: true }, ranges);

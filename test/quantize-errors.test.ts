@@ -108,7 +108,10 @@ describe('parity quantize: bad input', () => {
       nodes: [makeNode('Upsample', ['x', 's'], ['u'], { mode: attr.string('nearest') }), makeNode('MatMul', ['u', 'w'], ['y'])],
       inputs: [makeValueInfo('x', 'float32', [1, 1, 2, 2])],
       outputs: [makeValueInfo('y', 'float32', [1, 1, 4, 2])],
-      initializers: [makeInitializer('s', tensor('float32', [4], Float32Array.of(1, 1, 2, 2))), makeInitializer('w', tensor('float32', [4, 2], new Float32Array(8).fill(0.5)))],
+      initializers: [
+        makeInitializer('s', tensor('float32', [4], Float32Array.of(1, 1, 2, 2))),
+        makeInitializer('w', tensor('float32', [4, 2], new Float32Array(8).fill(0.5))),
+      ],
     });
     writeFileSync(join(dir, 'model.onnx'), encodeModel(model));
     const r = await quantize([join(dir, 'model.onnx'), '--to', 'int8-weight', '--out', join(dir, 'out.onnx')]);

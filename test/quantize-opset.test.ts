@@ -38,7 +38,11 @@ function opset9Model(): ModelProto {
 
 describe('ensureOpset', () => {
   it('rewrites Slice, Clip, Pad, Squeeze/Unsqueeze, Softmax, Dropout, ReduceSum from opset 9 to 13 without changing results', async () => {
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 24 }, (_, i) => Math.sin(i) * 1.5), [2, 3, 4]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 24 }, (_, i) => Math.sin(i) * 1.5),
+      [2, 3, 4],
+    );
     const [before] = await run(opset9Model(), { x });
     const m = opset9Model();
     const notes = ensureOpset(m, 13);
@@ -50,7 +54,11 @@ describe('ensureOpset', () => {
 
   it('upgrades the real PaddleOCR classifier (opset 9, Clip with attributes) with identical outputs', async () => {
     const bytes = new Uint8Array(readFileSync(new URL('./fixtures/ocr-cls.onnx', import.meta.url)));
-    const x = new ort.Tensor('float32', Float32Array.from({ length: 3 * 48 * 192 }, (_, i) => (i % 97) / 97), [1, 3, 48, 192]);
+    const x = new ort.Tensor(
+      'float32',
+      Float32Array.from({ length: 3 * 48 * 192 }, (_, i) => (i % 97) / 97),
+      [1, 3, 48, 192],
+    );
     const [before] = await run(bytes, { x });
     for (const target of [10, 11, 13]) {
       const m = decodeModel(bytes);

@@ -21,7 +21,11 @@ const images = (test['image']!.data as Float32Array).subarray(0, N * 784);
 const labels = Array.from((test['label']!.data as BigInt64Array).subarray(0, N), Number);
 const train = readNpz(readFileSync(new URL('../models/data/mnist-train.npz', import.meta.url)));
 const mnistCalibration: TensorMap[] = Array.from({ length: 64 }, (_, i) => ({
-  image: { dtype: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from((train['images']!.data as Uint8Array).subarray(i * 784, (i + 1) * 784), (v) => v / 255) },
+  image: {
+    dtype: 'float32',
+    dims: [1, 1, 28, 28],
+    data: Float32Array.from((train['images']!.data as Uint8Array).subarray(i * 784, (i + 1) * 784), (v) => v / 255),
+  },
 }));
 
 const run = (ort: Ort, bytes: Uint8Array, feeds: Parameters<typeof runFirstOutput>[3]) => runFirstOutput(ort, ort === web ? 'wasm' : 'cpu', bytes, feeds);

@@ -14,7 +14,10 @@ function decode(m: TfjsModelFiles): Record<string, Float32Array> {
   const total = group.paths.reduce((n, p) => n + m.files[p]!.length, 0);
   const buf = new Uint8Array(total);
   let o = 0;
-  for (const p of group.paths) { buf.set(m.files[p]!, o); o += m.files[p]!.length; }
+  for (const p of group.paths) {
+    buf.set(m.files[p]!, o);
+    o += m.files[p]!.length;
+  }
   const out = tf.io.decodeWeights(buf.buffer, group.weights as tf.io.WeightsManifestEntry[]);
   return Object.fromEntries(Object.entries(out).map(([k, t]) => [k, t.dataSync() as Float32Array]));
 }
@@ -31,7 +34,8 @@ describe('quantizeTfjsWeights', () => {
     for (const spec of model.modelJson.weightsManifest[0]!.weights) {
       const q = spec.quantization!;
       expect(q.dtype).toBe(dtype);
-      const a = original[spec.name]!, b = decoded[spec.name]!;
+      const a = original[spec.name]!,
+        b = decoded[spec.name]!;
       for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(q.scale! / 2 + 1e-6);
     }
   });

@@ -12,7 +12,7 @@ const TEACHER = new URL('../models/mnist-cnn/parity-model.json', import.meta.url
 const STUDENT_DIR = new URL('../models/mnist-student/', import.meta.url).pathname;
 
 describe('mnist-student (distilled)', () => {
-  it('is the teacher manifest\'s distilled variant, smaller, with its facts', async () => {
+  it("is the teacher manifest's distilled variant, smaller, with its facts", async () => {
     const teacher = await loadModel(TEACHER);
     const out = await builtinVariant(teacher, 'distilled', (p) => loadModel(new URL(p, `file://${TEACHER}`).pathname));
     if (!out?.ok) throw new Error('no distilled variant');

@@ -91,10 +91,7 @@ export function makeValueInfo(name: string, dtype: DType, dims: readonly Dim[]):
   const shape = create(TensorShapeProtoSchema, {
     dim: dims.map((d) =>
       create(TensorShapeProto_DimensionSchema, {
-        value:
-          typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) }
-          : typeof d === 'string' ? { case: 'dimParam', value: d }
-          : { case: undefined },
+        value: typeof d === 'number' ? { case: 'dimValue', value: BigInt(d) } : typeof d === 'string' ? { case: 'dimParam', value: d } : { case: undefined },
       }),
     ),
   });

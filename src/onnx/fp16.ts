@@ -13,12 +13,20 @@
  * - value_info and graph input/output types are updated to match.
  */
 import { create } from '@bufbuild/protobuf';
-import { AttributeProtoSchema, TensorProto_DataType as DT, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import {
+  AttributeProtoSchema,
+  TensorProto_DataType as DT,
+  type AttributeProto,
+  type GraphProto,
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+} from 'onnx-buf';
 import { attr, makeNode } from './builder.ts';
 import { consumerMap, createNamer, nodeLabel } from './graph-utils.ts';
-import { blockReason, float32Inputs } from './quantize/fp16-ops.ts';
-import { tensorToHalfInPlace } from './quantize/half.ts';
-import { declaredElemType, inferElemTypes, setElemType } from './quantize/infer-types.ts';
+import { blockReason, float32Inputs } from './fp16-ops.ts';
+import { tensorToHalfInPlace } from './half.ts';
+import { declaredElemType, inferElemTypes, setElemType } from './infer-types.ts';
 import { tensorToProto } from './tensor-proto.ts';
 import { f32ToF16Array } from '../core/float16.ts';
 
@@ -96,9 +104,11 @@ function convertGraph(graph: GraphProto, ctx: Ctx, outerNow: ReadonlyMap<string,
   const outputs = new Set(graph.output.map((o) => o.name));
   const inputs = new Set(graph.input.map((v) => v.name));
   const blocked = (n: NodeProto): string | undefined =>
-    mode.allFloat32 ? 'inside a float32 subgraph'
-    : ctx.excludeNodes.has(nodeLabel(n)) || ctx.excludeNodes.has(n.name) ? 'excluded by --exclude-nodes'
-    : blockReason(n.opType, n.domain, ctx.excludeOps);
+    mode.allFloat32
+      ? 'inside a float32 subgraph'
+      : ctx.excludeNodes.has(nodeLabel(n)) || ctx.excludeNodes.has(n.name)
+        ? 'excluded by --exclude-nodes'
+        : blockReason(n.opType, n.domain, ctx.excludeOps);
   const consumers = consumerMap(graph);
   const anyHalfReader = (name: string) => (consumers.get(name) ?? []).some((r) => wantsHalf(r, name, blocked, ctx.opset));
   const keepAsIs = (name: string) => mode.main && ctx.keepIo && outputs.has(name);

@@ -93,7 +93,10 @@ export function topologicalSort(graph: GraphProto, outer: ReadonlySet<string> = 
     }
   }
   if (order.length !== graph.node.length) {
-    const stuck = graph.node.filter((n) => !order.includes(n)).slice(0, 3).map((n) => n.name || n.opType);
+    const stuck = graph.node
+      .filter((n) => !order.includes(n))
+      .slice(0, 3)
+      .map((n) => n.name || n.opType);
     throw new ParityError('MODEL_INVALID', `the graph has a cycle (nodes ${stuck.join(', ')} never become ready)`);
   }
   graph.node = order;

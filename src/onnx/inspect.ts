@@ -2,6 +2,7 @@
  * `parity inspect`: a model's signature and makeup at a glance (browser-safe).
  */
 import { AttributeProto_AttributeType as AT, TensorProto_DataLocation, type AttributeProto, type ValueInfoProto } from 'onnx-buf';
+import { fmtBytes } from '../core/format-bytes.ts';
 import type { Dim, TensorSpec } from '../core/tensor.ts';
 import { decodeModel, forEachGraph } from './io.ts';
 import { onnxToDtype, onnxTypeName, protoElementCount } from './tensor-proto.ts';
@@ -51,11 +52,17 @@ function specOf(v: ValueInfoProto, unknown: Record<string, string>): TensorSpec 
 /** Elements held by a Constant node's value attribute (value, value_float(s), value_int(s)). */
 function constantElements(a: AttributeProto): number {
   switch (a.type) {
-    case AT.TENSOR: return a.t ? protoElementCount(a.t) : 0;
-    case AT.FLOAT: case AT.INT: return 1;
-    case AT.FLOATS: return a.floats.length;
-    case AT.INTS: return a.ints.length;
-    default: return 0;
+    case AT.TENSOR:
+      return a.t ? protoElementCount(a.t) : 0;
+    case AT.FLOAT:
+    case AT.INT:
+      return 1;
+    case AT.FLOATS:
+      return a.floats.length;
+    case AT.INTS:
+      return a.ints.length;
+    default:
+      return 0;
   }
 }
 
@@ -69,7 +76,10 @@ export function inspectModel(bytes: Uint8Array, name = 'model.onnx'): InspectRes
   const unknownTypes: Record<string, string> = {};
   const initNames = new Set(graph.initializer.map((t) => t.name));
   const histogram: Record<string, number> = {};
-  let nodeCount = 0, initializerCount = 0, parameterCount = 0, externalTensors = 0;
+  let nodeCount = 0,
+    initializerCount = 0,
+    parameterCount = 0,
+    externalTensors = 0;
   forEachGraph(graph, (g) => {
     for (const t of g.initializer) {
       initializerCount++;
@@ -107,12 +117,6 @@ export function inspectModel(bytes: Uint8Array, name = 'model.onnx'): InspectRes
   };
 }
 
-function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MB`;
-}
-
 function formatSpec(s: TensorSpec, unknown: Record<string, string>): string {
   const dims = s.dims.map((d) => (d === null ? '?' : String(d))).join(', ');
   const dtype = s.dtype === 'unknown' ? (unknown[s.name] ?? 'unknown') : s.dtype;
@@ -123,7 +127,7 @@ function formatSpec(s: TensorSpec, unknown: Record<string, string>): string {
 export function formatInspect(r: InspectResult): string {
   const opsets = r.opsets.map((o) => `${o.domain || 'ai.onnx'} ${o.version}`).join(', ');
   const lines = [
-    `${r.name}  (${formatBytes(r.bytes)})`,
+    `${r.name}  (${fmtBytes(r.bytes)})`,
     `  IR ${r.irVersion}; opsets: ${opsets}; producer: ${r.producer || '(not recorded)'}`,
     `  ${r.nodeCount} nodes, ${r.initializerCount} initializers, ${r.parameterCount.toLocaleString('en-US')} parameters` +
       (r.externalTensors ? `, ${r.externalTensors} tensors in external data` : ''),

@@ -5,10 +5,11 @@
  * as one buffer (which is what ModelSource and the browser need).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, normalize, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { TensorProto_DataLocation, type ModelProto, type TensorProto } from 'onnx-buf';
 import { ParityError } from '../core/errors.ts';
 import { decodeModel, forEachGraph } from './io.ts';
+import { folderNotModelError, resolveInsideFolder } from './model-folder.ts';
 
 /** One tensor whose bytes live outside the .onnx file. */
 export interface ExternalTensorRef {
@@ -57,17 +58,26 @@ function externalRefs(model: ModelProto, dir: string, file: string): ExternalTen
     const kv = Object.fromEntries(t.externalData.map((e) => [e.key, e.value]));
     const location = kv['location'];
     if (!location) {
-      throw new ParityError('MODEL_INVALID', `${file}: tensor '${owner}' is marked EXTERNAL but has no 'location' entry; expected external_data with location, offset and length`);
+      throw new ParityError(
+        'MODEL_INVALID',
+        `${file}: tensor '${owner}' is marked EXTERNAL but has no 'location' entry; expected external_data with location, offset and length`,
+      );
     }
-    const path = resolve(dir, location);
-    if (isAbsolute(location) || !normalize(path).startsWith(normalize(dir) + sep)) {
-      throw new ParityError('MODEL_UNSUPPORTED', `${file}: tensor '${owner}' points outside the model folder ('${location}'); external data must live beside the model`);
-    }
+    // Refuses absolute paths, `..` out of the folder and symlinks that lead out of it.
+    const path = resolveInsideFolder(dir, location, { model: file, what: `tensor '${owner}' stores its data in` });
     const ref: ExternalTensorRef = { tensor: owner, location, path, offset: Number(kv['offset'] ?? 0) };
     if (kv['length'] !== undefined) ref.length = Number(kv['length']);
     refs.push(ref);
   });
   return refs;
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -81,10 +91,12 @@ async function exists(path: string): Promise<boolean> {
 /**
  * Reads and validates an ONNX file.
  * @throws ParityError `FILE_NOT_FOUND` when the file, or an external data file it names, is missing;
- *   `MODEL_INVALID` when the bytes are not an ONNX model.
+ *   `USAGE` when the path is a folder; `MODEL_INVALID` when the bytes are not an ONNX model;
+ *   `MODEL_UNSUPPORTED` when external data lies outside the model's folder.
  */
 export async function readModelFile(path: string): Promise<ModelFile> {
   const abs = resolve(path);
+  if (await isDirectory(abs)) throw folderNotModelError(path, 'a path to an .onnx file');
   if (!(await exists(abs))) {
     throw new ParityError('FILE_NOT_FOUND', `model file not found: ${path} (resolved to ${abs}); expected a path to an .onnx file`, { path: abs });
   }
@@ -127,7 +139,10 @@ export async function inlineExternalData(file: ModelFile): Promise<ModelProto> {
     const offset = Number(kv['offset'] ?? 0);
     const end = kv['length'] !== undefined ? offset + Number(kv['length']) : data.length;
     if (end > data.length) {
-      throw new ParityError('MODEL_INVALID', `${file.path}: tensor '${t.name}' wants bytes ${offset}..${end} of '${kv['location']}', but the file has ${data.length} bytes`);
+      throw new ParityError(
+        'MODEL_INVALID',
+        `${file.path}: tensor '${t.name}' wants bytes ${offset}..${end} of '${kv['location']}', but the file has ${data.length} bytes`,
+      );
     }
     t.rawData = data.slice(offset, end);
     t.dataLocation = TensorProto_DataLocation.DEFAULT;

@@ -22,9 +22,7 @@ export const ONNX_DTYPE_CODES = {
   bool: TensorProto_DataType.BOOL,
 } as const satisfies Record<DType, TensorProto_DataType>;
 
-const CODE_TO_DTYPE = new Map<number, DType>(
-  Object.entries(ONNX_DTYPE_CODES).map(([k, v]) => [v as number, k as DType]),
-);
+const CODE_TO_DTYPE = new Map<number, DType>(Object.entries(ONNX_DTYPE_CODES).map(([k, v]) => [v as number, k as DType]));
 
 /** The ONNX data type code for a core dtype. */
 export function dtypeToOnnx(dtype: DType): TensorProto_DataType {
@@ -43,7 +41,16 @@ export function onnxTypeName(code: number): string {
 
 /** Bytes per element in raw_data for every dtype the tool carries. */
 const BYTES: Record<DType, number> = {
-  float32: 4, float16: 2, float64: 8, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, int64: 8, bool: 1,
+  float32: 4,
+  float16: 2,
+  float64: 8,
+  int8: 1,
+  uint8: 1,
+  int16: 2,
+  uint16: 2,
+  int32: 4,
+  int64: 8,
+  bool: 1,
 };
 
 /** Element count of a TensorProto from its dims (1 for a scalar). */
@@ -92,11 +99,17 @@ function fromTypedField(p: TensorProto, dtype: DType, out: Tensor['data'], n: nu
  */
 export function protoToTensor(p: TensorProto): Tensor {
   if (p.dataLocation === TensorProto_DataLocation.EXTERNAL) {
-    throw new ParityError('MODEL_UNSUPPORTED', `${label(p)} keeps its data in an external file; read the model with readModelFile and inlineExternalData first`);
+    throw new ParityError(
+      'MODEL_UNSUPPORTED',
+      `${label(p)} keeps its data in an external file; read the model with readModelFile and inlineExternalData first`,
+    );
   }
   const dtype = onnxToDtype(p.dataType);
   if (!dtype) {
-    throw new ParityError('MODEL_UNSUPPORTED', `${label(p)} has element type ${onnxTypeName(p.dataType)}; supported: ${choices(Object.keys(ONNX_DTYPE_CODES).map((d) => onnxTypeName(ONNX_DTYPE_CODES[d as DType])))}`);
+    throw new ParityError(
+      'MODEL_UNSUPPORTED',
+      `${label(p)} has element type ${onnxTypeName(p.dataType)}; supported: ${choices(Object.keys(ONNX_DTYPE_CODES).map((d) => onnxTypeName(ONNX_DTYPE_CODES[d as DType])))}`,
+    );
   }
   const dims = p.dims.map(Number);
   const n = protoElementCount(p);

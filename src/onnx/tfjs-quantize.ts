@@ -11,7 +11,7 @@
  * unchanged. The weights are rewritten into one group of shards. Browser-safe.
  */
 import { ParityError } from '../core/errors.ts';
-import { f32BitsToF16 } from './quantize/half.ts';
+import { f32BitsToF16 } from './half.ts';
 
 /** The parts of a TF.js weights manifest entry this module reads and writes. */
 export interface TfjsWeightSpec {
@@ -44,6 +44,8 @@ export interface TfjsQuantizeReport {
   clamped: { tensor: string; count: number }[];
   bytesBefore: number;
   bytesAfter: number;
+  /** Bytes of the weights this quantization stored in low precision (of `bytesAfter`). */
+  lowPrecisionBytes: number;
 }
 
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
@@ -72,8 +74,12 @@ export function affineRange(min: number, max: number, qmax: number): { min: numb
 }
 
 function quantizeAffine(values: Float32Array, qmax: number): { bytes: Uint8Array; min: number; scale: number } {
-  let lo = Infinity, hi = -Infinity;
-  for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const v of values) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
   const out = qmax === 255 ? new Uint8Array(values.length) : new Uint16Array(values.length);
   if (!(hi > lo)) return { bytes: new Uint8Array(out.buffer), min: Number.isFinite(lo) ? lo : 0, scale: 1 };
   const { min, scale } = affineRange(lo, hi, qmax);
@@ -88,7 +94,10 @@ function quantizeAffine(values: Float32Array, qmax: number): { bytes: Uint8Array
 function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
-  for (const p of parts) { out.set(p, o); o += p.length; }
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
   return out;
 }
 
@@ -98,21 +107,28 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
  * @throws ParityError `FILE_NOT_FOUND` for a shard model.json lists but `files` lacks;
  *   `MODEL_INVALID` when the shards are shorter than the manifest says.
  */
-export function quantizeTfjsWeights(src: TfjsModelFiles, dtype: TfjsQuantDtype, shardBytes = 4 * 1024 * 1024): { model: TfjsModelFiles; report: TfjsQuantizeReport } {
-  const report: TfjsQuantizeReport = { dtype, quantized: [], leftAlone: [], clamped: [], bytesBefore: 0, bytesAfter: 0 };
+export function quantizeTfjsWeights(
+  src: TfjsModelFiles,
+  dtype: TfjsQuantDtype,
+  shardBytes = 4 * 1024 * 1024,
+): { model: TfjsModelFiles; report: TfjsQuantizeReport } {
+  const report: TfjsQuantizeReport = { dtype, quantized: [], leftAlone: [], clamped: [], bytesBefore: 0, bytesAfter: 0, lowPrecisionBytes: 0 };
   const specs: TfjsWeightSpec[] = [];
   const chunks: Uint8Array[] = [];
   for (const group of src.modelJson.weightsManifest) {
-    const data = concat(group.paths.map((p) => {
-      const f = src.files[p];
-      if (!f) throw new ParityError('FILE_NOT_FOUND', `weight shard '${p}' listed in model.json is missing`);
-      return f;
-    }));
+    const data = concat(
+      group.paths.map((p) => {
+        const f = src.files[p];
+        if (!f) throw new ParityError('FILE_NOT_FOUND', `weight shard '${p}' listed in model.json is missing`);
+        return f;
+      }),
+    );
     report.bytesBefore += data.length;
     let offset = 0;
     for (const spec of group.weights) {
       const len = byteLength(spec, data, offset);
-      if (offset + len > data.length) throw new ParityError('MODEL_INVALID', `weight '${spec.name}' needs bytes ${offset}..${offset + len}, but the shards hold ${data.length}`);
+      if (offset + len > data.length)
+        throw new ParityError('MODEL_INVALID', `weight '${spec.name}' needs bytes ${offset}..${offset + len}, but the shards hold ${data.length}`);
       const raw = data.slice(offset, offset + len);
       offset += len;
       if (spec.quantization || spec.dtype !== 'float32') {
@@ -126,10 +142,12 @@ export function quantizeTfjsWeights(src: TfjsModelFiles, dtype: TfjsQuantDtype, 
         const { data: half, stats } = f32BitsToF16(new Uint32Array(raw.buffer, 0, raw.length / 4));
         if (stats.clamped) report.clamped.push({ tensor: spec.name, count: stats.clamped });
         chunks.push(new Uint8Array(half.buffer));
+        report.lowPrecisionBytes += half.byteLength;
         specs.push({ ...spec, quantization: { dtype: 'float16' } });
       } else {
         const q = quantizeAffine(values, dtype === 'uint8' ? 255 : 65535);
         chunks.push(q.bytes);
+        report.lowPrecisionBytes += q.bytes.length;
         specs.push({ ...spec, quantization: { dtype, min: q.min, scale: q.scale } });
       }
       report.quantized.push(spec.name);

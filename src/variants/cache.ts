@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../onnx/quantize/atomic-write.ts';
 
 /** Bump when a rewrite changes what it produces, so old cache entries stop matching. */
-export const FACTORY_VERSION = 'variants-1';
+export const FACTORY_VERSION = 'variants-2'; // 2: subgraph rewrites, coverage in the meta, 7-bit int8-static weights, BN folded before int8
 
 /**
  * The default cache folder: `$PARITY_CACHE_DIR`, else `node_modules/.cache/infer-parity/variants`

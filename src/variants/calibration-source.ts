@@ -5,11 +5,10 @@
  *  1. `file` given to the factory (NPZ/JSON/NPY keyed by input name);
  *  2. the manifest's `calibration.file` (relative to the manifest), or a `calibration.npz` beside
  *     the manifest — held-out data the model's author ships (e.g. training digits);
- *  3. the model's evaluation data, as the run builds it (`--data` file, the manifest's bundled
- *     data, or its records through the fitted feature pipeline): its LAST `samples` samples.
- *     These are also judged unless the run uses fewer samples, so the recipe says `in-sample`;
- *  4. inputs synthesized from the signature with seed 1007 (the run synthesizes its own with its
- *     seed, default 7): ranges then describe random inputs only, and the recipe says so.
+ *  3. the run's own samples (the `--data` file, the manifest's bundled data, its records through the
+ *     fitted feature pipeline, or the run's synthesized inputs): their LAST `samples` samples.
+ *     These are also judged unless the run uses fewer samples, so the recipe says `in-sample`
+ *     (and, for synthesized inputs, that the ranges fit random inputs only).
  * Node only.
  */
 import { createHash } from 'node:crypto';
@@ -18,9 +17,8 @@ import { basename, dirname, resolve } from 'node:path';
 import type { TensorMap, TensorSpec } from '../core/tensor.ts';
 import { takeSamples } from '../data/dataset.ts';
 import { loadDataFile } from '../data/load-data-file.ts';
-import { synthesizeDataset } from '../data/synthesize.ts';
+import type { Dataset } from '../data/dataset.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
-import { datasetFor } from '../run/model-dataset.ts';
 
 export interface CalibrationChoice {
   samples: TensorMap[];
@@ -53,7 +51,7 @@ function choice(samples: TensorMap[], source: string): CalibrationChoice {
 }
 
 /** Picks the calibration samples for `model` (see the module comment for the order). */
-export function chooseCalibration(model: LoadedModel, specs: readonly TensorSpec[], opts: CalibrationSourceOptions = {}): CalibrationChoice {
+export function chooseCalibration(model: LoadedModel, specs: readonly TensorSpec[], run: Dataset, opts: CalibrationSourceOptions = {}): CalibrationChoice {
   const n = opts.samples ?? 100;
   const head = (path: string, label: string) => {
     const ds = takeSamples(loadDataFile(path, specs), n);
@@ -65,11 +63,7 @@ export function chooseCalibration(model: LoadedModel, specs: readonly TensorSpec
     const candidate = resolve(dirname(model.path), declared ?? 'calibration.npz');
     if (existsSync(candidate)) return head(candidate, 'held out');
   }
-  const evaluation = datasetFor(model, specs, { seed: 7 });
-  if (!evaluation.notes) {
-    const tail = evaluation.samples.slice(Math.max(0, evaluation.samples.length - n));
-    return choice(tail, `last ${tail.length} of ${evaluation.samples.length} samples of ${evaluation.source} (in-sample: also judged)`);
-  }
-  const synth = synthesizeDataset(specs, model.overrides, Math.min(n, 32), 1007);
-  return choice(synth.samples, `${synth.samples.length} synthesized inputs (no real data: ranges fit random inputs only)`);
+  const tail = run.samples.slice(Math.max(0, run.samples.length - n));
+  const random = run.notes ? '; no real data: ranges fit random inputs only' : '';
+  return choice(tail, `last ${tail.length} of ${run.samples.length} samples of ${run.source} (in-sample: also judged${random})`);
 }

@@ -4,53 +4,44 @@
  * by content hash, so a suite builds each variant once across runs.
  *
  * ```ts
- * await runSuite({ ..., buildVariant: createVariantBuilder() });
+ * await runParity(config, { buildVariant: createVariantBuilder({ validator: () => registry.get('ort-node/cpu') }) });
  * ```
  *
  * The ONNX file is the variant. When the model also has a TF.js twin, `fp16` and `int8-weight`
  * get a twin too: the TF.js converter's float16 and uint8 weight quantization (weights stored
  * compressed, dequantized at load, compute in float32 — the recipe says so). `int8-dynamic` and
  * `int8-static` have no TF.js counterpart, so tfjs targets of them are recorded skips. A TF.js-only
- * model gets `fp16` as float16 weights. `fp32` and `distilled`
- * are not built here (see src/run/variants.ts). Anything that stops a variant — no ONNX file, a
- * pattern the rewrite refuses, a result onnxruntime rejects — is `{ ok: false, reason }`.
- * Node only.
+ * model gets `fp16` (float16 weights) and `int8-weight` (uint8 weights). `fp32` and `distilled`
+ * are not built here (see src/run/variants.ts). Every variant is calibrated (int8-static) and
+ * validated on the run's own samples, validation through a registry backend. Anything that stops a
+ * variant — no ONNX file, a pattern the rewrite refuses, a result the backend rejects — is
+ * `{ ok: false, reason }`. Node only.
  */
+import type { Backend } from '../backends/types.ts';
 import { errorMessage, isParityError } from '../core/errors.ts';
-import type { VariantName } from '../core/record.ts';
+import { explainSynthesisFailure } from '../data/synthesize.ts';
 import { inspectModel } from '../onnx/inspect.ts';
+import { describeCoverage } from '../onnx/quantize/coverage.ts';
 import { quantizeOnnx } from '../onnx/quantize/quantize-onnx.ts';
 import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from '../onnx/quantize/recipe.ts';
-import type { ValidationReport } from '../onnx/quantize/validate.ts';
-import { quantizeTfjsWeights, type TfjsModelJson } from '../onnx/tfjs-quantize.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
-import type { VariantBuilder } from '../run/variants.ts';
+import type { VariantBuilder, VariantContext, VariantOutcome } from '../run/variants.ts';
 import { FACTORY_VERSION, VariantCache, contentKey, defaultCacheDir } from './cache.ts';
 import { chooseCalibration, type CalibrationSourceOptions } from './calibration-source.ts';
+import { DEFAULT_RECIPES, isFactoryVariant, tfjsOnlyVariant, tfjsVariant, withVariantBytes, type FactoryVariant } from './recipes.ts';
+import { validateOnBackend, type BackendValidation } from './validate-on-backend.ts';
 
-/** Variants the factory builds. */
-export type FactoryVariant = Extract<VariantName, 'fp16' | 'int8-weight' | 'int8-dynamic' | 'int8-static'>;
-
-/**
- * Recipes used for each variant unless overridden: fp16 with float32 I/O; int8 weights per output
- * channel (int8-weight symmetric, as weight-only quantizers usually do); int8-dynamic per tensor
- * with symmetric weights (onnxruntime's `quantize_dynamic` defaults); int8-static per channel,
- * asymmetric uint8 activations, MinMax calibration.
- */
-export const DEFAULT_RECIPES: Readonly<Record<FactoryVariant, QuantizeRecipe>> = {
-  fp16: { to: 'fp16', keepIoTypes: true },
-  'int8-weight': { to: 'int8-weight', perChannel: true, symmetric: true },
-  'int8-dynamic': { to: 'int8-dynamic', perChannel: false, symmetric: true },
-  'int8-static': { to: 'int8-static', perChannel: true, symmetric: false, method: 'minmax' },
-};
+export { DEFAULT_RECIPES, type FactoryVariant } from './recipes.ts';
 
 export interface VariantFactoryOptions {
-  /** Cache folder. Default: `defaultCacheDir()` (node_modules/.cache/infer-parity/variants). */
+  /** Cache folder. Default: `defaultCacheDir()` ($PARITY_CACHE_DIR, else node_modules/.cache/infer-parity/variants). */
   cacheDir?: string;
-  /** Calibration data for int8-static. Default: see calibration-source.ts (held-out file, else data tail, else synthesized). */
+  /** Calibration data for int8-static. Default: see calibration-source.ts (held-out file, else the run's samples). */
   calibration?: CalibrationSourceOptions;
   /** Per-variant recipe overrides. Default `DEFAULT_RECIPES`. */
   recipes?: Partial<Record<FactoryVariant, QuantizeRecipe>>;
+  /** The backend each new variant must load and run on (the run's reference backend). Default: none (not validated). */
+  validator?: () => Promise<Backend>;
   /** Called with one line per build or cache hit (for the run's log). */
   log?: (line: string) => void;
 }
@@ -62,101 +53,88 @@ export interface VariantMeta {
   recipe: string;
   calibration?: string;
   report: RewriteReport;
-  validation?: ValidationReport;
+  validation?: BackendValidation;
   bytesBefore: number;
   bytesAfter: number;
   builtAt: string;
 }
 
-const isFactoryVariant = (v: VariantName): v is FactoryVariant => v in DEFAULT_RECIPES;
-
-/** TF.js weight quantization that stands for a variant on the twin (compute stays float32). */
-const TFJS_TWIN_DTYPE: Partial<Record<FactoryVariant, 'float16' | 'uint8'>> = { fp16: 'float16', 'int8-weight': 'uint8' };
-
-interface TfjsTwin {
-  tfjs: NonNullable<LoadedModel['tfjs']>;
-  recipe: string;
-}
-
-/** The TF.js twin of a variant, quantized like the TF.js converter does, when the model has one. */
-function tfjsTwin(model: LoadedModel, variant: FactoryVariant): TfjsTwin | undefined {
-  const dtype = TFJS_TWIN_DTYPE[variant];
-  const t = model.tfjs;
-  if (!dtype || !t) return undefined;
-  const { model: q, report } = quantizeTfjsWeights({ modelJson: t.modelJson as TfjsModelJson, files: t.files }, dtype);
-  const clamped = report.clamped.length ? `, ${report.clamped.length} weight(s) clamped to ±65504` : '';
-  return {
-    tfjs: { format: 'tfjs', name: `${t.name}.${dtype}`, modelJson: q.modelJson, files: q.files },
-    recipe: `TF.js ${dtype} weight quantization (${report.quantized.length} weights, ${report.bytesBefore} → ${report.bytesAfter} weight bytes, dequantized at load, float32 compute${clamped})`,
-  };
-}
-
-function variantModel(model: LoadedModel, variant: FactoryVariant, path: string, bytes: Uint8Array, twin?: TfjsTwin): LoadedModel {
-  return {
-    name: model.name,
-    path,
-    onnx: { format: 'onnx', name: `${model.name}.${variant}.onnx`, bytes },
-    ...(twin && model.twin ? { tfjs: twin.tfjs, twin: model.twin } : {}),
-    overrides: model.overrides,
-    ...(model.classifierOutput ? { classifierOutput: model.classifierOutput } : {}),
-    ...(model.dataFile ? { dataFile: model.dataFile } : {}),
-    ...(model.dataPath ? { dataPath: model.dataPath } : {}),
-    ...(model.labelsKey ? { labelsKey: model.labelsKey } : {}),
-  };
-}
-
 function recipeText(meta: VariantMeta): string {
   const size = `${meta.bytesBefore} → ${meta.bytesAfter} bytes`;
-  return [meta.recipe, meta.calibration ? `calibrated on ${meta.calibration}` : '', size].filter(Boolean).join('; ');
+  const coverage = meta.report.coverage ? describeCoverage(meta.report.coverage) : '';
+  return [meta.recipe, meta.calibration ? `calibrated on ${meta.calibration}` : '', size, coverage].filter(Boolean).join('; ');
 }
 
-
-/** Creates the `VariantBuilder` the suite runner calls once per model × variant. */
+/** Creates the `VariantBuilder` the run core calls once per model × variant. */
 export function createVariantBuilder(options: VariantFactoryOptions = {}): VariantBuilder {
   const cache = new VariantCache<VariantMeta>(options.cacheDir ?? defaultCacheDir());
-  return async (model, variant) => {
+  return async (model, variant, context) => {
     if (!isFactoryVariant(variant)) return { ok: false, reason: `variant '${variant}' is not built by the variant factory` };
-    if (!model.onnx) {
-      const twin = variant === 'fp16' ? tfjsTwin(model, variant) : undefined;
-      if (twin) return { ok: true, model: { ...model, tfjs: twin.tfjs }, recipe: twin.recipe };
-      return { ok: false, reason: `${model.name} has no ONNX model; ${variant} is made from ONNX (TF.js models get fp16 only)` };
-    }
+    if (!model.onnx) return tfjsOnlyVariant(model, variant);
     const recipe = normalizeRecipe(options.recipes?.[variant] ?? DEFAULT_RECIPES[variant]);
     try {
-      const source = model.onnx.bytes;
-      const calibration = recipe.to === 'int8-static' ? chooseCalibration(model, inspectModel(source, model.onnx.name).inputs, options.calibration) : undefined;
-      const key = contentKey([FACTORY_VERSION, source, JSON.stringify(recipe), calibration?.fingerprint ?? '']);
-      const twin = tfjsTwin(model, variant);
-      const withTwin = (text: string) => (twin ? `${text}; TF.js twin: ${twin.recipe}` : text);
-      const hit = cache.get(key);
-      if (hit) {
-        options.log?.(`${model.name}:${variant}: cached (${hit.path})`);
-        return { ok: true, model: variantModel(model, variant, hit.path, hit.bytes, twin), recipe: withTwin(recipeText(hit.meta)) };
-      }
-      const r = await quantizeOnnx({
-        bytes: source,
-        name: model.onnx.name,
-        recipe,
-        overrides: model.overrides,
-        ...(calibration ? { calibration: calibration.samples, calibrationSource: calibration.source } : {}),
-      });
-      const meta: VariantMeta = {
-        variant,
-        source: model.path,
-        recipe: describeRecipe(recipe),
-        ...(calibration ? { calibration: calibration.source } : {}),
-        report: r.report,
-        ...(r.validation ? { validation: r.validation } : {}),
-        bytesBefore: r.bytesBefore,
-        bytesAfter: r.bytesAfter,
-        builtAt: new Date().toISOString(),
-      };
-      const path = cache.put(key, r.bytes, meta);
-      options.log?.(`${model.name}:${variant}: built ${r.recipe} in ${r.convertMs.toFixed(0)} ms → ${path}`);
-      return { ok: true, model: variantModel(model, variant, path, r.bytes, twin), recipe: withTwin(recipeText(meta)) };
+      return await build(model, variant, recipe, context);
     } catch (e) {
+      // A rewrite that changed nothing is a recorded skip in its own words, never a pass.
+      if (isParityError(e) && e.details['nothingToQuantize']) return { ok: false, reason: `${errorMessage(e)} (${variant} of ${model.name})` };
       const code = isParityError(e) ? `${e.code}: ` : 'internal error: ';
       return { ok: false, reason: `cannot build ${variant} of ${model.name}: ${code}${errorMessage(e)}` };
     }
   };
+
+  async function build(model: LoadedModel, variant: FactoryVariant, recipe: QuantizeRecipe, context: VariantContext): Promise<VariantOutcome> {
+    const onnx = model.onnx!;
+    const calibration =
+      recipe.to === 'int8-static' ? chooseCalibration(model, inspectModel(onnx.bytes, onnx.name).inputs, context.dataset, options.calibration) : undefined;
+    const key = contentKey([FACTORY_VERSION, onnx.bytes, JSON.stringify(recipe), calibration?.fingerprint ?? '']);
+    const twin = tfjsVariant(model, variant);
+    const withTwin = (text: string) => (twin ? `${text}; TF.js twin: ${twin.recipe}` : text);
+    const hit = cache.get(key);
+    if (hit) {
+      options.log?.(`${model.name}:${variant}: cached (${hit.path})`);
+      return {
+        ok: true,
+        model: withVariantBytes(model, variant, hit.path, hit.bytes, twin),
+        recipe: withTwin(recipeText(hit.meta)),
+        ...(hit.meta.report.coverage ? { coverage: hit.meta.report.coverage } : {}),
+      };
+    }
+    const r = await quantizeOnnx({
+      bytes: onnx.bytes,
+      name: onnx.name,
+      recipe,
+      overrides: model.overrides,
+      validate: false,
+      ...(calibration ? { calibration: calibration.samples, calibrationSource: calibration.source } : {}),
+    });
+    let validation: BackendValidation | undefined;
+    if (options.validator) {
+      const checked = await validateOnBackend(
+        await options.validator(),
+        onnx,
+        { format: 'onnx', name: `${onnx.name}.${variant}`, bytes: r.bytes },
+        context.dataset.samples,
+        context.dataset.source,
+      );
+      if (!checked.ok) {
+        const why = checked.originalFails && context.dataset.notes ? explainSynthesisFailure(context.dataset.notes, checked.reason) : checked.reason;
+        return { ok: false, reason: `${variant} of ${model.name} failed validation: ${why}` };
+      }
+      validation = checked.report;
+    }
+    const meta: VariantMeta = {
+      variant,
+      source: model.path,
+      recipe: describeRecipe(recipe),
+      ...(calibration ? { calibration: calibration.source } : {}),
+      report: r.report,
+      ...(validation ? { validation } : {}),
+      bytesBefore: r.bytesBefore,
+      bytesAfter: r.bytesAfter,
+      builtAt: new Date().toISOString(),
+    };
+    const path = cache.put(key, r.bytes, meta);
+    options.log?.(`${model.name}:${variant}: built ${r.recipe} in ${r.convertMs.toFixed(0)} ms → ${path}`);
+    return { ok: true, model: withVariantBytes(model, variant, path, r.bytes, twin), recipe: withTwin(recipeText(meta)), coverage: r.coverage };
+  }
 }

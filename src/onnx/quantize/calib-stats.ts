@@ -9,7 +9,8 @@ export class MinMax {
   lo = Infinity;
   hi = -Infinity;
   add(values: ArrayLike<number>): void {
-    let a = this.lo, b = this.hi;
+    let a = this.lo,
+      b = this.hi;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       if (v < a) a = v;
@@ -31,7 +32,12 @@ export class MinMax {
 export class Histogram {
   readonly counts: Float64Array;
   total = 0;
-  constructor(readonly lo: number, readonly hi: number, bins: number, readonly abs = false) {
+  constructor(
+    readonly lo: number,
+    readonly hi: number,
+    bins: number,
+    readonly abs = false,
+  ) {
     this.counts = new Float64Array(bins);
   }
   get width(): number {
@@ -39,7 +45,7 @@ export class Histogram {
   }
   add(values: ArrayLike<number>): void {
     const n = this.counts.length;
-    const k = n / ((this.hi - this.lo) || 1);
+    const k = n / (this.hi - this.lo || 1);
     for (let i = 0; i < values.length; i++) {
       const v = this.abs ? Math.abs(values[i]!) : values[i]!;
       if (v !== v || (this.abs && v === 0)) continue; // NaN, or a zero in |x| mode
@@ -54,22 +60,33 @@ export class Histogram {
 /** The [q, 1-q] quantile range of the histogram, q = (100 - percentile) / 100. */
 export function percentileRange(h: Histogram, percentile: number): TensorRange {
   const tail = ((100 - percentile) / 100) * h.total;
-  let acc = 0, lo = 0, hi = h.counts.length - 1;
+  let acc = 0,
+    lo = 0,
+    hi = h.counts.length - 1;
   for (let i = 0; i < h.counts.length; i++) {
     acc += h.counts[i]!;
-    if (acc > tail) { lo = i; break; }
+    if (acc > tail) {
+      lo = i;
+      break;
+    }
   }
   acc = 0;
   for (let i = h.counts.length - 1; i >= 0; i--) {
     acc += h.counts[i]!;
-    if (acc > tail) { hi = i; break; }
+    if (acc > tail) {
+      hi = i;
+      break;
+    }
   }
   return { lo: h.lo + lo * h.width, hi: h.lo + (hi + 1) * h.width };
 }
 
 /** KL(P || Q) after smoothing zeros with `eps` (as onnxruntime's calibrator); Infinity when P or Q is all zero. */
 function smoothedKl(p: Float64Array, q: Float64Array, n: number, eps = 1e-4): number {
-  let pz = 0, qz = 0, sp = 0, sq = 0;
+  let pz = 0,
+    qz = 0,
+    sp = 0,
+    sq = 0;
   for (let i = 0; i < n; i++) {
     if (p[i] === 0) pz++;
     if (q[i] === 0) qz++;
@@ -77,7 +94,8 @@ function smoothedKl(p: Float64Array, q: Float64Array, n: number, eps = 1e-4): nu
     sq += q[i]!;
   }
   if (pz === n || qz === n) return Infinity;
-  const pe = (eps * pz) / (n - pz), qe = (eps * qz) / (n - qz);
+  const pe = (eps * pz) / (n - pz),
+    qe = (eps * qz) / (n - qz);
   // Smoothing keeps each sum unchanged: zeros gain eps, non-zeros lose eps1.
   let d = 0;
   for (let i = 0; i < n; i++) {
@@ -97,9 +115,14 @@ function klAt(counts: Float64Array, i: number, levels: number, p: Float64Array, 
   p[i - 1]! += outliers;
   const merged = Math.floor(i / levels);
   for (let b = 0; b < levels; b++) {
-    const start = b * merged, end = b === levels - 1 ? i : start + merged;
-    let sum = 0, nonzero = 0;
-    for (let j = start; j < end; j++) { sum += counts[j]!; if (p[j] !== 0) nonzero++; }
+    const start = b * merged,
+      end = b === levels - 1 ? i : start + merged;
+    let sum = 0,
+      nonzero = 0;
+    for (let j = start; j < end; j++) {
+      sum += counts[j]!;
+      if (p[j] !== 0) nonzero++;
+    }
     for (let j = start; j < end; j++) q[j] = p[j] !== 0 && nonzero ? sum / nonzero : 0;
   }
   return smoothedKl(p, q, i);
@@ -113,11 +136,16 @@ function klAt(counts: Float64Array, i: number, levels: number, p: Float64Array, 
 export function entropyThreshold(h: Histogram, levels = 128): number {
   const n = h.counts.length;
   if (n <= levels) return h.hi;
-  const p = new Float64Array(n), q = new Float64Array(n);
-  let best = n, bestKl = Infinity;
+  const p = new Float64Array(n),
+    q = new Float64Array(n);
+  let best = n,
+    bestKl = Infinity;
   const consider = (i: number) => {
     const d = klAt(h.counts, i, levels, p, q);
-    if (d < bestKl) { bestKl = d; best = i; }
+    if (d < bestKl) {
+      bestKl = d;
+      best = i;
+    }
   };
   const step = 16;
   for (let i = levels; i <= n; i += step) consider(i);

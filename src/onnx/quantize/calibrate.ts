@@ -11,7 +11,7 @@ import { allocate, type Tensor, type TensorMap } from '../../core/tensor.ts';
 import { feedsToOrt } from '../../backends/ort-tensors.ts';
 import { encodeModel } from '../io.ts';
 import { Histogram, MinMax, entropyThreshold, percentileRange } from './calib-stats.ts';
-import { exposeIntermediates } from './expose-outputs.ts';
+import { exposeForCalibration } from './expose-bodies.ts';
 import type { CalibrationMethod } from './recipe.ts';
 import type { TensorRange } from './static-qdq.ts';
 import { checkFeedsFit } from './feeds-fit.ts';
@@ -30,6 +30,8 @@ export interface CalibrationResult {
   samples: number;
   /** Passes over the data (1 for minmax, 2 for histogram methods). */
   passes: number;
+  /** Tensors without a range, and why (their nodes get int8 weights, float activations). Default none. */
+  uncalibrated?: { name: string; reason: string }[];
   ms: number;
 }
 
@@ -49,7 +51,9 @@ function batches(model: ModelProto, samples: readonly TensorMap[], size: number)
     return !d0 || d0.value.case !== 'dimValue';
   });
   const unit = samples.every((s) => Object.values(s).every((t) => t.dims[0] === 1));
-  if (!free || !unit || size <= 1) return [...samples];
+  // Control flow may depend on the whole batch (an If on a mean): one sample per run keeps each sample's branch.
+  const controlFlow = model.graph!.node.some((n) => n.opType === 'If' || n.opType === 'Loop' || n.opType === 'Scan');
+  if (!free || !unit || size <= 1 || controlFlow) return [...samples];
   const out: TensorMap[] = [];
   for (let i = 0; i < samples.length; i += size) {
     const group = samples.slice(i, i + size);
@@ -60,18 +64,42 @@ function batches(model: ModelProto, samples: readonly TensorMap[], size: number)
   return out;
 }
 
+/** MinMax ranges when every tensor to calibrate is a graph input: read the samples, run nothing. */
+function inputRanges(tensors: readonly string[], samples: readonly TensorMap[], started: number): CalibrationResult {
+  const ranges = new Map<string, TensorRange>();
+  for (const t of tensors) {
+    const m = new MinMax();
+    for (const s of samples) m.add(s[t]!.data as Float32Array);
+    ranges.set(t, m.range());
+  }
+  return { ranges, samples: samples.length, passes: 1, ms: performance.now() - started };
+}
+
 /**
- * Ranges of `tensors` (graph inputs or node outputs of the main graph) over `samples`.
+ * Ranges of `tensors` (graph inputs, main-graph values, values inside If branches) over `samples`.
+ * Tensors that cannot be exposed (inside Loop/Scan bodies) or that no sample produced (an If
+ * branch never taken) get no range; `uncalibrated` says which and why.
  * @throws ParityError `INPUT_DATA` when the samples do not fit the model's inputs.
  */
-export async function calibrateActivations(model: ModelProto, tensors: readonly string[], samples: readonly TensorMap[], opts: CalibrateOptions = {}): Promise<CalibrationResult> {
+export async function calibrateActivations(
+  model: ModelProto,
+  requested: readonly string[],
+  samples: readonly TensorMap[],
+  opts: CalibrateOptions = {},
+): Promise<CalibrationResult> {
   const started = performance.now();
+  let tensors = [...requested];
   if (samples.length === 0) throw new ParityError('INPUT_DATA', 'the calibration set is empty');
   checkFeedsFit(model, samples[0]!, 'calibration data');
   const inputs = new Set(model.graph!.input.map((v) => v.name));
-  const fetch = tensors.filter((t) => !inputs.has(t));
-  const probe = exposeIntermediates(model, fetch);
-  if (probe.skipped.length) throw new ParityError('INTERNAL', `cannot expose ${probe.skipped.map((s) => `'${s.name}' (${s.reason})`).join(', ')} for calibration`);
+  const wanted = tensors.filter((t) => !inputs.has(t));
+  if (wanted.length === 0) return inputRanges(tensors, samples, started);
+  const probe = exposeForCalibration(model, wanted);
+  const uncalibrated = probe.notExposed.map((n) => ({ name: n.name, reason: `not exposable: ${n.reason}` }));
+  const gone = new Set(uncalibrated.map((u) => u.name));
+  tensors = tensors.filter((t) => !gone.has(t));
+  const fetch = [...new Set(probe.fetch.values())];
+  if (fetch.length === 0) return { ...inputRanges(tensors, samples, started), uncalibrated };
   const session = await ort.InferenceSession.create(encodeModel(probe.model), { logSeverityLevel: 3 });
   const data = batches(model, samples, opts.batchSize ?? 16);
   const pass = async (visit: (name: string, values: Float32Array) => void): Promise<void> => {
@@ -80,25 +108,36 @@ export async function calibrateActivations(model: ModelProto, tensors: readonly 
       try {
         out = await session.run(feedsToOrt(ort.Tensor as never, feeds), fetch);
       } catch (e) {
-        throw new ParityError('INPUT_DATA', `calibration data does not fit the model: onnxruntime-node says: ${errorMessage(e)}`);
+        throw new ParityError(
+          'INPUT_DATA',
+          `calibration failed: running a calibration sample through the float32 model with ${fetch.length} activation(s) exposed failed, so the data does not fit the model (check shapes and dtypes against the model inputs); onnxruntime-node says: ${errorMessage(e)}`,
+        );
       }
-      for (const name of tensors) visit(name, (inputs.has(name) ? feeds[name]!.data : out[name]!.data) as Float32Array);
+      for (const name of tensors) visit(name, (inputs.has(name) ? feeds[name]!.data : out[probe.fetch.get(name)!]!.data) as Float32Array);
       for (const t of Object.values(out)) t.dispose();
     }
   };
   try {
     const minmax = new Map(tensors.map((t) => [t, new MinMax()]));
     await pass((name, v) => minmax.get(name)!.add(v));
+    for (const [t, m] of minmax) {
+      if (Number.isFinite(m.lo)) continue;
+      minmax.delete(t);
+      uncalibrated.push({ name: t, reason: 'no calibration sample produced it (an If branch none of them took)' });
+    }
+    tensors = [...minmax.keys()];
     const method = opts.method ?? 'minmax';
     const ranges = new Map<string, TensorRange>();
     if (method === 'minmax') {
       for (const [t, m] of minmax) ranges.set(t, m.range());
-      return { ranges, samples: samples.length, passes: 1, ms: performance.now() - started };
+      return { ranges, samples: samples.length, passes: 1, ms: performance.now() - started, uncalibrated };
     }
-    const hists = new Map(tensors.map((t) => {
-      const r = minmax.get(t)!.range();
-      return [t, method === 'percentile' ? new Histogram(r.lo, r.hi, 8192) : new Histogram(0, Math.max(Math.abs(r.lo), Math.abs(r.hi)), 2048, true)];
-    }));
+    const hists = new Map(
+      tensors.map((t) => {
+        const r = minmax.get(t)!.range();
+        return [t, method === 'percentile' ? new Histogram(r.lo, r.hi, 8192) : new Histogram(0, Math.max(Math.abs(r.lo), Math.abs(r.hi)), 2048, true)];
+      }),
+    );
     await pass((name, v) => hists.get(name)!.add(v));
     for (const t of tensors) {
       const r = minmax.get(t)!.range();
@@ -109,7 +148,7 @@ export async function calibrateActivations(model: ModelProto, tensors: readonly 
         ranges.set(t, { lo: Math.max(r.lo, -thr), hi: Math.min(r.hi, thr) });
       }
     }
-    return { ranges, samples: samples.length, passes: 2, ms: performance.now() - started };
+    return { ranges, samples: samples.length, passes: 2, ms: performance.now() - started, uncalibrated };
   } finally {
     await session.release();
   }

@@ -15,12 +15,13 @@ import { TensorProto_DataType } from 'onnx-buf';
 import { ParityError } from '../../core/errors.ts';
 import { tensor } from '../../core/tensor.ts';
 import { attr, makeNode } from '../builder.ts';
-import { constantTable, createNamer, nodeLabel, pruneUnusedConstants, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from './half.ts';
+import { createNamer, nodeLabel, type ConstantRef } from '../graph-utils.ts';
+import { float32Values } from '../half.ts';
 import { ensureOpset } from './opset.ts';
 import { quantizeTensor } from './qparams.ts';
 import { exclusionReason, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
-import { addInitializer, findWeight, quantizedParts, type WeightSite, subgraphCandidates } from './weights.ts';
+import { forEachScope, pruneAllGraphs } from './scopes.ts';
+import { addInitializer, findWeight, quantizedParts, type WeightSite } from './weights.ts';
 
 const DYNAMIC_OPS = { MatMul: true, Gemm: true, Conv: true } as const;
 
@@ -85,8 +86,18 @@ function rewrite(ctx: Ctx, node: NodeProto, site: WeightSite, before: NodeProto[
   const scaleDims = op === 'Conv' ? [channels, ...Array<number>(spatial).fill(1)] : [channels];
   const scaleVals = Float32Array.from(qt.scale, (s) => s * alpha);
   const wq = addInitializer(ctx.graph, ctx.namer, `${site.ref.name}_quantized`, parts.q);
-  const wz = addInitializer(ctx.graph, ctx.namer, `${site.ref.name}_zero_point`, op === 'Conv' ? tensor('int8', [], new Int8Array([qt.zeroPoint[0]!])) : parts.zeroPoint);
-  const ws = addInitializer(ctx.graph, ctx.namer, `${site.ref.name}_scale`, tensor('float32', perChannel ? scaleDims : [], perChannel ? scaleVals : scaleVals.subarray(0, 1)));
+  const wz = addInitializer(
+    ctx.graph,
+    ctx.namer,
+    `${site.ref.name}_zero_point`,
+    op === 'Conv' ? tensor('int8', [], new Int8Array([qt.zeroPoint[0]!])) : parts.zeroPoint,
+  );
+  const ws = addInitializer(
+    ctx.graph,
+    ctx.namer,
+    `${site.ref.name}_scale`,
+    tensor('float32', perChannel ? scaleDims : [], perChannel ? scaleVals : scaleVals.subarray(0, 1)),
+  );
   const [xq, xs, xz] = dynamicQuantize(ctx, node.input[0]!, before);
   const [acc, accF, scale, scaled] = ['int32', 'float', 'scale', 'scaled'].map((s) => ctx.namer(`${base}_${s}`)) as [string, string, string, string];
   const out = node.output[0]!;
@@ -124,7 +135,16 @@ function biasInput(ctx: Ctx, node: NodeProto, spatial: number, nodes: NodeProto[
     }
     const v = float32Values(ref.tensor);
     const dims = node.opType === 'Conv' ? [v.length, ...Array<number>(spatial).fill(1)] : ref.tensor.dims.map(Number);
-    return addInitializer(ctx.graph, ctx.namer, `${name}_bias`, tensor('float32', dims, Float32Array.from(v, (x) => x * beta)));
+    return addInitializer(
+      ctx.graph,
+      ctx.namer,
+      `${name}_bias`,
+      tensor(
+        'float32',
+        dims,
+        Float32Array.from(v, (x) => x * beta),
+      ),
+    );
   }
   return name;
 }
@@ -132,41 +152,60 @@ function biasInput(ctx: Ctx, node: NodeProto, spatial: number, nodes: NodeProto[
 /** Opset the rewrite needs (DynamicQuantizeLinear). */
 export const DYNAMIC_OPSET = 11;
 
-/** Rewrites MatMul / Gemm / Conv with constant weights into the dynamic-quantization pattern (in place). */
+/**
+ * Rewrites MatMul / Gemm / Conv with constant weights into the dynamic-quantization pattern (in
+ * place), in the main graph and every If/Loop/Scan body (weights captured from enclosing graphs
+ * included; their int8 copies live in the body that reads them).
+ */
 export function quantizeDynamic(model: ModelProto, recipe: QuantizeRecipe): RewriteReport {
   const report: RewriteReport = { quantized: {}, leftAlone: [], notes: [] };
   report.notes.push(...ensureOpset(model, DYNAMIC_OPSET));
-  const graph = model.graph!;
-  const ctx: Ctx = { graph, namer: createNamer(model), recipe, quantizedInputs: new Map(), constants: constantTable(graph), report, forcedSymmetric: false };
-  subgraphCandidates(model, report, DYNAMIC_OPS);
-  const out: NodeProto[] = [];
-  for (const node of graph.node) {
-    const label = nodeLabel(node);
-    const skip = (reason: string) => {
-      report.leftAlone.push({ node: label, op: node.opType, reason });
-      out.push(node);
-    };
-    if (!(node.opType in DYNAMIC_OPS) || (node.domain !== '' && node.domain !== 'ai.onnx')) {
-      out.push(node);
-      continue;
+  const namer = createNamer(model);
+  let forcedSymmetric = false;
+  let inSubgraphs = 0;
+  forEachScope(model.graph!, (graph, constants, depth) => {
+    const ctx: Ctx = { graph, namer, recipe, quantizedInputs: new Map(), constants: new Map(constants), report, forcedSymmetric: false };
+    const out: NodeProto[] = [];
+    for (const node of graph.node) {
+      const label = nodeLabel(node);
+      const skip = (reason: string) => {
+        report.leftAlone.push({ node: label, op: node.opType, reason });
+        out.push(node);
+      };
+      if (!(node.opType in DYNAMIC_OPS) || (node.domain !== '' && node.domain !== 'ai.onnx')) {
+        out.push(node);
+        continue;
+      }
+      const excluded = exclusionReason(recipe, node.opType, label, node.name);
+      if (excluded) {
+        skip(excluded);
+        continue;
+      }
+      const site = findWeight(node, ctx.constants);
+      if ('reason' in site) {
+        skip(site.reason);
+        continue;
+      }
+      if (node.opType === 'Conv' && node.input[2] && ctx.constants.get(node.input[2])?.tensor.dataType !== TensorProto_DataType.FLOAT) {
+        skip('Conv bias is not a float32 constant');
+        continue;
+      }
+      const before: NodeProto[] = [];
+      const result = rewrite(ctx, node, site, before);
+      if (typeof result === 'string') {
+        skip(result);
+        continue;
+      }
+      out.push(...before, ...result);
+      report.quantized[node.opType] = (report.quantized[node.opType] ?? 0) + 1;
+      if (depth > 0) inSubgraphs++;
     }
-    const excluded = exclusionReason(recipe, node.opType, label, node.name);
-    if (excluded) { skip(excluded); continue; }
-    const site = findWeight(node, ctx.constants);
-    if ('reason' in site) { skip(site.reason); continue; }
-    if (node.opType === 'Conv' && node.input[2] && ctx.constants.get(node.input[2])?.tensor.dataType !== TensorProto_DataType.FLOAT) {
-      skip('Conv bias is not a float32 constant');
-      continue;
-    }
-    const before: NodeProto[] = [];
-    const result = rewrite(ctx, node, site, before);
-    if (typeof result === 'string') { skip(result); continue; }
-    out.push(...before, ...result);
-    report.quantized[node.opType] = (report.quantized[node.opType] ?? 0) + 1;
-  }
-  graph.node = out;
-  if (ctx.forcedSymmetric) report.notes.push('per-channel Conv weights quantized symmetrically: onnxruntime ConvInteger takes one weight zero point per tensor');
-  const pruned = pruneUnusedConstants(graph);
+    graph.node = out;
+    forcedSymmetric ||= ctx.forcedSymmetric;
+  });
+  if (inSubgraphs) report.notes.push(`${inSubgraphs} node(s) inside If/Loop/Scan bodies quantized`);
+  if (forcedSymmetric) report.notes.push('per-channel Conv weights quantized symmetrically: onnxruntime ConvInteger takes one weight zero point per tensor');
+  const pruned = pruneAllGraphs(model);
   if (pruned) report.notes.push(`${pruned} float32 weight tensor(s) replaced by int8`);
   return report;
 }

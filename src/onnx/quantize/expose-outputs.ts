@@ -12,7 +12,7 @@ import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType, ValueInfoProt
 import { ParityError } from '../../core/errors.ts';
 import { makeValueInfo } from '../builder.ts';
 import { onnxToDtype } from '../tensor-proto.ts';
-import { declaredElemType, inferElemTypes } from './infer-types.ts';
+import { declaredElemType, inferElemTypes } from '../infer-types.ts';
 
 /** What `exposeIntermediates` returns. */
 export interface ExposeResult {
@@ -42,8 +42,14 @@ export function exposeIntermediates(model: ModelProto, names: readonly string[] 
   const wanted = names === 'all' ? produced : [...new Set(names)];
   const missing = wanted.filter((n) => !known.has(n));
   if (missing.length) {
-    const list = missing.slice(0, 5).map((n) => `'${n}'`).join(', ');
-    throw new ParityError('USAGE', `cannot expose ${list}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}: not a value of the main graph (subgraph values cannot be exposed)`);
+    const list = missing
+      .slice(0, 5)
+      .map((n) => `'${n}'`)
+      .join(', ');
+    throw new ParityError(
+      'USAGE',
+      `cannot expose ${list}${missing.length > 5 ? ` and ${missing.length - 5} more` : ''}: not a value of the main graph (subgraph values cannot be exposed)`,
+    );
   }
   const already = new Set(graph.output.map((v) => v.name));
   const declared = new Map<string, ValueInfoProto>();

@@ -17,7 +17,15 @@ export function checkFeedsFit(model: ModelProto, feeds: TensorMap, what: string)
   for (const v of graph.input) {
     if (inits.has(v.name)) continue;
     const t = feeds[v.name];
-    if (!t) throw new ParityError('INPUT_DATA', `${what} has no array for input '${v.name}'; it has ${Object.keys(feeds).map((k) => `'${k}'`).join(', ') || 'none'}`);
+    if (!t)
+      throw new ParityError(
+        'INPUT_DATA',
+        `${what} has no array for input '${v.name}'; it has ${
+          Object.keys(feeds)
+            .map((k) => `'${k}'`)
+            .join(', ') || 'none'
+        }`,
+      );
     const tt = v.type?.value.case === 'tensorType' ? v.type.value.value : undefined;
     if (!tt) continue;
     const dtype = onnxToDtype(tt.elemType);

@@ -1,15 +1,15 @@
-/** Terminal summary of a quantization: sizes, what was rewritten or left alone, clamping, validation. Browser-safe. */
+/** Terminal summary of a quantization: sizes, coverage, what was rewritten or left alone, clamping, validation and gates. Browser-safe. */
+import { fmtBytes } from '../../core/format-bytes.ts';
+import { describeCoverage, type Coverage } from './coverage.ts';
+import { describeCheck, type QualityVerdict } from './quality.ts';
 import type { RewriteReport } from './recipe.ts';
 import type { ValidationReport } from './validate.ts';
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${(n / 1024 / 1024).toFixed(2)} MB`;
-}
-
 const counts = (m: Record<string, number>) =>
-  Object.entries(m).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([op, n]) => `${op} ${n}`).join(', ') || 'nothing';
+  Object.entries(m)
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ') || 'nothing';
 
 export interface QuantizeSummary {
   input: string;
@@ -20,6 +20,10 @@ export interface QuantizeSummary {
   report: RewriteReport;
   calibration?: { samples: number; source: string; method: string; ms: number };
   validation?: ValidationReport;
+  /** What the rewrite compressed. */
+  coverage?: Coverage;
+  /** The variant held to its precision's gates. */
+  quality?: QualityVerdict;
   /** Label for the validation runtime. Default `onnxruntime-node`. */
   validatedOn?: string;
   convertMs?: number;
@@ -38,9 +42,10 @@ export function formatQuantizeSummary(s: QuantizeSummary): string {
   const lines = [
     `${s.input} → ${s.output}`,
     `  recipe:      ${s.recipe}`,
-    `  size:        ${formatBytes(s.bytesBefore)} → ${formatBytes(s.bytesAfter)} (${pct}%)${s.convertMs !== undefined ? `, converted in ${s.convertMs.toFixed(0)} ms` : ''}`,
+    `  size:        ${fmtBytes(s.bytesBefore)} → ${fmtBytes(s.bytesAfter)} (${pct}%)${s.convertMs !== undefined ? `, converted in ${s.convertMs.toFixed(0)} ms` : ''}`,
     `  rewritten:   ${counts(r.quantized)}`,
   ];
+  if (s.coverage) lines.push(`  coverage:    ${describeCoverage(s.coverage)}`);
   if (r.leftAlone.length) {
     lines.push(`  left alone:  ${r.leftAlone.length} node(s)`);
     lines.push(...capped(r.leftAlone, 12, (n) => `    ${n.node} (${n.op}): ${n.reason}`));
@@ -57,9 +62,13 @@ export function formatQuantizeSummary(s: QuantizeSummary): string {
     lines.push(`  calibration: ${s.calibration.method} over ${s.calibration.source} (${s.calibration.samples} samples, ${s.calibration.ms.toFixed(0)} ms)`);
   }
   if (s.validation) {
-    const diffs = Object.entries(s.validation.maxAbsDiff).map(([k, v]) => `${k} ${v.toExponential(2)}`).join(', ');
+    const diffs = Object.entries(s.validation.maxAbsDiff)
+      .map(([k, v]) => `${k} ${v.toExponential(2)}`)
+      .join(', ');
     lines.push(`  validated:   loads and runs on ${s.validatedOn ?? 'onnxruntime-node'} (${s.validation.inputs}); max |Δ| vs original: ${diffs || 'n/a'}`);
-    for (const [k, n] of Object.entries(s.validation.newNonFinite)) lines.push(`  WARNING:     output '${k}' has ${n} NaN/Inf value(s) where the original is finite`);
+    for (const c of s.quality?.checks ?? []) lines.push(`  ${c.ok ? 'gate ok:    ' : 'GATE FAILED:'} ${describeCheck(c, s.quality!.precision)}`);
+    for (const [k, n] of Object.entries(s.validation.newNonFinite))
+      lines.push(`  WARNING:     output '${k}' has ${n} NaN/Inf value(s) where the original is finite`);
   }
   return lines.join('\n');
 }

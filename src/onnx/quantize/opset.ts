@@ -12,12 +12,13 @@ import type { DType } from '../../core/tensor.ts';
 import { attr, irVersionForOpset, makeConstant, makeNode } from '../builder.ts';
 import { forEachGraph } from '../io.ts';
 import { createNamer } from '../graph-utils.ts';
-import { inferElemTypes } from './infer-types.ts';
+import { inferElemTypes } from '../infer-types.ts';
 import { onnxToDtype } from '../tensor-proto.ts';
 
 /** Ops whose behaviour is the same from opset 7 to 13 (new optional attributes keep old defaults). */
 const STABLE = new Set(
-  ('Abs Acos Acosh Add And ArgMax ArgMin Asin Asinh Atan Atanh AveragePool BatchNormalization Cast Ceil Celu Concat ' +
+  (
+    'Abs Acos Acosh Add And ArgMax ArgMin Asin Asinh Atan Atanh AveragePool BatchNormalization Cast Ceil Celu Concat ' +
     'Constant ConstantOfShape Conv ConvInteger ConvTranspose Cos Cosh CumSum DepthToSpace DequantizeLinear Det Div Einsum ' +
     'Elu Equal Erf Exp Expand EyeLike Flatten Floor GRU Gather GatherElements GatherND Gemm GlobalAveragePool GlobalLpPool ' +
     'GlobalMaxPool Greater GreaterOrEqual HardSigmoid HardSwish Identity If InstanceNormalization IsInf IsNaN LRN LSTM ' +
@@ -26,13 +27,31 @@ const STABLE = new Set(
     'RNN RandomNormal RandomNormalLike RandomUniform RandomUniformLike Range Reciprocal ReduceL1 ReduceL2 ReduceLogSum ' +
     'ReduceLogSumExp ReduceMax ReduceMean ReduceMin ReduceProd ReduceSumSquare Relu Reshape ReverseSequence RoiAlign Round ' +
     'Scan ScatterElements ScatterND Selu Shape Shrink Sigmoid Sign Sin Sinh Size Softplus Softsign SpaceToDepth Sqrt Sub ' +
-    'Sum Tan Tanh ThresholdedRelu Tile Transpose Trilu Unique Where Xor DynamicQuantizeLinear').split(' '),
+    'Sum Tan Tanh ThresholdedRelu Tile Transpose Trilu Unique Where Xor DynamicQuantizeLinear'
+  ).split(' '),
 );
+
+/**
+ * Ops whose behaviour is the same from the given opset up to 13: Resize changed its inputs and
+ * coordinate modes at 11; from 11 to 13 only `roi`/`scales` became optional (onnx's version
+ * converter adapts Resize 11→13 as compatible).
+ */
+const STABLE_FROM: Readonly<Record<string, number>> = { Resize: 11 };
 
 /** Op → the opset where its signature changed, for the ops rewritten below. */
 const CHANGED_AT: Record<string, number> = {
-  Slice: 10, TopK: 10, Clip: 11, Pad: 11, Dropout: 12, Softmax: 13, LogSoftmax: 13, Hardmax: 13,
-  Squeeze: 13, Unsqueeze: 13, ReduceSum: 13, Split: 13,
+  Slice: 10,
+  TopK: 10,
+  Clip: 11,
+  Pad: 11,
+  Dropout: 12,
+  Softmax: 13,
+  LogSoftmax: 13,
+  Hardmax: 13,
+  Squeeze: 13,
+  Unsqueeze: 13,
+  ReduceSum: 13,
+  Split: 13,
 };
 
 interface Rewrite {
@@ -59,7 +78,8 @@ function scalarConst(w: Rewrite, base: string, value: number, like: string): { n
   const dtype: DType = onnxToDtype(w.types.get(like) ?? 1) ?? 'float32';
   const name = w.namer(base);
   const data = dtype === 'float64' ? Float64Array.of(value) : dtype === 'float16' ? new Uint16Array(1) : Float32Array.of(value);
-  if (dtype === 'float16') throw new ParityError('MODEL_UNSUPPORTED', `cannot upgrade a float16 Clip/Pad constant attribute; convert the float32 model instead`);
+  if (dtype === 'float16')
+    throw new ParityError('MODEL_UNSUPPORTED', `cannot upgrade a float16 Clip/Pad constant attribute; convert the float32 model instead`);
   return { node: makeConstant(name, { dtype, dims: [], data }), name };
 }
 
@@ -78,8 +98,11 @@ function upgradeNode(n: NodeProto, w: Rewrite): NodeProto[] {
   const op = n.opType;
   const changed = CHANGED_AT[op];
   if (changed === undefined || !(w.from < changed && w.to >= changed)) {
-    if (changed === undefined && !STABLE.has(op)) {
-      throw new ParityError('MODEL_UNSUPPORTED', `cannot raise the opset from ${w.from} to ${w.to}: op ${op} is not known to this upgrader; re-export the model at opset ${w.to} or newer`);
+    if (changed === undefined && !STABLE.has(op) && !(w.from >= (STABLE_FROM[op] ?? Infinity))) {
+      throw new ParityError(
+        'MODEL_UNSUPPORTED',
+        `cannot raise the opset from ${w.from} to ${w.to}: op ${op} is not known to this upgrader; re-export the model at opset ${w.to} or newer`,
+      );
     }
     return [n];
   }
@@ -97,7 +120,9 @@ function upgradeNode(n: NodeProto, w: Rewrite): NodeProto[] {
       n.input = [n.input[0]!, c.name];
       break;
     }
-    case 'Squeeze': case 'Unsqueeze': case 'ReduceSum':
+    case 'Squeeze':
+    case 'Unsqueeze':
+    case 'ReduceSum':
       attrToInput(w, n, 'axes', 1, before);
       break;
     case 'Split':
@@ -106,7 +131,10 @@ function upgradeNode(n: NodeProto, w: Rewrite): NodeProto[] {
     case 'Clip': {
       const [min, max] = [takeAttr(n, 'min'), takeAttr(n, 'max')];
       n.input = [n.input[0]!, '', ''];
-      for (const [i, a] of [[1, min], [2, max]] as const) {
+      for (const [i, a] of [
+        [1, min],
+        [2, max],
+      ] as const) {
         if (!a) continue;
         const c = scalarConst(w, `${n.output[0]}_${i === 1 ? 'min' : 'max'}`, a.f, n.input[0]!);
         before.push(c.node);
@@ -134,7 +162,9 @@ function upgradeNode(n: NodeProto, w: Rewrite): NodeProto[] {
       }
       w.notes.add('Dropout (inference) became Identity');
       return [makeNode('Identity', [n.input[0]!], [n.output[0]!], {}, n.name)];
-    case 'Softmax': case 'LogSoftmax': case 'Hardmax': {
+    case 'Softmax':
+    case 'LogSoftmax':
+    case 'Hardmax': {
       const axisAttr = n.attribute.find((a) => a.name === 'axis');
       const rank = w.ranks.get(n.input[0]!) ?? w.ranks.get(n.output[0]!);
       const axis = axisAttr ? Number(axisAttr.i) : 1;
@@ -168,6 +198,25 @@ function ranksOf(graph: GraphProto): Map<string, number> {
 /** The default-domain opset of a model. */
 export function defaultOpset(model: ModelProto): number {
   return Number(model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0n);
+}
+
+/**
+ * Why `ensureOpset(model, target)` would refuse (the first op it cannot upgrade safely), or
+ * undefined when it would succeed. Changes nothing, so callers can choose another route first.
+ */
+export function opsetUpgradeBlocker(model: ModelProto, target: number): string | undefined {
+  const from = defaultOpset(model);
+  if (from >= target) return undefined;
+  let blocker: string | undefined;
+  forEachGraph(model.graph!, (g) => {
+    for (const n of g.node) {
+      if (blocker || (n.domain !== '' && n.domain !== 'ai.onnx')) continue;
+      const known = CHANGED_AT[n.opType] !== undefined || STABLE.has(n.opType) || from >= (STABLE_FROM[n.opType] ?? Infinity);
+      if (!known) blocker = `op ${n.opType} is not known to the opset upgrader (${from} → ${target})`;
+      else if (n.opType === 'Dropout' && from < 12 && n.output[1]) blocker = `Dropout '${n.name}' uses its mask output`;
+    }
+  });
+  return blocker;
 }
 
 /**

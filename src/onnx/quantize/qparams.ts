@@ -59,6 +59,12 @@ export interface QuantizeTensorOptions {
   symmetric: boolean;
   /** Quantize per channel along this axis (non-negative). Default: per tensor. */
   axis?: number;
+  /**
+   * 7-bit weights: the range is doubled so values use [-64, 63] of int8. x86 CPUs without VNNI add
+   * u8·s8 products pairwise in int16 (vpmaddubsw), which saturates with full-range weights
+   * (onnxruntime's `reduce_range`). Default false.
+   */
+  reduceRange?: boolean;
 }
 
 /** Splits flat index space as [outer, channels, inner] around `axis` (per tensor: one channel). */
@@ -76,7 +82,8 @@ export function channelRanges(values: Float32Array, dims: readonly number[], axi
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      let a = lo[c]!, b = hi[c]!;
+      let a = lo[c]!,
+        b = hi[c]!;
       for (let k = 0; k < inner; k++, i++) {
         const v = values[i]!;
         if (v < a) a = v;
@@ -97,7 +104,8 @@ export function quantizeTensor(values: Float32Array, dims: readonly number[], op
   const scale = new Float32Array(channels);
   const zeroPoint = new Q(channels);
   for (let c = 0; c < channels; c++) {
-    const p = qparamsForRange(lo[c]!, hi[c]!, opts.qtype, opts.symmetric);
+    const k = opts.reduceRange ? 2 : 1;
+    const p = qparamsForRange(lo[c]! * k, hi[c]! * k, opts.qtype, opts.symmetric);
     scale[c] = p.scale;
     zeroPoint[c] = p.zeroPoint;
   }
@@ -106,7 +114,8 @@ export function quantizeTensor(values: Float32Array, dims: readonly number[], op
   let i = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++) {
-      const s = scale[c]!, z = zeroPoint[c]!;
+      const s = scale[c]!,
+        z = zeroPoint[c]!;
       for (let k = 0; k < inner; k++, i++) {
         const v = rint(values[i]! / s) + z;
         q[i] = v < lowest ? lowest : v > qmax ? qmax : v;

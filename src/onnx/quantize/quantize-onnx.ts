@@ -9,6 +9,8 @@ import type { InputOverrides } from '../../data/input-options.ts';
 import { decodeModel, encodeModel } from '../io.ts';
 import { calibrateActivations } from './calibrate.ts';
 import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
+import { nothingToQuantize, type Coverage } from './coverage.ts';
+import { foldBatchNorms } from './bn-fold.ts';
 import { applyRecipe } from './rewrite.ts';
 import { staticActivations } from './static-qdq.ts';
 import { validateVariant, type ValidationReport } from './validate.ts';
@@ -23,6 +25,10 @@ export interface QuantizeOnnxOptions {
   calibration?: readonly TensorMap[];
   /** Where the calibration samples came from, for the report. */
   calibrationSource?: string;
+  /** Samples the variant is checked on (e.g. `--data`). Default: the calibration samples, else synthesized inputs. */
+  data?: readonly TensorMap[];
+  /** Where `data` came from, for the report. */
+  dataSource?: string;
   /** Input overrides for the synthesized validation inputs. */
   overrides?: InputOverrides;
   /** Validate on onnxruntime-node. Default true. */
@@ -36,6 +42,8 @@ export interface QuantizeOnnxResult {
   /** `describeRecipe(recipe)`. */
   recipe: string;
   report: RewriteReport;
+  /** What the rewrite compressed (also `report.coverage`). */
+  coverage: Coverage;
   calibration?: { samples: number; source: string; method: string; ms: number };
   validation?: ValidationReport;
   /** Time to decode + rewrite + encode (calibration and validation excluded), ms. */
@@ -44,6 +52,8 @@ export interface QuantizeOnnxResult {
 
 /**
  * @throws ParityError `MODEL_INVALID` (not ONNX), `USAGE` (int8-static without calibration),
+ *   `MODEL_UNSUPPORTED` with `details.nothingToQuantize` when the rewrite changed no node
+ *   (message `nothing to quantize: …`),
  *   `INPUT_DATA` (calibration shapes), `MODEL_UNSUPPORTED` (a pattern the rewrites cannot handle,
  *   or a result onnxruntime rejects).
  */
@@ -55,17 +65,27 @@ export async function quantizeOnnx(opts: QuantizeOnnxOptions): Promise<QuantizeO
   const decodeMs = performance.now() - t0;
   let calibration: QuantizeOnnxResult['calibration'];
   let ranges;
+  let uncalibrated: { name: string; reason: string }[] = [];
+  const staticNotes: string[] = [];
   if (recipe.to === 'int8-static') {
     if (!opts.calibration?.length) {
       throw new ParityError('USAGE', 'int8-static needs calibration data: pass --calibration FILE (NPZ/JSON keyed by input name)');
     }
+    const folded = foldBatchNorms(model, false); // before calibration: folding renames the Conv outputs
+    if (folded.length) staticNotes.push(`${folded.length} BatchNormalization node(s) folded into the preceding Conv`);
     const tensors = staticActivations(model, recipe);
     const c = await calibrateActivations(model, tensors, opts.calibration, { method: recipe.method, percentile: recipe.percentile });
     ranges = c.ranges;
+    uncalibrated = c.uncalibrated ?? [];
     calibration = { samples: c.samples, source: opts.calibrationSource ?? 'given samples', method: recipe.method, ms: c.ms };
   }
   t0 = performance.now();
   const report = applyRecipe(model, recipe, ranges);
+  report.notes.unshift(...staticNotes);
+  for (const u of uncalibrated.slice(0, 8)) report.notes.push(`activation '${u.name}' not calibrated: ${u.reason}`);
+  if (uncalibrated.length > 8) report.notes.push(`… and ${uncalibrated.length - 8} more activation(s) not calibrated`);
+  const nothing = nothingToQuantize(recipe.to, report.coverage, report);
+  if (nothing) throw new ParityError('MODEL_UNSUPPORTED', nothing, { nothingToQuantize: true, coverage: report.coverage });
   const bytes = encodeModel(model);
   const convertMs = decodeMs + performance.now() - t0;
   const result: QuantizeOnnxResult = {
@@ -74,6 +94,7 @@ export async function quantizeOnnx(opts: QuantizeOnnxOptions): Promise<QuantizeO
     bytesAfter: bytes.length,
     recipe: describeRecipe(recipe),
     report,
+    coverage: report.coverage,
     convertMs,
     ...(calibration ? { calibration } : {}),
   };
@@ -81,7 +102,11 @@ export async function quantizeOnnx(opts: QuantizeOnnxOptions): Promise<QuantizeO
     result.validation = await validateVariant({
       variant: bytes,
       reference: opts.bytes,
-      ...(opts.calibration?.[0] ? { feeds: opts.calibration[0], feedsSource: `first sample of ${opts.calibrationSource ?? 'the calibration data'}` } : {}),
+      ...(opts.data?.length
+        ? { feeds: opts.data, feedsSource: opts.dataSource ?? 'given data' }
+        : opts.calibration?.length
+          ? { feeds: opts.calibration, feedsSource: opts.calibrationSource ?? 'the calibration data' }
+          : {}),
       ...(opts.overrides ? { overrides: opts.overrides } : {}),
     });
   }

@@ -3,6 +3,7 @@
  * options with their defaults) and the report every rewrite returns. Browser-safe.
  */
 import { ParityError, choices } from '../../core/errors.ts';
+import type { Coverage } from './coverage.ts';
 
 /** Every `--to` target, the model format it applies to, and what it makes. */
 export const QUANTIZE_TARGETS = {
@@ -10,6 +11,7 @@ export const QUANTIZE_TARGETS = {
   'int8-weight': { format: 'onnx', what: 'int8 weights + DequantizeLinear (weight-only QDQ), float compute' },
   'int8-dynamic': { format: 'onnx', what: 'DynamicQuantizeLinear + MatMulInteger/ConvInteger (activations quantized at run time)' },
   'int8-static': { format: 'onnx', what: 'QDQ on weights and calibrated activations' },
+  'int4-weight': { format: 'onnx', what: 'block-wise 4-bit MatMul/Gemm weights via com.microsoft MatMulNBits (onnxruntime), float compute' },
   uint8: { format: 'tfjs', what: 'TF.js weight manifest quantized to uint8 (min/scale)' },
   uint16: { format: 'tfjs', what: 'TF.js weight manifest quantized to uint16 (min/scale)' },
   float16: { format: 'tfjs', what: 'TF.js weight manifest stored as float16' },
@@ -39,7 +41,12 @@ export interface QuantizeRecipe {
   method?: CalibrationMethod;
   /** int8-static with `percentile`: the percentile of values kept in range. Default 99.999. */
   percentile?: number;
+  /** int4-weight: weights per block along K (16, 32, 64, 128 or 256). Default 32. */
+  blockSize?: number;
 }
+
+/** Block sizes MatMulNBits accepts (a power of two ≥ 16). */
+export const INT4_BLOCK_SIZES = [16, 32, 64, 128, 256] as const;
 
 /** What a rewrite did, for the terminal and for the variant's recipe record. */
 export interface RewriteReport {
@@ -53,6 +60,8 @@ export interface RewriteReport {
   clamped?: { tensor: string; count: number }[];
   /** fp16: tensors with non-zero values that became zero, with counts. */
   flushed?: { tensor: string; count: number }[];
+  /** What the rewrite compressed; filled in by `applyRecipe` for every target. */
+  coverage?: Coverage;
 }
 
 /** Parses `--to`. @throws ParityError `USAGE` listing the valid choices. */
@@ -60,7 +69,10 @@ export function parseTarget(value: string): QuantizeTarget {
   if ((QUANTIZE_TARGET_NAMES as string[]).includes(value)) return value as QuantizeTarget;
   const onnx = QUANTIZE_TARGET_NAMES.filter((t) => QUANTIZE_TARGETS[t].format === 'onnx');
   const tfjs = QUANTIZE_TARGET_NAMES.filter((t) => QUANTIZE_TARGETS[t].format === 'tfjs');
-  throw new ParityError('USAGE', `--to '${value}' is not a quantization target; expected one of ${choices(onnx)} for ONNX models or ${choices(tfjs)} for TF.js models`);
+  throw new ParityError(
+    'USAGE',
+    `--to '${value}' is not a quantization target; expected one of ${choices(onnx)} for ONNX models or ${choices(tfjs)} for TF.js models`,
+  );
 }
 
 /** Parses `--method`. @throws ParityError `USAGE` listing the valid choices. */
@@ -80,6 +92,7 @@ export function normalizeRecipe(r: QuantizeRecipe): Required<QuantizeRecipe> {
     excludeNodes: [...(r.excludeNodes ?? [])].sort(),
     method: r.method ?? 'minmax',
     percentile: r.percentile ?? 99.999,
+    blockSize: r.blockSize ?? 32,
   };
 }
 
@@ -88,6 +101,7 @@ export function describeRecipe(r: QuantizeRecipe): string {
   const n = normalizeRecipe(r);
   const parts: string[] = [];
   if (n.to === 'fp16') parts.push(n.keepIoTypes ? 'float32 I/O' : 'float16 I/O');
+  else if (n.to === 'int4-weight') parts.push(`block ${n.blockSize}`, n.symmetric ? 'symmetric' : 'with zero points');
   else parts.push(n.perChannel ? 'per-channel' : 'per-tensor', n.symmetric ? 'symmetric' : 'asymmetric');
   if (n.to === 'int8-static') parts.push(n.method === 'percentile' ? `percentile ${n.percentile} calibration` : `${n.method} calibration`);
   if (n.excludeOps.length) parts.push(`excluding ops ${n.excludeOps.join(',')}`);

@@ -3,7 +3,6 @@
  * quantizes its weight manifest, checks the result loads and runs in tfjs (cpu) next to the
  * original, and writes model.json + shards atomically (model.json renamed last).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { ParityError, errorMessage } from '../../core/errors.ts';
 import type { ModelSource } from '../../backends/types.ts';
@@ -12,29 +11,11 @@ import { NO_OVERRIDES, type InputOverrides } from '../../data/input-options.ts';
 import { synthesizeDataset } from '../../data/synthesize.ts';
 import { quantizeTfjsWeights, type TfjsModelFiles, type TfjsModelJson, type TfjsQuantDtype, type TfjsQuantizeReport } from '../tfjs-quantize.ts';
 import { writeFilesAtomic } from './atomic-write.ts';
+import { readTfjsModel } from '../read-tfjs.ts';
 
-/** Reads model.json and every shard it lists. */
+/** Reads model.json and every shard it lists (through the one checked reader, `read-tfjs.ts`). */
 export function readTfjsFiles(path: string): TfjsModelFiles {
-  const abs = resolve(path);
-  if (!existsSync(abs)) throw new ParityError('FILE_NOT_FOUND', `TF.js model '${path}' does not exist`);
-  let modelJson: TfjsModelJson;
-  try {
-    modelJson = JSON.parse(readFileSync(abs, 'utf8'));
-  } catch (e) {
-    throw new ParityError('MODEL_INVALID', `${path} is not valid JSON: ${errorMessage(e)}`);
-  }
-  if (!modelJson || !Array.isArray(modelJson.weightsManifest) || !('modelTopology' in modelJson)) {
-    throw new ParityError('MODEL_INVALID', `${path} is not a TF.js model.json (expected modelTopology and weightsManifest)`);
-  }
-  const files: Record<string, Uint8Array> = {};
-  for (const group of modelJson.weightsManifest) {
-    for (const p of group.paths) {
-      const f = join(dirname(abs), p);
-      if (!existsSync(f)) throw new ParityError('FILE_NOT_FOUND', `${path}: weight shard '${p}' is missing (looked for ${f})`);
-      files[p] = new Uint8Array(readFileSync(f));
-    }
-  }
-  return { modelJson, files };
+  return readTfjsModel(path);
 }
 
 /** Max |quantized − original| per output on one synthesized input, run on tfjs cpu. */
@@ -54,7 +35,8 @@ async function compareOnTfjs(original: TfjsModelFiles, quantized: TfjsModelFiles
     const [ra, rb] = [await a.run(feeds), await b.run(feeds)];
     const diff: Record<string, number> = {};
     for (const [k, t] of Object.entries(ra)) {
-      const u = rb[k]!.data as Float32Array, v = t.data as Float32Array;
+      const u = rb[k]!.data as Float32Array,
+        v = t.data as Float32Array;
       let m = 0;
       for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(u[i]! - v[i]!));
       diff[k] = m;
@@ -72,7 +54,12 @@ export interface TfjsQuantizeResult {
 }
 
 /** Quantizes `input` (a model.json) into `outPath` (a model.json; shards beside it). */
-export async function quantizeTfjsFile(input: string, outPath: string, dtype: TfjsQuantDtype, overrides: InputOverrides = NO_OVERRIDES): Promise<TfjsQuantizeResult> {
+export async function quantizeTfjsFile(
+  input: string,
+  outPath: string,
+  dtype: TfjsQuantDtype,
+  overrides: InputOverrides = NO_OVERRIDES,
+): Promise<TfjsQuantizeResult> {
   if (resolve(input) === resolve(outPath)) throw new ParityError('USAGE', `--out ${outPath} would overwrite the input model; choose another folder`);
   const src = readTfjsFiles(input);
   const { model, report } = quantizeTfjsWeights(src, dtype);

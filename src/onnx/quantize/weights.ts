@@ -3,13 +3,11 @@
  * nodes) and storing quantized tensors back as initializers. Shared by the int8 quantizers.
  * Browser-safe.
  */
-import type { GraphProto, ModelProto, NodeProto } from 'onnx-buf';
+import type { GraphProto, NodeProto } from 'onnx-buf';
 import { tensor, type DType, type Tensor } from '../../core/tensor.ts';
 import { attr, makeInitializer, makeNode, type AttrValue } from '../builder.ts';
-import { isFloat32Tensor, nodeLabel, type ConstantRef } from '../graph-utils.ts';
-import { allNodes } from '../io.ts';
-import type { RewriteReport } from './recipe.ts';
-import { float32Values } from './half.ts';
+import { isFloat32Tensor, type ConstantRef } from '../graph-utils.ts';
+import { float32Values } from '../half.ts';
 import type { QuantizedTensor } from './qparams.ts';
 
 /** Ops with a constant weight the int8 quantizers handle, and which input holds it. */
@@ -35,10 +33,14 @@ const intAttr = (n: NodeProto, name: string, fallback: number): number => {
 /** Output-channel axis of a weight: Conv W [M, C, k...] → 0, ConvTranspose W [C, M/g, k...] → 1, Gemm B → transB ? 0 : 1, MatMul B → last. */
 export function outputChannelAxis(node: NodeProto, rank: number): number {
   switch (node.opType) {
-    case 'ConvTranspose': return 1;
-    case 'Gemm': return intAttr(node, 'transB', 0) ? 0 : 1;
-    case 'MatMul': return rank - 1;
-    default: return 0;
+    case 'ConvTranspose':
+      return 1;
+    case 'Gemm':
+      return intAttr(node, 'transB', 0) ? 0 : 1;
+    case 'MatMul':
+      return rank - 1;
+    default:
+      return 0;
   }
 }
 
@@ -87,12 +89,4 @@ export function addInitializer(graph: GraphProto, namer: (b: string) => string, 
   const name = namer(base);
   graph.initializer.push(makeInitializer(name, t));
   return name;
-}
-
-/** Reports candidate nodes inside subgraphs (If/Loop/Scan bodies) as left alone: the int8 rewrites cover the main graph. */
-export function subgraphCandidates(model: ModelProto, report: RewriteReport, ops: Readonly<Record<string, unknown>>): void {
-  const main = new Set(model.graph!.node);
-  for (const n of allNodes(model.graph!)) {
-    if (!main.has(n) && n.opType in ops) report.leftAlone.push({ node: nodeLabel(n), op: n.opType, reason: 'inside a subgraph (If/Loop/Scan body)' });
-  }
 }

@@ -61,13 +61,20 @@ export function outputTypes(node: NodeProto, typeOf: (name: string) => number | 
     }
     case 'ConstantOfShape':
       return fill(node.attribute.find((a) => a.name === 'value')?.t?.dataType ?? DT.FLOAT);
-    case 'EyeLike': case 'RandomNormalLike': case 'RandomUniformLike': case 'Bernoulli':
+    case 'EyeLike':
+    case 'RandomNormalLike':
+    case 'RandomUniformLike':
+    case 'Bernoulli':
       return fill(intAttr(node, 'dtype') ?? in0);
-    case 'RandomNormal': case 'RandomUniform':
+    case 'RandomNormal':
+    case 'RandomUniform':
       return fill(intAttr(node, 'dtype') ?? DT.FLOAT);
     case 'Multinomial':
       return fill(intAttr(node, 'dtype') ?? DT.INT32);
-    case 'HannWindow': case 'HammingWindow': case 'BlackmanWindow': case 'MelWeightMatrix':
+    case 'HannWindow':
+    case 'HammingWindow':
+    case 'BlackmanWindow':
+    case 'MelWeightMatrix':
       return fill(intAttr(node, 'output_datatype') ?? DT.FLOAT);
     case 'Where':
       return fill(node.input[1] ? typeOf(node.input[1]) : undefined);
@@ -79,13 +86,16 @@ export function outputTypes(node: NodeProto, typeOf: (name: string) => number | 
       return fill(node.input[1] ? typeOf(node.input[1]) : DT.FLOAT);
     case 'DynamicQuantizeLinear':
       return [DT.UINT8, DT.FLOAT, DT.UINT8];
-    case 'MatMulInteger': case 'ConvInteger':
+    case 'MatMulInteger':
+    case 'ConvInteger':
       return fill(DT.INT32);
-    case 'QLinearConv': case 'QLinearMatMul':
+    case 'QLinearConv':
+    case 'QLinearMatMul':
       return fill(node.input[7] ? typeOf(node.input[7]) : undefined);
     case 'TfIdfVectorizer':
       return fill(DT.FLOAT);
-    case 'StringNormalizer': case 'StringConcat':
+    case 'StringNormalizer':
+    case 'StringConcat':
       return fill(DT.STRING);
     case 'If': {
       const g = node.attribute.find((a) => a.name === 'then_branch')?.g;

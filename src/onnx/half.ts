@@ -5,8 +5,8 @@
  * zero. ±Inf and NaN stay what they are. Browser-safe.
  */
 import { TensorProto_DataType, type TensorProto } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import { protoElementCount } from '../tensor-proto.ts';
+import { ParityError } from '../core/errors.ts';
+import { protoElementCount } from './tensor-proto.ts';
 
 /** What happened to the values of one tensor. */
 export interface HalfStats {
@@ -18,7 +18,7 @@ export interface HalfStats {
 
 const F32_INF = 255 << 23;
 const F16_MAX_BITS = 0x7bff;
-const DENORM_MAGIC = ((127 - 15) + (23 - 10) + 1) << 23;
+const DENORM_MAGIC = (127 - 15 + (23 - 10) + 1) << 23;
 const scratchU = new Uint32Array(1);
 const scratchF = new Float32Array(scratchU.buffer);
 
@@ -27,8 +27,9 @@ const scratchF = new Float32Array(scratchU.buffer);
  * @param bits - float32 values viewed as Uint32Array.
  */
 export function f32BitsToF16(bits: Uint32Array, out = new Uint16Array(bits.length)): { data: Uint16Array; stats: HalfStats } {
-  let clamped = 0, flushed = 0;
-  const magicF = (scratchU[0] = DENORM_MAGIC, scratchF[0]!);
+  let clamped = 0,
+    flushed = 0;
+  const magicF = ((scratchU[0] = DENORM_MAGIC), scratchF[0]!);
   for (let i = 0; i < bits.length; i++) {
     let u = bits[i]!;
     const sign = (u >>> 16) & 0x8000;
@@ -38,7 +39,10 @@ export function f32BitsToF16(bits: Uint32Array, out = new Uint16Array(bits.lengt
       // |x| >= 65536: Inf / NaN stay, finite values clamp.
       if (u > F32_INF) h = 0x7e00;
       else if (u === F32_INF) h = 0x7c00;
-      else { h = F16_MAX_BITS; clamped++; }
+      else {
+        h = F16_MAX_BITS;
+        clamped++;
+      }
     } else if (u < 113 << 23) {
       // float16 subnormal or zero: align the mantissa with a magic add (FP add rounds to nearest even).
       scratchU[0] = u;
@@ -46,7 +50,10 @@ export function f32BitsToF16(bits: Uint32Array, out = new Uint16Array(bits.lengt
       h = scratchU[0]! - DENORM_MAGIC;
       if (h === 0 && u !== 0) flushed++;
     } else {
-      if (u > 0x477fe000) { clamped++; u = 0x477fe000; } // (65504, 65536) → 65504
+      if (u > 0x477fe000) {
+        clamped++;
+        u = 0x477fe000;
+      } // (65504, 65536) → 65504
       const odd = (u >>> 13) & 1;
       h = ((u + ((15 - 127) << 23) + 0xfff + odd) >>> 13) & 0xffff;
     }
@@ -56,7 +63,7 @@ export function f32BitsToF16(bits: Uint32Array, out = new Uint16Array(bits.lengt
 }
 
 /** float32 values of a FLOAT TensorProto as a Uint32Array of their bits (no copy when aligned). */
-export function float32Bits(t: TensorProto): Uint32Array {
+export function tensorFloat32Bits(t: TensorProto): Uint32Array {
   const n = protoElementCount(t);
   if (t.rawData.length > 0 || n === 0) {
     const raw = t.rawData;
@@ -74,16 +81,15 @@ export function float32Bits(t: TensorProto): Uint32Array {
 
 /** float32 values of a FLOAT TensorProto (no copy when raw_data is aligned). */
 export function float32Values(t: TensorProto): Float32Array {
-  const bits = float32Bits(t);
+  const bits = tensorFloat32Bits(t);
   return new Float32Array(bits.buffer, bits.byteOffset, bits.length);
 }
 
 /** Rewrites a FLOAT TensorProto as FLOAT16 in place (raw_data). Returns what clamping did. */
 export function tensorToHalfInPlace(t: TensorProto): HalfStats {
-  const { data, stats } = f32BitsToF16(float32Bits(t));
+  const { data, stats } = f32BitsToF16(tensorFloat32Bits(t));
   t.dataType = TensorProto_DataType.FLOAT16;
   t.rawData = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
   t.floatData = [];
   return stats;
 }
-

@@ -31,7 +31,10 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
   return (webgpu ??= (async (): Promise<WebGpuProbe> => {
     const gpu = (navigator as Navigator & NavigatorGpu).gpu;
     if (!gpu) {
-      return { ok: false, reason: `navigator.gpu is missing: WebGPU is not exposed here${window.isSecureContext ? '' : ' (not a secure context)'}; headless Chromium needs --enable-unsafe-webgpu` };
+      return {
+        ok: false,
+        reason: `navigator.gpu is missing: WebGPU is not exposed here${globalThis.isSecureContext ? '' : ' (not a secure context)'}; headless Chromium needs --enable-unsafe-webgpu`,
+      };
     }
     let adapter: GpuAdapterLike | null;
     try {
@@ -53,10 +56,10 @@ export function probeWebGpu(): Promise<WebGpuProbe> {
   })());
 }
 
-/** WebGL2 on a throwaway canvas (the context is released right after). */
+/** WebGL2 on a throwaway canvas (an OffscreenCanvas in a worker; the context is released right after). */
 export function probeWebGl(): WebGlProbe {
   if (webgl) return webgl;
-  const canvas = document.createElement('canvas');
+  const canvas = typeof document === 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
   const gl = canvas.getContext('webgl2');
   if (!gl) return (webgl = { ok: false, reason: 'WebGL2 is not available: canvas.getContext("webgl2") returned null' });
   const dbg = gl.getExtension('WEBGL_debug_renderer_info');

@@ -13,7 +13,11 @@ import { localize } from '../src/localize/localize.ts';
 import { renderLocalizeJson } from '../src/localize/json.ts';
 
 /** Runs one localization job; every failure becomes a `failed` result with its error code. */
-export async function runLocalizeJob(job: EncodedLocalizeJob, registry: BackendRegistry, facts: () => Promise<Record<string, unknown>>): Promise<PageLocalizeResult> {
+export async function runLocalizeJob(
+  job: EncodedLocalizeJob,
+  registry: BackendRegistry,
+  facts: () => Promise<Record<string, unknown>>,
+): Promise<PageLocalizeResult> {
   const log: string[] = [];
   try {
     const id: string = job.target.backend;

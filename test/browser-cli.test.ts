@@ -26,7 +26,22 @@ afterAll(() => {
 describe('parity run --browser', () => {
   it('prints one table of Node and browser targets judged against the Node reference', () => {
     const out = join(dir, 'report');
-    const r = parity(['run', '--config', config, '--model', MNIST, '--browser', '--backends', 'ort-node/cpu,ort-web/wasm,tfjs/webgl', '--variants', 'fp32', '--samples', '8', '--out', out]);
+    const r = parity([
+      'run',
+      '--config',
+      config,
+      '--model',
+      MNIST,
+      '--browser',
+      '--backends',
+      'ort-node/cpu,ort-web/wasm,tfjs/webgl',
+      '--variants',
+      'fp32',
+      '--samples',
+      '8',
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/browser: chromium \d+[\d.]* \(headless\), harness http:\/\/127\.0\.0\.1:\d+\//);
     expect(r.stdout).toMatch(/mnist-cnn:fp32@ort-node\/cpu \(ref\)\s*│ passed/);
@@ -41,7 +56,9 @@ describe('parity run --browser', () => {
   });
 
   it('says how to get a Chromium when there is none', () => {
-    const r = parity(['run', '--model', MNIST, '--browser', '--backends', 'ort-web/wasm', '--out', join(dir, 'none')], { env: { PARITY_CHROMIUM: join(dir, 'no-such-chromium') } });
+    const r = parity(['run', '--model', MNIST, '--browser', '--backends', 'ort-web/wasm', '--out', join(dir, 'none')], {
+      env: { PARITY_CHROMIUM: join(dir, 'no-such-chromium') },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/BROWSER_NOT_FOUND.*PARITY_CHROMIUM=.*no-such-chromium' does not exist/);
   });

@@ -98,13 +98,18 @@ describe('penguin features: the browser vs Node', () => {
 describe('browser-made serving features through the penguin model', () => {
   it('ort-web/wasm in the page predicts what ort-node/cpu predicts in Node (top-1 100%)', async () => {
     const features: Tensor = tensor('float32', [page.serving!.rows, page.serving!.cols], page.serving!.features);
-    const record = await (await env.driver()).runJob(encodeJob({
-      target: { id: 'penguins-mlp:fp32@ort-web/wasm/browser', model: 'penguins-mlp', variant: 'fp32', backend: 'ort-web/wasm', environment: 'browser' },
-      model: { format: 'onnx', name: 'model.onnx', bytes: modelBytes },
-      samples: [{ features }],
-      latency: { minIterations: 1, maxIterations: 1, budgetMs: 0, ciHalfWidth: 0.5 },
-      timeoutMs: 30_000,
-    }), 45_000);
+    const record = await (
+      await env.driver()
+    ).runJob(
+      encodeJob({
+        target: { id: 'penguins-mlp:fp32@ort-web/wasm/browser', model: 'penguins-mlp', variant: 'fp32', backend: 'ort-web/wasm', environment: 'browser' },
+        model: { format: 'onnx', name: 'model.onnx', bytes: modelBytes },
+        samples: [{ features }],
+        latency: { minIterations: 1, maxIterations: 1, budgetMs: 0, ciHalfWidth: 0.5 },
+        timeoutMs: 30_000,
+      }),
+      45_000,
+    );
     expect(record.status, record.reason).toBe('ok');
     const browserProbs = decodeTensor(record.outputs![manifest.classifierOutput!]![0]!).data as Float32Array;
 

@@ -41,7 +41,9 @@ describe('hangs and crashes', () => {
     const driver = await env.driver();
     expect(driver.pagesOpened).toBe(1);
     // The renderer's main thread spins forever: nothing in the page can time this out.
-    await (await driver.page()).evaluate(() => {
+    await (
+      await driver.page()
+    ).evaluate(() => {
       window.parity!.runJob = () => {
         for (;;);
       };

@@ -1,6 +1,8 @@
 /** `ort-node/cpu`: onnxruntime-node with the CPU execution provider. */
 import { ParityError } from '../core/errors.ts';
 import { OrtSession, ortSessionOptions } from './ort-session.ts';
+import type { TensorMap } from '../core/tensor.ts';
+import { profileOrtNode, profilePrefix } from './ort-node-profile.ts';
 import type { Backend, ModelSource } from './types.ts';
 
 export async function createOrtNodeBackend(): Promise<Backend> {
@@ -23,8 +25,14 @@ export async function createOrtNodeBackend(): Promise<Backend> {
     },
     async load(model: ModelSource, options) {
       if (model.format !== 'onnx') throw new ParityError('MODEL_UNSUPPORTED', `ort-node/cpu loads ONNX models; '${model.name}' is ${model.format}`);
-      const session = await ort.InferenceSession.create(model.bytes, ortSessionOptions(options, ['cpu']));
-      return new OrtSession(session, ort.Tensor);
+      const prefix = options?.profile ? profilePrefix() : undefined;
+      const session = await ort.InferenceSession.create(model.bytes, {
+        ...ortSessionOptions(options, ['cpu']),
+        ...(prefix ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
+      });
+      const s = new OrtSession(session, ort.Tensor);
+      if (!prefix) return s;
+      return Object.assign(s, { profile: (feeds: TensorMap, runs: number) => profileOrtNode(s, session, prefix, feeds, runs) });
     },
   };
 }

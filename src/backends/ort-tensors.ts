@@ -6,8 +6,16 @@ import type { DType, Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
 type OrtTensorCtor = new (type: OrtTensor.Type, data: OrtTensor.DataType, dims: readonly number[]) => OrtTensor;
 
 const ORT_TYPES: Partial<Record<string, DType>> = {
-  float32: 'float32', float16: 'float16', float64: 'float64', int8: 'int8', uint8: 'uint8', int16: 'int16',
-  uint16: 'uint16', int32: 'int32', int64: 'int64', bool: 'bool',
+  float32: 'float32',
+  float16: 'float16',
+  float64: 'float64',
+  int8: 'int8',
+  uint8: 'uint8',
+  int16: 'int16',
+  uint16: 'uint16',
+  int32: 'int32',
+  int64: 'int64',
+  bool: 'bool',
 };
 
 export function toOrt(Ctor: OrtTensorCtor, t: Tensor): OrtTensor {
@@ -32,7 +40,11 @@ export function fromOrt(name: string, t: OrtTensor): Tensor {
 export function specsOf(meta: readonly InferenceSession.ValueMetadata[]): TensorSpec[] {
   return meta.map((m) =>
     m.isTensor
-      ? { name: m.name, dtype: ORT_TYPES[m.type] ?? 'unknown', dims: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d ? d : null)) }
+      ? {
+          name: m.name,
+          dtype: ORT_TYPES[m.type] ?? 'unknown',
+          dims: m.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : typeof d === 'string' && d ? d : null)),
+        }
       : { name: m.name, dtype: 'unknown', dims: [] },
   );
 }

@@ -3,7 +3,8 @@
  * runtime. The registry is an instance: each test builds its own.
  */
 import { choices, ParityError } from '../core/errors.ts';
-import { BACKEND_IDS, type Availability, type Backend, type BackendId, type EnvKind } from './types.ts';
+import { type Availability, type Backend } from './types.ts';
+import { BACKEND_IDS, type BackendId, type EnvKind } from '../core/ids.ts';
 
 export type BackendFactory = () => Promise<Backend>;
 
@@ -23,9 +24,7 @@ export class BackendRegistry {
   }
 
   ids(env?: EnvKind): BackendId[] {
-    return [...this.factories.entries()]
-      .filter(([, f]) => env === undefined || f.environments.includes(env))
-      .map(([id]) => id as BackendId);
+    return [...this.factories.entries()].filter(([, f]) => env === undefined || f.environments.includes(env)).map(([id]) => id as BackendId);
   }
 
   environmentsOf(id: BackendId): readonly EnvKind[] {

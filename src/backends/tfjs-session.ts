@@ -5,6 +5,8 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { ParityError } from '../core/errors.ts';
 import type { DType, Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
+import { addTfKernels, topOps } from '../latency/op-profile.ts';
+import { applyFlags, type TfjsFlags } from './tfjs-flags.ts';
 import type { ModelSource, Session } from './types.ts';
 
 type Tf = typeof tfType;
@@ -15,7 +17,9 @@ interface ModelJson {
   weightsManifest: { paths: string[]; weights: tfType.io.WeightsManifestEntry[] }[];
 }
 
-export async function activate(tf: Tf, backendName: string): Promise<void> {
+/** Makes `backendName` tfjs's active backend with `flags` in force (see tfjs-flags.ts). */
+export async function activate(tf: Tf, backendName: string, flags: TfjsFlags = {}): Promise<void> {
+  applyFlags(tf, flags);
   if (tf.getBackend() !== backendName) {
     const ok = await tf.setBackend(backendName);
     if (!ok) throw new ParityError('BACKEND_UNAVAILABLE', `tfjs could not initialize its '${backendName}' backend`);
@@ -70,9 +74,9 @@ async function fromTf(t: tfType.Tensor): Promise<Tensor> {
   return { dtype, dims: [...t.shape], data: data as Tensor['data'] };
 }
 
-export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelSource): Promise<Session> {
+export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelSource, flags: TfjsFlags = {}): Promise<Session> {
   if (model.format !== 'tfjs') throw new ParityError('MODEL_UNSUPPORTED', `tfjs/${backendName} loads TF.js models; '${model.name}' is ${model.format}`);
-  await activate(tf, backendName);
+  await activate(tf, backendName, flags);
   const artifacts = toModelArtifacts(tf, model);
   const handler = tf.io.fromMemory(artifacts);
   const isGraph = (model.modelJson as ModelJson).format === 'graph-model';
@@ -80,19 +84,38 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
     const g = await tf.loadGraphModel(handler);
     const inputs: TensorSpec[] = g.inputs.map((i) => ({ name: i.name, dtype: 'float32', dims: (i.shape ?? []).map((d) => (d < 0 ? null : d)) }));
     const outputs: TensorSpec[] = g.outputs.map((o) => ({ name: o.name, dtype: 'float32', dims: (o.shape ?? []).map((d) => (d < 0 ? null : d)) }));
-    return session(tf, backendName, inputs, outputs, async (feeds) => {
-      const out = (await g.executeAsync(feeds, outputs.map((o) => o.name))) as tfType.Tensor | tfType.Tensor[];
-      return Array.isArray(out) ? out : [out];
-    }, () => g.dispose());
+    return session(
+      tf,
+      backendName,
+      flags,
+      inputs,
+      outputs,
+      async (feeds) => {
+        const out = (await g.executeAsync(
+          feeds,
+          outputs.map((o) => o.name),
+        )) as tfType.Tensor | tfType.Tensor[];
+        return Array.isArray(out) ? out : [out];
+      },
+      () => g.dispose(),
+    );
   }
   const m = await tf.loadLayersModel(handler);
   const names = layersIoNames((model.modelJson as ModelJson).modelTopology);
   const inputs: TensorSpec[] = m.inputs.map((i, k) => ({ name: names.inputs[k] ?? `input_${k}`, dtype: 'float32', dims: i.shape.map((d) => d ?? null) }));
   const outputs: TensorSpec[] = m.outputs.map((o, k) => ({ name: names.outputs[k] ?? `output_${k}`, dtype: 'float32', dims: o.shape.map((d) => d ?? null) }));
-  return session(tf, backendName, inputs, outputs, async (feeds) => {
-    const out = m.predict(inputs.map((i) => feeds[i.name]!)) as tfType.Tensor | tfType.Tensor[];
-    return Array.isArray(out) ? out : [out];
-  }, () => m.dispose());
+  return session(
+    tf,
+    backendName,
+    flags,
+    inputs,
+    outputs,
+    async (feeds) => {
+      const out = m.predict(inputs.map((i) => feeds[i.name]!)) as tfType.Tensor | tfType.Tensor[];
+      return Array.isArray(out) ? out : [out];
+    },
+    () => m.dispose(),
+  );
 }
 
 /**
@@ -104,7 +127,10 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
 export function layersIoNames(topology: unknown): { inputs: string[]; outputs: string[] } {
   type Layer = { class_name: string; config: { name: string } };
   const t = (topology as { model_config?: unknown }).model_config ?? topology;
-  const top = t as { class_name?: string; config?: { layers?: Layer[]; input_layers?: [string, number, number][]; output_layers?: [string, number, number][] } };
+  const top = t as {
+    class_name?: string;
+    config?: { layers?: Layer[]; input_layers?: [string, number, number][]; output_layers?: [string, number, number][] };
+  };
   const layers = top.config?.layers ?? [];
   if (top.class_name === 'Sequential') {
     const first = layers[0];
@@ -120,16 +146,38 @@ export function layersIoNames(topology: unknown): { inputs: string[]; outputs: s
 function session(
   tf: Tf,
   backendName: string,
+  flags: TfjsFlags,
   inputs: TensorSpec[],
   outputs: TensorSpec[],
   exec: (feeds: Record<string, tfType.Tensor>) => Promise<tfType.Tensor[]>,
   release: () => void,
 ): Session {
-  return {
+  const s: Session = {
     inputs,
     outputs,
+    async profile(feeds: TensorMap, runs: number) {
+      const totals = new Map<string, number>();
+      for (let i = 0; i < runs; i++) {
+        const info = await tf.profile(async () => {
+          await s.run(feeds);
+          return [];
+        });
+        addTfKernels(totals, info.kernels);
+      }
+      return topOps(totals, runs, `tf.profile on tfjs/${backendName} (kernel times)`);
+    },
+    memory() {
+      const m = tf.memory() as { numBytes: number; numBytesInGPU?: number };
+      // tfjs-backend-wasm keeps its Emscripten module on the backend: its linear memory is the wasm heap.
+      const heap = (tf.backend() as { wasm?: { HEAPU8?: Uint8Array } }).wasm?.HEAPU8?.byteLength;
+      return {
+        tfjsBytes: m.numBytes,
+        ...(m.numBytesInGPU !== undefined ? { gpuBytes: m.numBytesInGPU } : {}),
+        ...(heap !== undefined ? { wasmHeapBytes: heap } : {}),
+      };
+    },
     async run(feeds: TensorMap) {
-      await activate(tf, backendName);
+      await activate(tf, backendName, flags);
       const tfFeeds: Record<string, tfType.Tensor> = {};
       for (const spec of inputs) {
         const t = feeds[spec.name];
@@ -150,4 +198,5 @@ function session(
       release();
     },
   };
+  return s;
 }

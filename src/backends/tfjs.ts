@@ -6,13 +6,22 @@
 import type * as tfType from '@tensorflow/tfjs';
 import { errorMessage } from '../core/errors.ts';
 import { withTimeout } from '../core/timeout.ts';
+import { applyFlags, type TfjsFlags } from './tfjs-flags.ts';
 import { activate, loadTfjsSession } from './tfjs-session.ts';
-import type { Backend, BackendId, EnvKind } from './types.ts';
+import type { Backend } from './types.ts';
+import type { BackendId, EnvKind } from '../core/ids.ts';
 
 type Tf = typeof tfType;
 
 export interface TfjsBackendOptions {
   name: 'cpu' | 'wasm' | 'webgl' | 'webgpu';
+  /** Backend id. Default `tfjs/<name>`; a flag backend such as `tfjs/webgl-f16` names its own. */
+  id?: BackendId;
+  /**
+   * tfjs environment flags in force whenever this backend runs (restored for the others), e.g.
+   * `{ WEBGL_PACK: false }`; recorded as `facts.tfjsFlags`. Default none.
+   */
+  flags?: TfjsFlags;
   environment: EnvKind;
   importTf: () => Promise<Tf>;
   /** Imports the package that registers this tfjs backend (and configures it, e.g. wasm paths). */
@@ -25,12 +34,13 @@ export interface TfjsBackendOptions {
 
 export async function createTfjsBackend(opts: TfjsBackendOptions): Promise<Backend> {
   const tf = await opts.importTf();
-  const id = `tfjs/${opts.name}` as BackendId;
+  const id = opts.id ?? (`tfjs/${opts.name}` as BackendId);
+  const flags = opts.flags ?? {};
   let started: Promise<void> | undefined;
   const start = () =>
     (started ??= (async () => {
       await opts.setup?.(tf);
-      await withTimeout(activate(tf, opts.name), opts.startTimeoutMs ?? 20_000, `tfjs backend '${opts.name}' did not start`);
+      await withTimeout(activate(tf, opts.name, flags), opts.startTimeoutMs ?? 20_000, `tfjs backend '${opts.name}' did not start`);
     })());
   return {
     id,
@@ -43,11 +53,16 @@ export async function createTfjsBackend(opts: TfjsBackendOptions): Promise<Backe
         started = undefined;
         return { ok: false, reason: errorMessage(e) };
       }
-      return { ok: true, info: { library: '@tensorflow/tfjs', version: tf.version.tfjs ?? tf.version_core, backend: opts.name, ...(await opts.facts?.(tf)) } };
+      applyFlags(tf, flags);
+      const tfjsFlags = Object.keys(flags).length ? { tfjsFlags: flags } : {};
+      return {
+        ok: true,
+        info: { library: '@tensorflow/tfjs', version: tf.version.tfjs ?? tf.version_core, backend: opts.name, ...tfjsFlags, ...(await opts.facts?.(tf)) },
+      };
     },
     async load(model) {
       await start();
-      return loadTfjsSession(tf, opts.name, model);
+      return loadTfjsSession(tf, opts.name, model, flags);
     },
   };
 }

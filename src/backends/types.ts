@@ -1,24 +1,7 @@
 /** The one small interface every runtime adapter implements (see DESIGN.md, "Core interfaces"). */
+import type { BackendId, EnvKind, ModelFormat, OptimizationLevel } from '../core/ids.ts';
+import type { OpProfile, TargetMemory } from '../core/record.ts';
 import type { TensorMap, TensorSpec } from '../core/tensor.ts';
-
-/** Every backend id the tool knows; types derive from this table. */
-export const BACKEND_IDS = [
-  'ort-node/cpu',
-  'ort-web/wasm',
-  'ort-web/webgl',
-  'ort-web/webgpu',
-  'tfjs/cpu',
-  'tfjs/wasm',
-  'tfjs/webgl',
-  'tfjs/webgpu',
-] as const;
-export type BackendId = (typeof BACKEND_IDS)[number];
-
-export const MODEL_FORMATS = ['onnx', 'tfjs'] as const;
-export type ModelFormat = (typeof MODEL_FORMATS)[number];
-
-export const ENV_KINDS = ['node', 'browser'] as const;
-export type EnvKind = (typeof ENV_KINDS)[number];
 
 /** Facts a backend reports about itself; every record carries them. */
 export interface BackendInfo {
@@ -40,14 +23,15 @@ export type Availability = { ok: true; info: BackendInfo } | { ok: false; reason
  * path (relative to model.json) to its bytes.
  */
 export type ModelSource =
-  | { format: 'onnx'; name: string; bytes: Uint8Array }
-  | { format: 'tfjs'; name: string; modelJson: unknown; files: Record<string, Uint8Array> };
+  { format: 'onnx'; name: string; bytes: Uint8Array } | { format: 'tfjs'; name: string; modelJson: unknown; files: Record<string, Uint8Array> };
 
 export interface LoadOptions {
   /** ORT graph optimization level. Default `all`, as onnxruntime itself. */
-  graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
+  graphOptimizationLevel?: OptimizationLevel;
   /** Intra-op threads; default: the runtime's own choice. */
   threads?: number;
+  /** Load for profiling (`--profile`): the session gets a working `profile`. Default false. */
+  profile?: boolean;
 }
 
 export interface Session {
@@ -55,6 +39,23 @@ export interface Session {
   readonly outputs: readonly TensorSpec[];
   /** Runs once; results are read back into plain CPU tensors before resolving. */
   run(feeds: TensorMap): Promise<TensorMap>;
+  /**
+   * Facts learned while loading and running, merged into the target's record: e.g. `fixedShape`
+   * (the dims of a fixed-shape copy the backend ran) or `fallbackNodes` (nodes placed on another EP).
+   */
+  facts?(): Record<string, unknown> | Promise<Record<string, unknown>>;
+  /**
+   * Awaited between runs, outside every timing (the benchmark page's sessions yield to the event
+   * loop here so the page stays responsive). Default: none.
+   */
+  between?(): Promise<void>;
+  /**
+   * Runs `feeds` `runs` times under the runtime's profiler and returns the op-type times. Only
+   * on sessions loaded with `profile: true`; absent where the runtime has no profiler.
+   */
+  profile?(feeds: TensorMap, runs: number): Promise<OpProfile>;
+  /** Memory the runtime can report now (tfjs `tf.memory()`, a wasm heap). */
+  memory?(): Partial<TargetMemory>;
   dispose(): Promise<void>;
 }
 

@@ -11,7 +11,8 @@
 import type { Browser } from 'playwright-core';
 import { errorMessage, isParityError } from '../core/errors.ts';
 import { SCHEMA_VERSION, type RunRecord } from '../core/record.ts';
-import type { RemoteEnvironment } from '../run/run-suite.ts';
+import type { RemoteEnvironment } from '../run/run-core.ts';
+import { threadsApply } from '../run/settings.ts';
 import { startHarnessServer, type HarnessServer } from './harness-server.ts';
 import { createEncodingCache, encodeJob } from './job-codec.ts';
 import { describeBrowser, openBrowser, type BrowserOptions } from './launch.ts';
@@ -51,10 +52,14 @@ export function createBrowserEnvironment(opts: BrowserEnvironmentOptions = {}): 
   let live: Promise<{ browser: Browser; driver: PageDriver; label: string }> | undefined;
   let backends: Promise<PageBackend[]> | undefined;
   const encodings = createEncodingCache();
+  /** The wasm thread count the current page's ORT was started with (`default`: the runtime's own). */
+  let pageThreads: number | 'default' | undefined;
 
   /** The server (once) and a connected browser (relaunched if the last one died). */
   const start = async () => {
-    server ??= opts.url ? Promise.resolve(undefined) : startHarnessServer({ ...(opts.projectRoot ? { projectRoot: opts.projectRoot } : {}), cacheName: opts.cacheName ?? 'harness-run' });
+    server ??= opts.url
+      ? Promise.resolve(undefined)
+      : startHarnessServer({ ...(opts.projectRoot ? { projectRoot: opts.projectRoot } : {}), cacheName: opts.cacheName ?? 'harness-run' });
     const url = opts.url ?? (await server)!.url;
     const current = live && (await live.catch(() => undefined));
     if (current && current.browser.isConnected()) return current;
@@ -63,7 +68,11 @@ export function createBrowserEnvironment(opts: BrowserEnvironmentOptions = {}): 
       const browser = await openBrowser(opts);
       const label = describeBrowser(browser, opts);
       opts.log?.(`browser: ${label}, harness ${url}`);
-      return { browser, label, driver: new PageDriver({ browser, url, ...(opts.pageLog ? { onConsole: (line: string) => opts.log?.(`[page] ${line}`) } : {}) }) };
+      return {
+        browser,
+        label,
+        driver: new PageDriver({ browser, url, ...(opts.pageLog ? { onConsole: (line: string) => opts.log?.(`[page] ${line}`) } : {}) }),
+      };
     })();
     return live;
   };
@@ -79,7 +88,20 @@ export function createBrowserEnvironment(opts: BrowserEnvironmentOptions = {}): 
       try {
         const s = await start();
         label = s.label;
-        const record = await s.driver.runJob(encodeJob(job, encodings), job.timeoutMs + (opts.graceMs ?? PAGE_GRACE_MS));
+        // A page's wasm thread count is fixed once ORT starts there: another count gets a fresh page.
+        if (threadsApply(job.target)) {
+          const key = job.target.settings?.threads ?? 'default';
+          if (pageThreads !== undefined && pageThreads !== key) await s.driver.discard();
+          pageThreads = key;
+        }
+        const rate = job.target.settings?.cpuThrottle;
+        if (rate !== undefined) await s.driver.cpuThrottle(rate);
+        let record: RunRecord;
+        try {
+          record = await s.driver.runJob(encodeJob(job, encodings), job.timeoutMs + (opts.graceMs ?? PAGE_GRACE_MS));
+        } finally {
+          if (rate !== undefined) await s.driver.cpuThrottle(1).catch(() => undefined);
+        }
         // A runtime that hung inside the page (e.g. a tfjs backend whose start never settled) can
         // leave global state that stalls the next targets: they get a fresh page.
         if (/did not (finish|start)/.test(record.reason ?? '')) await s.driver.discard();

@@ -7,9 +7,10 @@ import { ParityError } from '../core/errors.ts';
 import { createBrowserEnvironment, type BrowserEnvironment } from './browser-environment.ts';
 
 export const BROWSER_FLAGS_HELP = {
-  browser: 'also run the browser backends in headless Chromium (the harness page via Playwright); ' +
-    'a value is `chromium` or a Chromium executable (default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright\'s browsers)',
-  wsEndpoint: 'run the browser targets on a remote Playwright server (ws://...) through Playwright\'s connect; implies --browser',
+  browser:
+    'also run the browser backends in headless Chromium (the harness page via Playwright); ' +
+    "a value is `chromium` or a Chromium executable (default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright's browsers)",
+  wsEndpoint: "run the browser targets on a remote Playwright server (ws://...) through Playwright's connect; implies --browser",
 } as const;
 
 /** Browsers `--browser` accepts by name. WebGPU/WebGL flags and the harness are Chromium's. */
@@ -20,7 +21,10 @@ export function browserFromFlags(flags: { browser?: string | boolean; wsEndpoint
   let executablePath: string | undefined;
   if (typeof flags.browser === 'string' && !(SUPPORTED as readonly string[]).includes(flags.browser)) {
     if (!/[\\/]/.test(flags.browser)) {
-      throw new ParityError('USAGE', `--browser '${flags.browser}': only Chromium is supported (${SUPPORTED.join(', ')}), or give the path of a Chromium executable`);
+      throw new ParityError(
+        'USAGE',
+        `--browser '${flags.browser}': only Chromium is supported (${SUPPORTED.join(', ')}), or give the path of a Chromium executable`,
+      );
     }
     if (!existsSync(flags.browser)) throw new ParityError('BROWSER_NOT_FOUND', `--browser '${flags.browser}' does not exist`);
     executablePath = flags.browser;

@@ -7,7 +7,13 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ParityError } from '../core/errors.ts';
 
-const SYSTEM_PATHS = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'];
+const SYSTEM_PATHS = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
 
 /** Playwright's cache: $PLAYWRIGHT_BROWSERS_PATH or ~/.cache/ms-playwright, newest chromium-* first. */
 function playwrightBrowsers(): string[] {
@@ -17,7 +23,11 @@ function playwrightBrowsers(): string[] {
     .filter((d) => /^chromium(_headless_shell)?-\d+$/.test(d))
     .sort()
     .reverse()
-    .flatMap((d) => [join(root, d, 'chrome-linux', 'chrome'), join(root, d, 'chrome-linux64', 'chrome'), join(root, d, 'chrome-headless-shell-linux64', 'chrome-headless-shell')]);
+    .flatMap((d) => [
+      join(root, d, 'chrome-linux', 'chrome'),
+      join(root, d, 'chrome-linux64', 'chrome'),
+      join(root, d, 'chrome-headless-shell-linux64', 'chrome-headless-shell'),
+    ]);
 }
 
 export const INSTALL_HINT =
@@ -35,6 +45,10 @@ export function findChromium(explicit?: string): string {
     return env;
   }
   const found = [...SYSTEM_PATHS, ...playwrightBrowsers()].find((p) => existsSync(p));
-  if (!found) throw new ParityError('BROWSER_NOT_FOUND', `no Chromium found (looked at $PARITY_CHROMIUM, ${SYSTEM_PATHS.join(', ')} and Playwright's browsers); ${INSTALL_HINT}`);
+  if (!found)
+    throw new ParityError(
+      'BROWSER_NOT_FOUND',
+      `no Chromium found (looked at $PARITY_CHROMIUM, ${SYSTEM_PATHS.join(', ')} and Playwright's browsers); ${INSTALL_HINT}`,
+    );
   return found;
 }

@@ -33,7 +33,16 @@ export interface HarnessServer {
 export async function startHarnessServer(opts: HarnessServerOptions = {}): Promise<HarnessServer> {
   const projectRoot = opts.projectRoot ?? PACKAGE_ROOT;
   const lease = leaseCacheDir(join(projectRoot, 'node_modules/.vite', opts.cacheName ?? 'harness'));
-  const { createServer } = await import('vite');
+  let createServer: typeof import('vite').createServer;
+  try {
+    ({ createServer } = await import('vite'));
+  } catch (e) {
+    lease.release();
+    throw new ParityError(
+      'USAGE',
+      `the benchmark page needs Vite, which is not installed next to infer-parity (${errorMessage(e).split('\n')[0]}); install it with \`npm install vite\``,
+    );
+  }
   let server;
   try {
     server = await createServer({ ...harnessViteConfig({ projectRoot, cacheDir: lease.dir, port: opts.port ?? 0 }), logLevel: opts.logLevel ?? 'error' });

@@ -12,9 +12,7 @@ import type { TargetJob } from '../run/execute-target.ts';
 import type { TwinMapping } from '../run/twin.ts';
 
 /** A ModelSource with its bytes in base64. */
-export type EncodedModel =
-  | { format: 'onnx'; name: string; b64: string }
-  | { format: 'tfjs'; name: string; modelJson: unknown; files: Record<string, string> };
+export type EncodedModel = { format: 'onnx'; name: string; b64: string } | { format: 'tfjs'; name: string; modelJson: unknown; files: Record<string, string> };
 
 /** A {@link TargetJob} as JSON. */
 export interface EncodedJob {
@@ -26,16 +24,19 @@ export interface EncodedJob {
   latency: LatencyPlan;
   timeoutMs: number;
   facts?: Record<string, unknown>;
+  profile?: boolean;
 }
 
-export function encodeModel(m: ModelSource): EncodedModel {
+/** A model source (ONNX bytes or TF.js files) as JSON-safe base64, for the page. */
+export function encodeModelSource(m: ModelSource): EncodedModel {
   if (m.format === 'onnx') return { format: 'onnx', name: m.name, b64: bytesToBase64(m.bytes) };
   const files: Record<string, string> = {};
   for (const [path, bytes] of Object.entries(m.files)) files[path] = bytesToBase64(bytes);
   return { format: 'tfjs', name: m.name, modelJson: m.modelJson, files };
 }
 
-export function decodeModel(m: EncodedModel): ModelSource {
+/** The inverse of {@link encodeModelSource}. */
+export function decodeModelSource(m: EncodedModel): ModelSource {
   if (m.format === 'onnx') return { format: 'onnx', name: m.name, bytes: base64ToBytes(m.b64) };
   const files: Record<string, Uint8Array> = {};
   for (const [path, b64] of Object.entries(m.files)) files[path] = base64ToBytes(b64);
@@ -65,7 +66,7 @@ export function createEncodingCache(): EncodingCache {
 
 export function encodeJob(job: TargetJob, cache: EncodingCache = createEncodingCache()): EncodedJob {
   let model = cache.models.get(job.model);
-  if (!model) cache.models.set(job.model, (model = encodeModel(job.model)));
+  if (!model) cache.models.set(job.model, (model = encodeModelSource(job.model)));
   let samples = cache.samples.get(job.samples);
   if (!samples) cache.samples.set(job.samples, (samples = encodeSamples(job.samples)));
   return {
@@ -77,18 +78,20 @@ export function encodeJob(job: TargetJob, cache: EncodingCache = createEncodingC
     ...(job.twin ? { twin: job.twin } : {}),
     ...(job.load ? { load: job.load } : {}),
     ...(job.facts ? { facts: job.facts } : {}),
+    ...(job.profile ? { profile: true } : {}),
   };
 }
 
 export function decodeJob(e: EncodedJob): TargetJob {
   return {
     target: e.target,
-    model: decodeModel(e.model),
+    model: decodeModelSource(e.model),
     samples: decodeSamples(e.samples),
     latency: e.latency,
     timeoutMs: e.timeoutMs,
     ...(e.twin ? { twin: e.twin } : {}),
     ...(e.load ? { load: e.load } : {}),
     ...(e.facts ? { facts: e.facts } : {}),
+    ...(e.profile ? { profile: true } : {}),
   };
 }

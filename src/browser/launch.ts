@@ -9,8 +9,8 @@ import { findChromium } from './find-chromium.ts';
 
 /**
  * Launch flags: no sandbox (containers, CI), quiet networking (these machines have none and
- * Chromium would keep retrying), WebGL through SwiftShader when there is no GPU, and WebGPU, which
- * headless Chromium only exposes with `--enable-unsafe-webgpu`.
+ * Chromium would keep retrying), WebGL through SwiftShader when there is no GPU, WebGPU, which
+ * headless Chromium only exposes with `--enable-unsafe-webgpu`, and WebNN.
  */
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -21,6 +21,9 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
   '--enable-unsafe-swiftshader',
   '--enable-unsafe-webgpu',
+  // WebNN (`navigator.ml`, probed by ort-web/webnn). Chromium keeps the last --enable-features, so
+  // Playwright's own two features are repeated here.
+  '--enable-features=WebMachineLearningNeuralNetwork,CDPScreenshotNewSurface,SkipListAccountsWithoutGaiaCookies',
 ] as const;
 
 export interface BrowserOptions {
@@ -43,7 +46,10 @@ export async function openBrowser(opts: BrowserOptions = {}): Promise<Browser> {
       // exposeNetwork: the remote browser reaches this machine's 127.0.0.1 harness through the connection.
       return await chromium.connect(opts.wsEndpoint, { timeout, exposeNetwork: '<loopback>' });
     } catch (e) {
-      throw new ParityError('RUN_FAILED', `could not connect to the Playwright server at ${opts.wsEndpoint}: ${errorMessage(e).split('\n')[0]}; start one with \`npx playwright run-server\` (or launchServer) and pass its ws:// endpoint`);
+      throw new ParityError(
+        'RUN_FAILED',
+        `could not connect to the Playwright server at ${opts.wsEndpoint}: ${errorMessage(e).split('\n')[0]}; start one with \`npx playwright run-server\` (or launchServer) and pass its ws:// endpoint`,
+      );
     }
   }
   const executablePath = findChromium(opts.executablePath);

@@ -48,8 +48,10 @@ export interface BrowserLocalizeResult {
 function whereLine(backend: string, facts: Record<string, unknown>): string {
   const parts = [`target ran in the browser (${String(facts.browser ?? 'Chromium')}) on ${backend} through the harness page`];
   if (backend === 'ort-web/webgpu' && facts['webgpu.architecture'] !== undefined) {
-    parts.push(`WebGPU adapter ${String(facts['webgpu.vendor'] ?? '')} ${String(facts['webgpu.architecture'])}`.replace(/\s+/g, ' ') +
-      `${facts['webgpu.isFallbackAdapter'] ? ' (fallback adapter: software)' : ''}, shader-f16 ${facts['webgpu.shaderF16'] ? 'yes' : 'no'}`);
+    parts.push(
+      `WebGPU adapter ${String(facts['webgpu.vendor'] ?? '')} ${String(facts['webgpu.architecture'])}`.replace(/\s+/g, ' ') +
+        `${facts['webgpu.isFallbackAdapter'] ? ' (fallback adapter: software)' : ''}, shader-f16 ${facts['webgpu.shaderF16'] ? 'yes' : 'no'}`,
+    );
   }
   if (backend === 'ort-web/webgl' && facts['webgl.renderer'] !== undefined) parts.push(`WebGL renderer ${String(facts['webgl.renderer'])}`);
   return parts.join('; ');
@@ -73,7 +75,15 @@ export async function localizeInBrowser(o: BrowserLocalizeOptions): Promise<Brow
   const t0 = performance.now();
   log(`reference: ${refName} on ${o.reference.backend.id} in Node (optimization ${refLevel}), ${o.feeds.length} sample(s)`);
   const recorder = recordingBackend(o.reference.backend);
-  await runSide({ role: 'reference', backend: recorder.backend, name: refName, model: decodeModel(o.reference.model, refName), level: refLevel, feeds: o.feeds, expose: 'all' });
+  await runSide({
+    role: 'reference',
+    backend: recorder.backend,
+    name: refName,
+    model: decodeModel(o.reference.model, refName),
+    level: refLevel,
+    feeds: o.feeds,
+    expose: 'all',
+  });
   const referenceMs = Math.round(performance.now() - t0);
 
   const { browser, target, feeds, reference } = o;
@@ -81,12 +91,18 @@ export async function localizeInBrowser(o: BrowserLocalizeOptions): Promise<Brow
   const driver = await browser.driver();
   log(`target: ${target.name ?? 'target.onnx'} on ${backend} in the browser`);
   const t1 = performance.now();
-  const result = await driver.localize({
-    reference: { ...encodeSide({ name: refName, model: reference.model, graphOptimizationLevel: refLevel }), recording: recorder.recording() },
-    target: { ...encodeSide({ name: target.name ?? 'target.onnx', model: target.model, graphOptimizationLevel: target.graphOptimizationLevel ?? 'all' }), backend: target.backend },
-    feeds: encodeSamples(feeds),
-    options,
-  }, o.timeoutMs ?? BROWSER_LOCALIZE_TIMEOUT_MS);
+  const result = await driver.localize(
+    {
+      reference: { ...encodeSide({ name: refName, model: reference.model, graphOptimizationLevel: refLevel }), recording: recorder.recording() },
+      target: {
+        ...encodeSide({ name: target.name ?? 'target.onnx', model: target.model, graphOptimizationLevel: target.graphOptimizationLevel ?? 'all' }),
+        backend: target.backend,
+      },
+      feeds: encodeSamples(feeds),
+      options,
+    },
+    o.timeoutMs ?? BROWSER_LOCALIZE_TIMEOUT_MS,
+  );
   for (const line of result.log) log(`[page] ${line}`);
   if (result.status === 'failed') throw new ParityError(result.code, result.reason, result.details);
   const report = parseLocalizeJson(result.reportJson);
@@ -97,7 +113,15 @@ export async function localizeInBrowser(o: BrowserLocalizeOptions): Promise<Brow
 
 /** The plain-data options of `o`, as the page's `localize()` takes them. */
 function pickJobOptions(o: BrowserLocalizeOptions): LocalizeJobOptions {
-  const keys = ['feedsSource', 'precision', 'tolerance', 'maxMismatchFraction', 'hazardFraction', 'isolate', 'checkMarking'] as const satisfies readonly (keyof LocalizeJobOptions)[];
+  const keys = [
+    'feedsSource',
+    'precision',
+    'tolerance',
+    'maxMismatchFraction',
+    'hazardFraction',
+    'isolate',
+    'checkMarking',
+  ] as const satisfies readonly (keyof LocalizeJobOptions)[];
   const out: Record<string, unknown> = {};
   for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
   return out as LocalizeJobOptions;

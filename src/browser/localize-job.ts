@@ -5,14 +5,14 @@
  * with a {@link PageLocalizeResult}: the report as localize.json text, or a typed failure.
  * Pure: no Node imports; Node encodes, the page decodes.
  */
-import type { BackendId } from '../backends/types.ts';
+import type { BackendId } from '../core/ids.ts';
 import type { ErrorCode } from '../core/errors.ts';
 import { base64ToBytes, bytesToBase64, type EncodedTensor } from '../core/tensor-codec.ts';
 import type { LocalizeOptions, LocalizeSide, OptLevel } from '../localize/types.ts';
 import type { Recording } from './recorded-backend.ts';
 
 /** Backends the page can localize on: the ONNX ones (tfjs backends load TF.js models only). */
-export const PAGE_LOCALIZE_BACKENDS = ['ort-web/wasm', 'ort-web/webgl', 'ort-web/webgpu'] as const satisfies readonly BackendId[];
+export const PAGE_LOCALIZE_BACKENDS = ['ort-web/wasm', 'ort-web/webgl', 'ort-web/webgpu', 'ort-web/webgpu-jsep'] as const satisfies readonly BackendId[];
 export type PageLocalizeBackend = (typeof PAGE_LOCALIZE_BACKENDS)[number];
 
 export function isPageLocalizeBackend(id: string): id is PageLocalizeBackend {
@@ -20,7 +20,10 @@ export function isPageLocalizeBackend(id: string): id is PageLocalizeBackend {
 }
 
 /** The options of `localize()` that are plain data (everything but the sides, feeds and `log`). */
-export type LocalizeJobOptions = Pick<LocalizeOptions, 'feedsSource' | 'precision' | 'tolerance' | 'maxMismatchFraction' | 'hazardFraction' | 'isolate' | 'checkMarking'>;
+export type LocalizeJobOptions = Pick<
+  LocalizeOptions,
+  'feedsSource' | 'precision' | 'tolerance' | 'maxMismatchFraction' | 'hazardFraction' | 'isolate' | 'checkMarking'
+>;
 
 /** One side's model: name, base64 bytes and optimization level. */
 export interface EncodedSide {
@@ -59,4 +62,3 @@ export function encodeSide(s: PlainSide): EncodedSide {
 export function decodeSide(s: EncodedSide): Omit<LocalizeSide, 'backend'> & { name: string; graphOptimizationLevel: OptLevel } {
   return { name: s.name, model: base64ToBytes(s.b64), graphOptimizationLevel: s.graphOptimizationLevel };
 }
-

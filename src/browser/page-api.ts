@@ -3,8 +3,10 @@
  * test): the page installs `window.parity`, the driver calls it through `page.evaluate`.
  * Everything crossing it is plain JSON. Pure types.
  */
-import type { Availability, BackendId, ModelFormat } from '../backends/types.ts';
+import type { Availability } from '../backends/types.ts';
+import type { BackendId, ModelFormat } from '../core/ids.ts';
 import type { RunRecord } from '../core/record.ts';
+import type { Report } from '../compare/types.ts';
 import type { RawRow, TransformMode } from '../pipeline/types.ts';
 import type { EncodedFeatureMatrix } from './feature-codec.ts';
 import type { EncodedJob } from './job-codec.ts';
@@ -40,6 +42,12 @@ export interface ParityPageApi {
    * Node (src/pipeline). `mode` default `offline`. Rejects with the pipeline's own error message.
    */
   transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix>;
+  /**
+   * The report of the page's last finished run (the same object `report.json` holds); set when a
+   * run started from the page (or its URL, `?run=1`) ends. `document.body.dataset.parityStatus`
+   * is then `done` (or `failed`).
+   */
+  lastReport?: Report;
 }
 
 declare global {

@@ -5,8 +5,10 @@
  * timeout of its own: every call here is raced against one (the timer never holds the process).
  * Node only.
  */
-import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import type { Availability, BackendId } from '../backends/types.ts';
+import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Page } from 'playwright-core';
+import { isPlacementLine, withPlacementLog } from '../backends/ort-placement.ts';
+import type { Availability } from '../backends/types.ts';
+import type { BackendId } from '../core/ids.ts';
 import { errorMessage, ParityError } from '../core/errors.ts';
 import type { RunRecord } from '../core/record.ts';
 import { withTimeout } from '../core/timeout.ts';
@@ -49,7 +51,9 @@ interface OpenPage {
  * so its script is terminated first (CDP `Runtime.terminateExecution` interrupts V8 from outside).
  */
 async function close(p: OpenPage): Promise<void> {
-  await withTimeout(p.cdp ? p.cdp.send('Runtime.terminateExecution').then(() => undefined) : Promise.resolve(), 2_000, 'stopping the page script').catch(() => undefined);
+  await withTimeout(p.cdp ? p.cdp.send('Runtime.terminateExecution').then(() => undefined) : Promise.resolve(), 2_000, 'stopping the page script').catch(
+    () => undefined,
+  );
   await withTimeout(p.context.close(), 10_000, 'closing a page').catch(() => undefined);
 }
 
@@ -87,7 +91,9 @@ export class PageDriver {
     };
     page.on('console', (m) => m.type() === 'error' && note(`console: ${m.text()}`));
     page.on('pageerror', (e) => note(`uncaught: ${e.message}`));
-    const crashed = new Promise<never>((_, reject) => page.once('crash', () => reject(new ParityError('RUN_FAILED', 'the page crashed (renderer process died)'))));
+    const crashed = new Promise<never>((_, reject) =>
+      page.once('crash', () => reject(new ParityError('RUN_FAILED', 'the page crashed (renderer process died)'))),
+    );
     crashed.catch(() => undefined);
     this.opened++;
     const cdp = await context.newCDPSession(page).catch(() => undefined);
@@ -104,7 +110,8 @@ export class PageDriver {
         `the harness page at ${this.opts.url}`,
       );
       const version = await page.evaluate(() => window.parity!.apiVersion);
-      if (version !== PAGE_API_VERSION) throw new ParityError('INTERNAL', `the harness page speaks API version ${version}; this driver speaks ${PAGE_API_VERSION}`);
+      if (version !== PAGE_API_VERSION)
+        throw new ParityError('INTERNAL', `the harness page speaks API version ${version}; this driver speaks ${PAGE_API_VERSION}`);
     } catch (e) {
       await close(cur);
       throw e;
@@ -139,7 +146,9 @@ export class PageDriver {
   }
 
   probe(ids?: readonly BackendId[]): Promise<Partial<Record<BackendId, Availability>>> {
-    return this.call('probing the page backends', this.opts.callTimeoutMs ?? 60_000, (p) => p.evaluate((i) => window.parity!.probe(i), ids ? [...ids] : undefined));
+    return this.call('probing the page backends', this.opts.callTimeoutMs ?? 60_000, (p) =>
+      p.evaluate((i) => window.parity!.probe(i), ids ? [...ids] : undefined),
+    );
   }
 
   facts(): Promise<Record<string, unknown>> {
@@ -148,7 +157,20 @@ export class PageDriver {
 
   /** Runs one target. @throws ParityError TIMEOUT (page unresponsive), RUN_FAILED (page crashed). */
   runJob(job: EncodedJob, timeoutMs: number): Promise<RunRecord> {
-    return this.call(`target ${job.target.id} in the browser`, timeoutMs, (p) => p.evaluate((j) => window.parity!.runJob(j), job));
+    return this.call(`target ${job.target.id} in the browser`, timeoutMs, async (p) => {
+      // ORT's node placement log reaches only the page console (see src/backends/ort-placement.ts).
+      const lines: string[] = [];
+      const listen = (m: ConsoleMessage) => {
+        const text = m.text();
+        if (isPlacementLine(text)) lines.push(text);
+      };
+      p.on('console', listen);
+      try {
+        return withPlacementLog(await p.evaluate((j) => window.parity!.runJob(j), job), lines);
+      } finally {
+        p.off('console', listen);
+      }
+    });
   }
 
   /**
@@ -164,6 +186,19 @@ export class PageDriver {
     return this.call(`transforming ${rows.length} row(s) in the browser`, this.opts.callTimeoutMs ?? 60_000, (p) =>
       p.evaluate(([f, r, m]) => window.parity!.transform(f, r, m), [fitted, rows, mode] as const),
     );
+  }
+
+  /**
+   * Sets Chromium's CPU slowdown for the page (CDP `Emulation.setCPUThrottlingRate`; 1 is none).
+   * Resetting (rate 1) without an open page does nothing: a fresh page starts unthrottled.
+   * @throws ParityError BACKEND_UNAVAILABLE when the browser gave no CDP session (not Chromium).
+   */
+  async cpuThrottle(rate: number): Promise<void> {
+    if (rate === 1 && !this.current) return;
+    const cur = await this.open();
+    if (!cur.cdp)
+      throw new ParityError('BACKEND_UNAVAILABLE', `CPU throttling ×${rate} needs Chromium's DevTools protocol, which this browser connection lacks`);
+    await withTimeout(cur.cdp.send('Emulation.setCPUThrottlingRate', { rate }), this.opts.callTimeoutMs ?? 60_000, 'setting the CPU throttling rate');
   }
 
   /** The live page, for tests and screenshots (opens one if needed). */

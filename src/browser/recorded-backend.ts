@@ -9,7 +9,8 @@
  * and feeds that were recorded (by fingerprint), in the recorded order, else throws INTERNAL.
  * Pure: no Node imports.
  */
-import type { Availability, Backend, BackendId, BackendInfo, EnvKind, LoadOptions, ModelSource, Session } from '../backends/types.ts';
+import type { Availability, Backend, BackendInfo, LoadOptions, ModelSource, Session } from '../backends/types.ts';
+import type { BackendId, EnvKind } from '../core/ids.ts';
 import { ParityError } from '../core/errors.ts';
 import { decodeTensor, encodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
 import type { TensorMap, TensorSpec } from '../core/tensor.ts';
@@ -75,7 +76,8 @@ export function recordingBackend(inner: Backend): Recorder {
     environments: inner.environments,
     probe: () => inner.probe(),
     async load(model: ModelSource, options?: LoadOptions): Promise<Session> {
-      if (model.format !== 'onnx') throw new ParityError('MODEL_UNSUPPORTED', `recording backend ${inner.id}: only ONNX models are recorded; '${model.name}' is ${model.format}`);
+      if (model.format !== 'onnx')
+        throw new ParityError('MODEL_UNSUPPORTED', `recording backend ${inner.id}: only ONNX models are recorded; '${model.name}' is ${model.format}`);
       const session = await inner.load(model, options);
       const probed: Availability = await inner.probe();
       const rec: Recording = {
@@ -116,14 +118,19 @@ export function recordingBackend(inner: Backend): Recorder {
  */
 export function replayBackend(rec: Recording): Backend {
   const mismatch = (what: string, expected: string, got: string) =>
-    new ParityError('INTERNAL', `replayed ${rec.backend} reference: ${what} differs from the recorded one (recorded ${expected}, asked ${got}); both sides must derive the same model from the same inputs`, { expected, got });
+    new ParityError(
+      'INTERNAL',
+      `replayed ${rec.backend} reference: ${what} differs from the recorded one (recorded ${expected}, asked ${got}); both sides must derive the same model from the same inputs`,
+      { expected, got },
+    );
   return {
     id: rec.backend,
     formats: ['onnx'],
     environments: [rec.environment],
     probe: async () => ({ ok: true, info: rec.info ?? { library: 'recorded', version: 'unknown' } }),
     async load(model, options) {
-      if (model.format !== 'onnx') throw new ParityError('MODEL_UNSUPPORTED', `replayed ${rec.backend} reference: '${model.name}' is ${model.format}, the recording is of an ONNX model`);
+      if (model.format !== 'onnx')
+        throw new ParityError('MODEL_UNSUPPORTED', `replayed ${rec.backend} reference: '${model.name}' is ${model.format}, the recording is of an ONNX model`);
       const fp = fingerprintBytes(model.bytes);
       if (fp !== rec.model) throw mismatch(`the model '${model.name}' (bytes)`, rec.model, fp);
       const level = options?.graphOptimizationLevel ?? 'all';

@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { InlineConfig } from 'vite';
 
 /** Headers that make the page cross-origin isolated: threaded WASM and fine-grained timers. */
@@ -25,7 +25,15 @@ export const HARNESS_PORT = 5199;
 export const PROJECT_FOLDERS = ['harness', 'src', 'models'] as const;
 /** Packages the page imports (their folders are served; wherever npm put them). */
 export const PAGE_PACKAGES = [
-  'onnxruntime-web', 'onnxruntime-common', '@tensorflow/tfjs', 'fflate', '@petamoriken/float16', '@bufbuild/protobuf', 'onnx-buf', 'vite',
+  'onnxruntime-web',
+  'onnxruntime-web-prev',
+  'onnxruntime-common',
+  '@tensorflow/tfjs',
+  'fflate',
+  '@petamoriken/float16',
+  '@bufbuild/protobuf',
+  'onnx-buf',
+  'vite',
 ] as const;
 
 export interface HarnessViteOptions {
@@ -51,7 +59,8 @@ function packageDir(name: string, from: string): string | undefined {
   }
   for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
     const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === name) {
+    // An npm alias (onnxruntime-web-prev) keeps the real package's name: its folder has the alias's.
+    if (existsSync(pkg) && ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === name || basename(dir) === name)) {
       return name.startsWith('@tensorflow/') ? dirname(dir) : dir;
     }
   }
@@ -93,8 +102,16 @@ export function harnessViteConfig(opts: HarnessViteOptions): InlineConfig {
     // and invalidate the modules of a page that is running targets.
     optimizeDeps: {
       entries: [join(root, 'harness/index.html')],
-      include: ['@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'fflate', '@bufbuild/protobuf', 'onnx-buf', '@petamoriken/float16'],
-      exclude: ['onnxruntime-web'],
+      include: [
+        '@tensorflow/tfjs',
+        '@tensorflow/tfjs-backend-wasm',
+        '@tensorflow/tfjs-backend-webgpu',
+        'fflate',
+        '@bufbuild/protobuf',
+        'onnx-buf',
+        '@petamoriken/float16',
+      ],
+      exclude: ['onnxruntime-web', 'onnxruntime-web-prev'],
     },
     worker: { format: 'es' },
     build: { outDir: join(root, 'dist/harness'), emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8000 },

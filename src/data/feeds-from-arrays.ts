@@ -13,23 +13,38 @@ export function feedsFromArrays(arrays: Record<string, Tensor>, specs: readonly 
   const names = specs.map((s) => s.name);
   const unknown = Object.keys(arrays).filter((k) => !names.includes(k) && !LABEL_KEYS.includes(k));
   if (unknown.length) {
-    throw new ParityError('INPUT_DATA', `${source}: arrays ${unknown.map((k) => `'${k}'`).join(', ')} match no model input; inputs are ${names.map((n) => `'${n}'`).join(', ')} (labels go in 'label')`);
+    throw new ParityError(
+      'INPUT_DATA',
+      `${source}: arrays ${unknown.map((k) => `'${k}'`).join(', ')} match no model input; inputs are ${names.map((n) => `'${n}'`).join(', ')} (labels go in 'label')`,
+    );
   }
   const missing = names.filter((n) => !arrays[n]);
   if (missing.length) {
-    throw new ParityError('INPUT_DATA', `${source}: no data for input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}; expected arrays keyed by input name`);
+    throw new ParityError(
+      'INPUT_DATA',
+      `${source}: no data for input${missing.length > 1 ? 's' : ''} ${missing.map((n) => `'${n}'`).join(', ')}; expected arrays keyed by input name`,
+    );
   }
   let count: number | undefined;
   const batched = new Set<string>();
   for (const spec of specs) {
     const a = arrays[spec.name]!;
+    if (a.dims.some((d) => d === 0)) {
+      throw new ParityError(
+        'INPUT_DATA',
+        `${source}: input '${spec.name}' has dims [${a.dims.join(',')}], which hold no values; every dim must be at least 1 (nothing would be compared)`,
+      );
+    }
     if (spec.dtype !== 'unknown' && a.dtype !== spec.dtype) {
       throw new ParityError('INPUT_DATA', `${source}: input '${spec.name}' is ${a.dtype}; the model expects ${spec.dtype}`);
     }
     if (a.dims.length === spec.dims.length && a.dims.length > 0) {
       spec.dims.forEach((d, i) => {
         if (i > 0 && typeof d === 'number' && d !== a.dims[i]) {
-          throw new ParityError('INPUT_DATA', `${source}: input '${spec.name}' has dims [${a.dims.join(',')}]; the model expects [${spec.dims.map((x) => x ?? '?').join(',')}] (axis 0 = samples)`);
+          throw new ParityError(
+            'INPUT_DATA',
+            `${source}: input '${spec.name}' has dims [${a.dims.join(',')}]; the model expects [${spec.dims.map((x) => x ?? '?').join(',')}] (axis 0 = samples)`,
+          );
         }
       });
       batched.add(spec.name);

@@ -36,7 +36,12 @@ export function parseInputOverrides(opts: { shape?: string[]; range?: string[]; 
   for (const s of opts.shape ?? []) {
     const [name, raw] = splitPair('--shape', s);
     const dims = numbers('--shape', s, raw);
-    if (dims.some((d) => d < 0 || !Number.isInteger(d))) throw new ParityError('USAGE', `--shape '${s}': dims must be non-negative integers`);
+    if (dims.some((d) => d < 1 || !Number.isInteger(d))) {
+      throw new ParityError(
+        'USAGE',
+        `--shape '${s}': every dim must be a whole number >= 1 (a 0 dim holds no values, so nothing would be compared), e.g. --shape ${EXAMPLES['--shape']}`,
+      );
+    }
     o.shapes[name] = dims;
   }
   for (const s of opts.range ?? []) {
@@ -56,7 +61,11 @@ export function parseInputOverrides(opts: { shape?: string[]; range?: string[]; 
 
 /** Overrides that name no model input are mistakes (a typo would otherwise be ignored silently). */
 export function assertOverridesMatch(o: InputOverrides, inputNames: readonly string[]): void {
-  for (const [flag, map] of [['--shape', o.shapes], ['--range', o.ranges], ['--value', o.values]] as const) {
+  for (const [flag, map] of [
+    ['--shape', o.shapes],
+    ['--range', o.ranges],
+    ['--value', o.values],
+  ] as const) {
     for (const name of Object.keys(map)) {
       if (!inputNames.includes(name)) {
         throw new ParityError('USAGE', `${flag} names input '${name}', but the model's inputs are ${inputNames.map((n) => `'${n}'`).join(', ')}`);

@@ -1,14 +1,16 @@
 /** Reads `--data FILE` (JSON, NPY or NPZ keyed by input name) into a Dataset. Node only. */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ParityError } from '../core/errors.ts';
 import { allocate, DTYPES, type DType, type Tensor, type TensorSpec } from '../core/tensor.ts';
 import type { Dataset } from './dataset.ts';
 import { feedsFromArrays } from './feeds-from-arrays.ts';
+import { assertValueFits, storeValue } from './fit-value.ts';
 import { readNpy, readNpz } from './npy.ts';
 
 export function loadDataFile(path: string, specs: readonly TensorSpec[]): Dataset {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `data file '${path}' does not exist`);
+  if (statSync(path).isDirectory()) throw new ParityError('USAGE', `data file '${path}' is a folder; expected a .json, .npy or .npz file keyed by input name`);
   const bytes = new Uint8Array(readFileSync(path));
   const name = basename(path);
   switch (extname(path).toLowerCase()) {
@@ -58,14 +60,20 @@ function jsonTensor(key: string, value: unknown, fallback: DType, file: string):
     }
     dtype = (v.dtype as DType | undefined) ?? fallback;
     flat = flatten(v.data, key, file).flat;
+    if (v.dims !== undefined && (!Array.isArray(v.dims) || v.dims.some((d) => !Number.isInteger(d) || d < 0))) {
+      throw new ParityError('INPUT_DATA', `${file}: '${key}'.dims must be a list of non-negative integers, got ${JSON.stringify(v.dims)}`);
+    }
     dims = v.dims ?? [flat.length];
+    const n = dims.reduce((a, b) => a * b, 1);
+    if (n !== flat.length)
+      throw new ParityError('INPUT_DATA', `${file}: '${key}' has dims [${dims.join(',')}] (${n} values) but its data holds ${flat.length}`);
   } else {
     ({ flat, dims } = flatten(value, key, file));
   }
   const data = allocate(dtype, flat.length);
   for (let i = 0; i < flat.length; i++) {
-    if (dtype === 'int64') (data as BigInt64Array)[i] = BigInt(Math.trunc(flat[i]!));
-    else (data as Float32Array)[i] = flat[i]!;
+    assertValueFits(dtype, flat[i]!, { code: 'INPUT_DATA', where: `${file}: input '${key}' (${dtype}), element ${i}` });
+    storeValue(dtype, data, i, flat[i]!);
   }
   return { dtype, dims, data };
 }
@@ -79,6 +87,7 @@ function flatten(value: unknown, key: string, file: string): { flat: number[]; d
   }
   const flat = (Array.isArray(value) ? value.flat(Infinity) : [value]) as unknown[];
   if (flat.some((x) => typeof x !== 'number')) throw new ParityError('INPUT_DATA', `${file}: '${key}' must hold numbers only`);
-  if (flat.length !== dims.reduce((a, b) => a * b, 1)) throw new ParityError('INPUT_DATA', `${file}: '${key}' is a ragged array; every row must have the same length`);
+  if (flat.length !== dims.reduce((a, b) => a * b, 1))
+    throw new ParityError('INPUT_DATA', `${file}: '${key}' is a ragged array; every row must have the same length`);
   return { flat: flat as number[], dims };
 }

@@ -7,8 +7,16 @@ import { ParityError } from '../core/errors.ts';
 import { allocate, type DType, type Tensor } from '../core/tensor.ts';
 
 const DESCR_TO_DTYPE: Record<string, DType> = {
-  '<f4': 'float32', '<f8': 'float64', '<f2': 'float16', '|i1': 'int8', '|u1': 'uint8', '<i2': 'int16',
-  '<u2': 'uint16', '<i4': 'int32', '<i8': 'int64', '|b1': 'bool',
+  '<f4': 'float32',
+  '<f8': 'float64',
+  '<f2': 'float16',
+  '|i1': 'int8',
+  '|u1': 'uint8',
+  '<i2': 'int16',
+  '<u2': 'uint16',
+  '<i4': 'int32',
+  '<i8': 'int64',
+  '|b1': 'bool',
 };
 const DTYPE_TO_DESCR = Object.fromEntries(Object.entries(DESCR_TO_DTYPE).map(([k, v]) => [v, k])) as Record<DType, string>;
 
@@ -19,9 +27,18 @@ export function readNpy(bytes: Uint8Array, name = 'array'): Tensor {
     throw new ParityError('INPUT_DATA', `${name}: not a .npy array (missing the \\x93NUMPY magic)`);
   }
   const major = bytes[6]!;
+  if (major < 1 || major > 3)
+    throw new ParityError('INPUT_DATA', `${name}: .npy format version ${major} is not supported; expected 1, 2 or 3 (np.save writes 1)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) throw new ParityError('INPUT_DATA', `${name}: .npy header is truncated (${bytes.length} bytes)`);
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (start + headerLen > bytes.length) {
+    throw new ParityError(
+      'INPUT_DATA',
+      `${name}: .npy header claims ${headerLen} bytes but the file has ${bytes.length - start} after the preamble; the file is truncated`,
+    );
+  }
   const header = new TextDecoder().decode(bytes.subarray(start, start + headerLen));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*True/.test(header);
@@ -31,14 +48,33 @@ export function readNpy(bytes: Uint8Array, name = 'array'): Tensor {
     throw new ParityError('INPUT_DATA', `${name}: unsupported .npy dtype '${descr}'; expected one of ${Object.keys(DESCR_TO_DTYPE).join(' ')}`);
   }
   if (fortran) throw new ParityError('INPUT_DATA', `${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray`);
-  const dims = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  const count = dims.reduce((a, b) => a * b, 1);
-  const data = allocate(dtype, count);
-  const bodyStart = start + headerLen;
-  if (bytes.length - bodyStart < data.byteLength) {
-    throw new ParityError('INPUT_DATA', `${name}: .npy body is truncated (${bytes.length - bodyStart} of ${data.byteLength} bytes)`);
+  const parts = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const dims = parts.map(Number);
+  if (dims.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new ParityError('INPUT_DATA', `${name}: .npy header has shape (${shapeText}); expected non-negative integers`);
   }
-  new Uint8Array(data.buffer).set(bytes.subarray(bodyStart, bodyStart + data.byteLength));
+  // Check the claimed size against the bytes present before allocating anything: a header may claim 10^12 elements.
+  const count = dims.reduce((a, b) => a * b, 1);
+  const bodyStart = start + headerLen;
+  const have = bytes.length - bodyStart;
+  const need = count * allocate(dtype, 0).BYTES_PER_ELEMENT;
+  if (need > have) {
+    throw new ParityError(
+      'INPUT_DATA',
+      `${name}: .npy header claims shape (${dims.join(', ')}) of ${dtype} = ${need} bytes, but the file holds ${have} after the header; the file is truncated or its header is wrong`,
+    );
+  }
+  if (need < have) {
+    throw new ParityError(
+      'INPUT_DATA',
+      `${name}: .npy holds ${have - need} bytes past its shape (${dims.join(', ')}) of ${dtype}; the header does not describe the data (one array per .npy; use .npz for several)`,
+    );
+  }
+  const data = allocate(dtype, count);
+  new Uint8Array(data.buffer).set(bytes.subarray(bodyStart, bodyStart + need));
   return { dtype, dims, data };
 }
 

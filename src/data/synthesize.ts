@@ -6,18 +6,23 @@
 import { ParityError } from '../core/errors.ts';
 import { createRng, type Rng } from '../core/rng.ts';
 import { allocate, elementCount, isFloat, type DType, type Tensor, type TensorMap, type TensorSpec } from '../core/tensor.ts';
-import { numberToF16Bits } from '../core/float16.ts';
 import type { Dataset, SynthesisNote } from './dataset.ts';
 import type { InputOverrides } from './input-options.ts';
+import { assertValueFits, storeValue } from './fit-value.ts';
 
 const DEFAULT_FLOAT_RANGE: [number, number] = [0, 1];
 const DEFAULT_INT_RANGE: [number, number] = [0, 10];
+/** Synthesized inputs beyond this are a typo (`--samples 99999999999`), not a plan: refused up front. */
+const MAX_SYNTHESIZED_BYTES = 2 * 2 ** 30;
 
 function resolveDims(spec: TensorSpec, o: InputOverrides): { dims: number[]; resolved: SynthesisNote['resolved'] } {
   const fixed = o.shapes[spec.name];
   if (fixed) {
     if (spec.dims.length && fixed.length !== spec.dims.length) {
-      throw new ParityError('USAGE', `--shape ${spec.name}=${fixed.join(',')} has rank ${fixed.length}; the model declares rank ${spec.dims.length} [${spec.dims.map((d) => d ?? '?').join(',')}]`);
+      throw new ParityError(
+        'USAGE',
+        `--shape ${spec.name}=${fixed.join(',')} has rank ${fixed.length}; the model declares rank ${spec.dims.length} [${spec.dims.map((d) => d ?? '?').join(',')}]`,
+      );
     }
     spec.dims.forEach((d, i) => {
       if (typeof d === 'number' && d !== fixed[i]) {
@@ -36,14 +41,20 @@ function resolveDims(spec: TensorSpec, o: InputOverrides): { dims: number[]; res
   return { dims, resolved };
 }
 
+/** An integer input's `--range` must contain a whole number and stay inside the dtype. */
+function checkIntRange(name: string, dtype: DType, [lo, hi]: [number, number]): void {
+  const where = `--range ${name}=${lo},${hi}: input '${name}' is ${dtype}`;
+  if (Math.ceil(lo) > Math.floor(hi)) throw new ParityError('USAGE', `${where} and the range holds no whole number; widen it`);
+  assertValueFits(dtype, Math.ceil(lo), { code: 'USAGE', where });
+  assertValueFits(dtype, Math.floor(hi), { code: 'USAGE', where });
+}
+
 function fill(dtype: DType, n: number, rng: Rng, range: [number, number] | undefined, value: number | undefined): Tensor['data'] {
   const data = allocate(dtype, n);
   const [lo, hi] = range ?? (isFloat(dtype) ? DEFAULT_FLOAT_RANGE : DEFAULT_INT_RANGE);
   for (let i = 0; i < n; i++) {
     const x = value ?? (isFloat(dtype) ? rng.uniform(lo, hi) : dtype === 'bool' ? rng.int(0, 2) : rng.int(Math.ceil(lo), Math.floor(hi) + (hi === lo ? 1 : 0)));
-    if (dtype === 'int64') (data as BigInt64Array)[i] = BigInt(Math.trunc(x));
-    else if (dtype === 'float16') (data as Uint16Array)[i] = numberToF16Bits(x);
-    else (data as Float32Array)[i] = x;
+    storeValue(dtype, data, i, x);
   }
   return data;
 }
@@ -53,11 +64,17 @@ export function synthesizeDataset(specs: readonly TensorSpec[], o: InputOverride
   const notes: SynthesisNote[] = [];
   const plans = specs.map((spec) => {
     if (spec.dtype === 'unknown') {
-      throw new ParityError('INPUT_SYNTHESIS', `input '${spec.name}' is not a tensor of a known type, so it cannot be synthesized; pass --data FILE with real inputs`);
+      throw new ParityError(
+        'INPUT_SYNTHESIS',
+        `input '${spec.name}' is not a tensor of a known type, so it cannot be synthesized; pass --data FILE with real inputs`,
+      );
     }
     const { dims, resolved } = resolveDims(spec, o);
     const value = o.values[spec.name];
     const range = o.ranges[spec.name];
+    if (value !== undefined)
+      assertValueFits(spec.dtype, value, { code: 'USAGE', where: `--value ${spec.name}=${value}: input '${spec.name}' is ${spec.dtype}` });
+    if (range && !isFloat(spec.dtype)) checkIntRange(spec.name, spec.dtype, range);
     notes.push({
       input: spec.name,
       dims,
@@ -66,6 +83,14 @@ export function synthesizeDataset(specs: readonly TensorSpec[], o: InputOverride
     });
     return { spec, dtype: spec.dtype, dims, value, range };
   });
+  const bytes = samples * plans.reduce((n, p) => n + elementCount(p.dims) * allocate(p.dtype, 0).BYTES_PER_ELEMENT, 0);
+  if (!(bytes <= MAX_SYNTHESIZED_BYTES)) {
+    const shapes = plans.map((p) => `${p.spec.name} [${p.dims.join(',')}]`).join(', ');
+    throw new ParityError(
+      'USAGE',
+      `${samples} samples of ${shapes} would need ${(bytes / 2 ** 30).toFixed(1)} GiB of inputs (at most ${MAX_SYNTHESIZED_BYTES / 2 ** 30} GiB); lower --samples or the --shape dims`,
+    );
+  }
   const out: TensorMap[] = [];
   for (let s = 0; s < samples; s++) {
     const feeds: TensorMap = {};

@@ -69,14 +69,58 @@ export interface FittedImage extends FittedHead {
 
 export type FittedPipeline = FittedTabular | FittedImage;
 
-const head = z.object({
-  format: z.literal(FITTED_FORMAT),
-  version: z.literal(1),
-  kind: z.enum(['tabular', 'image']),
-  steps: z.array(z.record(z.string(), z.unknown())),
-  fittedOn: z.object({ rows: z.number() }),
-  label: z.object({ column: z.string(), classes: z.array(z.string()) }).optional(),
-}).loose();
+const head = z
+  .object({
+    format: z.literal(FITTED_FORMAT),
+    version: z.literal(1),
+    kind: z.enum(['tabular', 'image']),
+    steps: z.array(z.record(z.string(), z.unknown())),
+    fittedOn: z.object({ rows: z.number() }),
+    label: z.object({ column: z.string(), classes: z.array(z.string()) }).optional(),
+  })
+  .loose();
+
+/** The keys each kind needs beside the head, and their shapes. */
+const BODY = {
+  tabular: {
+    inputs: z.array(
+      z
+        .object({
+          name: z.string(),
+          type: z.enum(['number', 'string']),
+          count: z.number(),
+          missing: z.number(),
+        })
+        .loose(),
+    ),
+    features: z.array(z.object({ name: z.string(), source: z.string().nullable(), kind: z.string(), ops: z.array(z.string()) }).loose()).min(1),
+  },
+  image: {
+    input: z
+      .object({
+        column: z.string().min(1),
+        height: z.number().int().positive(),
+        width: z.number().int().positive(),
+        channels: z.number().int().positive(),
+      })
+      .loose(),
+  },
+} as const;
+
+/** Names a missing key outright ("'inputs' is missing"), else the first malformed part of one. */
+function checkBody(doc: Record<string, unknown>, kind: 'tabular' | 'image', name: string): void {
+  for (const [key, schema] of Object.entries(BODY[kind]) as [string, z.ZodType][]) {
+    if (doc[key] === undefined) {
+      throw new ParityError(
+        'CONFIG_INVALID',
+        `${name}: '${key}' is missing; a fitted ${kind} pipeline needs ${choices(Object.keys(BODY[kind]))} — refit with \`parity pipeline fit\``,
+        { missing: key },
+      );
+    }
+    const r = schema.safeParse(doc[key]);
+    if (!r.success) throw new ParityError('CONFIG_INVALID', `${name}: ${describeIssues(key, r.error)}; refit with \`parity pipeline fit\``, { key });
+  }
+}
 
 /** Validates a fitted pipeline read from JSON (hand edits included); throws CONFIG_INVALID. */
 export function parseFitted(doc: unknown, name = 'fitted pipeline'): FittedPipeline {
@@ -108,8 +152,6 @@ export function parseFitted(doc: unknown, name = 'fitted pipeline'): FittedPipel
       }
     }
   });
-  if (h.data.kind === 'tabular' && !Array.isArray((doc as { features?: unknown }).features)) {
-    throw new ParityError('CONFIG_INVALID', `${name}: 'features' is missing; refit with \`parity pipeline fit\``);
-  }
+  checkBody(doc as Record<string, unknown>, h.data.kind, name);
   return doc as FittedPipeline;
 }

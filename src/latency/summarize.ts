@@ -2,9 +2,32 @@
  * Latency summary of one target's recorded timings: percentiles, mean, spread, the CI of the
  * median, throughput. Pure: no Node imports.
  */
-import type { LatencyStats } from '../compare/types.ts';
+import { medianCiRanks, quantileSorted, type ConfidenceInterval } from '../core/order-stats.ts';
 import type { Timings } from '../core/record.ts';
-import { medianCiRanks, quantileSorted } from './order-stats.ts';
+
+/** One target's latency statistics, as report.json carries them (`TargetVerdict.latency`). */
+export interface LatencyStats {
+  loadMs: number;
+  firstRunMs: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  meanMs: number;
+  stdMs: number;
+  iterations: number;
+  /** 95% CI of the median, ms. */
+  ci50: ConfidenceInterval;
+  /** Runs per second at the median; samples per second for a batched target (`batch` × runs). */
+  throughput: number;
+  /** Samples per timed run (`--batch`); every `…Ms` figure is then per batch. Absent for 1. */
+  batch?: number;
+  /** p50Ms ÷ batch: the median latency per sample of a batched target. */
+  perSampleMs?: number;
+  readbackIncluded: boolean;
+  stopReason?: string;
+  /** Warm run times (ms), at most 1000 evenly thinned, for distribution charts. */
+  samplesMs: number[];
+}
 
 /** At most this many warm-run samples are kept in a summary (for distribution charts). */
 export const MAX_SAMPLES_KEPT = 1000;
@@ -40,14 +63,16 @@ export function summarizeLatency(timings: Timings): LatencyStats {
     meanMs: mean,
     stdMs: n > 1 ? Math.sqrt(ss / (n - 1)) : n === 1 ? 0 : NaN,
     iterations: n,
-    ci50: n > 0
-      ? { lo: sorted[ranks.lo]!, hi: sorted[ranks.hi]!, level: Math.min(0.95, ranks.coverage) }
-      : { lo: NaN, hi: NaN, level: 0 },
-    throughput: p50 > 0 ? 1000 / p50 : n > 0 ? 0 : NaN,
+    ci50: n > 0 ? { lo: sorted[ranks.lo]!, hi: sorted[ranks.hi]!, level: Math.min(0.95, ranks.coverage) } : { lo: NaN, hi: NaN, level: 0 },
+    throughput: p50 > 0 ? (1000 * (timings.batch ?? 1)) / p50 : n > 0 ? 0 : NaN,
     readbackIncluded: timings.readbackIncluded,
     samplesMs: thin(runs, MAX_SAMPLES_KEPT),
   };
   if (timings.stopReason) stats.stopReason = timings.stopReason;
+  if (timings.batch && timings.batch > 1) {
+    stats.batch = timings.batch;
+    stats.perSampleMs = p50 / timings.batch;
+  }
   return stats;
 }
 

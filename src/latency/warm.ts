@@ -5,7 +5,7 @@
  * amortized cost stays at a fraction of a microsecond per run. Pure: no Node imports.
  */
 import { choices, ParityError } from '../core/errors.ts';
-import { medianCiRanks, quantileSorted } from './order-stats.ts';
+import { medianCiRanks, quantileSorted } from '../core/order-stats.ts';
 
 /** How long warm runs go on, per target. */
 export interface LatencyPlan {
@@ -40,12 +40,15 @@ const defaultNow = (): number => performance.now();
  * exists), the elapsed time reaches `budgetMs` (`budget`), or `maxIterations` runs
  * (`max-iterations`). Missing plan fields take {@link DEFAULT_LATENCY_PLAN}'s values.
  * @param now clock in ms (default `performance.now`); tests pass a fake one.
+ * @param between awaited after each timed run, outside its timing (the benchmark page yields to
+ *   the event loop there so it stays responsive). Default: none.
  * @throws ParityError CONFIG_INVALID for a malformed plan.
  */
 export async function measureWarm(
   runOnce: () => Promise<unknown>,
   plan: Partial<LatencyPlan> = {},
   now: () => number = defaultNow,
+  between?: () => Promise<void>,
 ): Promise<WarmResult> {
   const { minIterations, maxIterations, budgetMs, ciHalfWidth } = validatePlan({ ...DEFAULT_LATENCY_PLAN, ...plan });
   const runMs: number[] = [];
@@ -56,6 +59,7 @@ export async function measureWarm(
     await runOnce();
     const t1 = now();
     runMs.push(t1 - t0);
+    if (between) await between();
     const n = runMs.length;
     if (n >= maxIterations) return { runMs, stopReason: 'max-iterations' };
     if (n < minIterations) continue;
@@ -84,10 +88,14 @@ export function medianCiWithin(runs: readonly number[], halfWidth: number): bool
  */
 export function validatePlan(plan: LatencyPlan): LatencyPlan {
   const bad = (field: keyof LatencyPlan, must: string): never => {
-    throw new ParityError('CONFIG_INVALID', `latency.${field} must be ${must}, got ${String(plan[field])} (fields: ${choices(Object.keys(DEFAULT_LATENCY_PLAN))})`);
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `latency.${field} must be ${must}, got ${String(plan[field])} (fields: ${choices(Object.keys(DEFAULT_LATENCY_PLAN))})`,
+    );
   };
   if (!Number.isInteger(plan.minIterations) || plan.minIterations < 1) bad('minIterations', 'an integer >= 1');
-  if (!Number.isInteger(plan.maxIterations) || plan.maxIterations < plan.minIterations) bad('maxIterations', `an integer >= minIterations (${plan.minIterations})`);
+  if (!Number.isInteger(plan.maxIterations) || plan.maxIterations < plan.minIterations)
+    bad('maxIterations', `an integer >= minIterations (${plan.minIterations})`);
   if (!(plan.budgetMs >= 0)) bad('budgetMs', 'a number >= 0');
   if (!(plan.ciHalfWidth > 0)) bad('ciHalfWidth', 'a number > 0');
   return plan;

@@ -17,11 +17,16 @@ style.textContent = REPORT_CSS;
 document.head.prepend(style);
 
 if (new URLSearchParams(location.search).has('driver')) {
-  document.body.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'Driven by parity (Playwright): targets run through window.parity.' }));
+  document.body.replaceChildren(
+    Object.assign(document.createElement('p'), { textContent: 'Driven by parity (Playwright): targets run through window.parity.' }),
+  );
 } else {
   const { startApp } = await import('./ui/app.ts');
   startApp(window.parity, registry).catch((e: unknown) => {
-    const p = Object.assign(document.createElement('p'), { className: 'error', textContent: `the page failed to start: ${e instanceof Error ? e.message : String(e)}` });
+    const p = Object.assign(document.createElement('p'), {
+      className: 'error',
+      textContent: `the page failed to start: ${e instanceof Error ? e.message : String(e)}`,
+    });
     document.body.prepend(p);
   });
 }

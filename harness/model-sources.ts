@@ -9,13 +9,12 @@ import { ParityError } from '../src/core/errors.ts';
 import type { Tensor } from '../src/core/tensor.ts';
 import { NO_OVERRIDES } from '../src/data/input-options.ts';
 import { readNpy, readNpz } from '../src/data/npy.ts';
+import { ONLY_INPUT } from '../src/run/model-dataset.ts';
+import { checkTfjsManifest, checkTfjsShards } from '../src/onnx/tfjs-model-check.ts';
 import type { LoadedModel, TfjsSource } from '../src/run/loaded-model.ts';
 
 const MANIFESTS = import.meta.glob<ModelManifest>('../models/*/parity-model.json', { eager: true, import: 'default' });
 const FILES = import.meta.glob<string>(['../models/*/**/*.{onnx,json,bin,npz,csv}', '!../models/data/**'], { eager: true, query: '?url', import: 'default' });
-
-/** Key of a dropped .npy's array: it feeds the model's only input. */
-export const ONLY_INPUT = '*';
 
 export interface BundledModel {
   name: string;
@@ -77,6 +76,8 @@ export async function loadBundled(key: string): Promise<LoadedModel> {
     const modelJson = JSON.parse(new TextDecoder().decode(await fetchBytes(urlOf(jsonKey)))) as { weightsManifest?: { paths: string[] }[] };
     const files: Record<string, Uint8Array> = {};
     for (const p of (modelJson.weightsManifest ?? []).flatMap((g) => g.paths)) files[p] = await fetchBytes(urlOf(join(dirOf(jsonKey), p)));
+    checkTfjsManifest(modelJson, jsonKey);
+    checkTfjsShards(modelJson, files, jsonKey);
     model.tfjs = { format: 'tfjs', name: manifest.tfjs, modelJson, files };
   }
   if (manifest.twin) model.twin = manifest.twin;
@@ -86,7 +87,11 @@ export async function loadBundled(key: string): Promise<LoadedModel> {
     if (manifest.data.labels) model.labelsKey = manifest.data.labels;
   }
   if (manifest.pipeline) {
-    model.pipeline = { fitted: urlOf(join(dir, manifest.pipeline.fitted)), records: urlOf(join(dir, manifest.pipeline.records)), ...(manifest.pipeline.labelColumn ? { labelColumn: manifest.pipeline.labelColumn } : {}) };
+    model.pipeline = {
+      fitted: urlOf(join(dir, manifest.pipeline.fitted)),
+      records: urlOf(join(dir, manifest.pipeline.records)),
+      ...(manifest.pipeline.labelColumn ? { labelColumn: manifest.pipeline.labelColumn } : {}),
+    };
   }
   return model;
 }
@@ -120,9 +125,17 @@ export async function modelFromFiles(files: readonly PathedFile[]): Promise<User
     const name = onnx[0].file.name.replace(/\.onnx$/i, '');
     model = { name, path: onnx[0].file.name, onnx: { format: 'onnx', name: onnx[0].file.name, bytes: await bytesOf(onnx[0].file) }, overrides: NO_OVERRIDES };
   } else if (json) {
-    model = { name: json.path.includes('/') ? json.path.split('/').slice(-2, -1)[0]! : json.file.name.replace(/\.json$/i, ''), path: json.path, tfjs: await tfjsFromFiles(json, files), overrides: NO_OVERRIDES };
+    model = {
+      name: json.path.includes('/') ? json.path.split('/').slice(-2, -1)[0]! : json.file.name.replace(/\.json$/i, ''),
+      path: json.path,
+      tfjs: await tfjsFromFiles(json, files),
+      overrides: NO_OVERRIDES,
+    };
   } else {
-    throw new ParityError('MODEL_INVALID', `no model among ${files.map((f) => f.file.name).join(', ') || 'the files'}: expected an .onnx file or a TF.js folder (model.json + weight shards)`);
+    throw new ParityError(
+      'MODEL_INVALID',
+      `no model among ${files.map((f) => f.file.name).join(', ') || 'the files'}: expected an .onnx file or a TF.js folder (model.json + weight shards)`,
+    );
   }
   if (!dataFile) return { model };
   const bytes = await bytesOf(dataFile.file);
@@ -137,7 +150,8 @@ async function tfjsFromFiles(json: PathedFile, files: readonly PathedFile[]): Pr
   } catch (e) {
     throw new ParityError('MODEL_INVALID', `${json.file.name} is not valid JSON: ${(e as Error).message}`);
   }
-  if (!modelJson || !Array.isArray(modelJson.weightsManifest)) throw new ParityError('MODEL_INVALID', `${json.file.name} is not a TF.js model.json (no weightsManifest)`);
+  if (!modelJson || !Array.isArray(modelJson.weightsManifest))
+    throw new ParityError('MODEL_INVALID', `${json.file.name} is not a TF.js model.json (no weightsManifest)`);
   const base = dirOf(json.path);
   const out: Record<string, Uint8Array> = {};
   for (const p of modelJson.weightsManifest.flatMap((g) => g.paths)) {
@@ -146,5 +160,7 @@ async function tfjsFromFiles(json: PathedFile, files: readonly PathedFile[]): Pr
     if (!f) throw new ParityError('FILE_NOT_FOUND', `${json.file.name} lists weight shard '${p}', which was not dropped with it; drop the whole model folder`);
     out[p] = await bytesOf(f.file);
   }
+  checkTfjsManifest(modelJson, json.file.name);
+  checkTfjsShards(modelJson, out, json.file.name);
   return { format: 'tfjs', name: json.file.name, modelJson, files: out };
 }

@@ -6,13 +6,19 @@
  * Localization and the pipeline are imported on first use, so a plain run page stays light.
  */
 import type { BackendRegistry } from '../src/backends/registry.ts';
-import type { Availability, BackendId } from '../src/backends/types.ts';
+import type { Availability } from '../src/backends/types.ts';
+import type { BackendId } from '../src/core/ids.ts';
 import { decodeJob } from '../src/browser/job-codec.ts';
 import { PAGE_API_VERSION, type PageBackend, type ParityPageApi } from '../src/browser/page-api.ts';
 import { executeTarget } from '../src/run/execute-target.ts';
+import { withGpuErrors } from '../src/backends/gpu-errors.ts';
 import { browserFacts } from './browser-facts.ts';
+import { requestTfjsWasmThreads } from './wasm-threads.ts';
+import { SCHEMA_VERSION } from '../src/core/record.ts';
+import { captureDuring, installErrorCapture } from './gpu-errors.ts';
 
 export function createPageApi(registry: BackendRegistry): ParityPageApi {
+  installErrorCapture();
   const probes = new Map<BackendId, Promise<Availability>>();
   const probe = (id: BackendId) => {
     let p = probes.get(id);
@@ -24,7 +30,10 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
     async backends(): Promise<PageBackend[]> {
       const out: PageBackend[] = [];
       for (const id of registry.ids('browser')) {
-        const formats = await registry.get(id).then((b) => b.formats, () => []);
+        const formats = await registry.get(id).then(
+          (b) => b.formats,
+          () => [],
+        );
         out.push({ id, formats });
       }
       return out;
@@ -37,15 +46,36 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
     facts: browserFacts,
     async runJob(encoded) {
       const job = decodeJob(encoded);
+      if (job.target.backend === 'tfjs/wasm') {
+        // tfjs-wasm's thread count is fixed when it starts in this page (harness/wasm-threads.ts).
+        try {
+          requestTfjsWasmThreads(job.load?.threads);
+        } catch (e) {
+          return {
+            schemaVersion: SCHEMA_VERSION,
+            target: job.target,
+            status: 'skipped',
+            reason: `unavailable: ${(e as Error).message}`,
+            errorCode: 'BACKEND_UNAVAILABLE',
+            facts: job.facts ?? {},
+            startedAt: new Date().toISOString(),
+          };
+        }
+      }
       const facts = { ...(await browserFacts()), ...job.facts };
-      return executeTarget({ ...job, facts }, registry);
+      // WebGPU errors and console errors raised meanwhile go into the record (src/backends/gpu-errors.ts).
+      const { result, messages } = await captureDuring(() => executeTarget({ ...job, facts }, registry));
+      return withGpuErrors(result, messages);
     },
     async localize(job) {
       const { runLocalizeJob } = await import('./page-localize.ts');
       return runLocalizeJob(job, registry, browserFacts);
     },
     async transform(fitted, rows, mode) {
-      const [{ parseFitted, transform }, { encodeFeatureMatrix }] = await Promise.all([import('../src/pipeline/index.ts'), import('../src/browser/feature-codec.ts')]);
+      const [{ parseFitted, transform }, { encodeFeatureMatrix }] = await Promise.all([
+        import('../src/pipeline/index.ts'),
+        import('../src/browser/feature-codec.ts'),
+      ]);
       return encodeFeatureMatrix(transform(parseFitted(fitted, 'fitted pipeline'), rows, mode));
     },
   };

@@ -1,24 +1,29 @@
 /**
- * A parity run inside the page, for a person at the browser: the same plan → execute → judge
- * steps as the CLI, with every target in this browser. The reference is fp32 on ort-web/wasm
- * here (tfjs/cpu for TF.js-only models); the CLI's `--browser` runs keep the Node reference.
- * Each finished target re-judges the run so verdicts appear live.
+ * A parity run inside the page, for a person at the browser: the one run core (src/run/run-core.ts)
+ * with every target in this browser. Same samples, variants (TF.js twins included), classifier rule,
+ * default gates and verdict as `parity run`; only the reference differs — fp32 on ort-web/wasm here
+ * (tfjs/cpu for TF.js-only models), where `parity run --browser` keeps it in Node. Each finished
+ * target re-judges the run so verdicts appear live. Targets run on the main thread, yielding to
+ * the event loop between runs.
  */
 import type { BackendRegistry } from '../src/backends/registry.ts';
-import type { BackendId, ModelFormat } from '../src/backends/types.ts';
-import { judgeRun } from '../src/compare/judge.ts';
-import { DEFAULT_TOLERANCE_POLICY } from '../src/compare/tolerance.ts';
 import type { Report } from '../src/compare/types.ts';
+import { resolveConfig } from '../src/config/resolve.ts';
 import { ParityError } from '../src/core/errors.ts';
-import { type RunRecord, type TargetSpec, type VariantName } from '../src/core/record.ts';
-import type { Tensor, TensorSpec } from '../src/core/tensor.ts';
+import type { BackendId, ModelFormat } from '../src/core/ids.ts';
+import type { RunRecord, TargetSpec, VariantName } from '../src/core/record.ts';
+import type { Tensor } from '../src/core/tensor.ts';
 import type { LatencyPlan } from '../src/latency/warm.ts';
-import { jobFor, skippedRecord } from '../src/run/planned-job.ts';
-import { executeTarget } from '../src/run/execute-target.ts';
 import type { LoadedModel } from '../src/run/loaded-model.ts';
-import { planTargets, targetId } from '../src/run/plan.ts';
-import { pageDataset } from './page-dataset.ts';
-import { buildPageVariant } from './page-variants.ts';
+import type { DataIO } from '../src/run/model-dataset.ts';
+import { referenceBackend } from '../src/run/plan.ts';
+import { runCore } from '../src/run/run-core.ts';
+import { executeTarget } from '../src/run/execute-target.ts';
+import { withGpuErrors } from '../src/backends/gpu-errors.ts';
+import { captureDuring } from './gpu-errors.ts';
+import { createInMemoryVariantBuilder } from '../src/variants/in-memory-builder.ts';
+import { distilledKey, loadBundled } from './model-sources.ts';
+import { yieldingRegistry } from './yielding-registry.ts';
 
 export interface PageRunOptions {
   model: LoadedModel;
@@ -26,14 +31,16 @@ export interface PageRunOptions {
   backends: readonly BackendId[];
   variants: readonly VariantName[];
   samples: number;
+  /** @default 7 (as the CLI) */
   seed?: number;
   latency: LatencyPlan;
   timeoutMs: number;
   registry: BackendRegistry;
-  /** Browser facts recorded with every target. */
+  /** Browser facts recorded with the report. */
   facts: Record<string, unknown>;
   data?: Record<string, Tensor>;
   dataName?: string;
+  signal?: AbortSignal;
   log?(line: string): void;
   planned?(targets: readonly TargetSpec[]): void;
   started?(target: TargetSpec): void;
@@ -48,76 +55,57 @@ export interface PageRunResult {
 
 /** The page's reference backend for a model with these formats. */
 export function pageReference(formats: readonly ModelFormat[]): BackendId {
-  return formats.includes('onnx') ? 'ort-web/wasm' : 'tfjs/cpu';
+  return referenceBackend(formats, 'browser');
 }
 
-/** The one float output shaped [batch, classes ≥ 2], if exactly one exists. */
-function guessClassifier(outputs: readonly TensorSpec[]): string | undefined {
-  const c = outputs.filter((o) => o.dims.length === 2 && (o.dtype === 'float32' || o.dtype === 'float16') && (typeof o.dims[1] !== 'number' || o.dims[1] >= 2));
-  return c.length === 1 ? c[0]!.name : undefined;
+async function fetched(url: string): Promise<Response> {
+  const r = await fetch(url);
+  if (!r.ok) throw new ParityError('FILE_NOT_FOUND', `GET ${url}: ${r.status} ${r.statusText}`);
+  return r;
 }
+
+/** Files by URL (the page's bundled models name their data by URL). */
+const PAGE_IO: DataIO = {
+  bytes: async (url) => new Uint8Array(await (await fetched(url)).arrayBuffer()),
+  text: async (url) => (await fetched(url)).text(),
+};
 
 export async function runInPage(o: PageRunOptions): Promise<PageRunResult> {
-  const { model, registry } = o;
-  const formats: ModelFormat[] = [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
-  const refBackend = pageReference(formats);
-  const referenceId = targetId(model.name, 'fp32', refBackend, 'browser');
-  const ref = await registry.get(refBackend);
-  const session = await ref.load(formats.includes('onnx') ? model.onnx! : model.tfjs!);
-  const { inputs, outputs } = session;
-  await session.dispose();
-  const dataset = await pageDataset(model, inputs, { samples: o.samples, seed: o.seed ?? 7, ...(o.data ? { data: o.data, dataName: o.dataName ?? 'your data' } : {}) });
-  o.log?.(`${model.name}: ${dataset.samples.length} samples (${dataset.source})`);
-
-  const variants = new Map<VariantName, LoadedModel>();
-  const info: { variant: VariantName; formats: ModelFormat[]; skipReason?: string }[] = [];
-  for (const v of new Set<VariantName>(['fp32', ...o.variants])) {
-    const out = await buildPageVariant(model, v);
-    if (!out.ok) {
-      info.push({ variant: v, formats: [], skipReason: out.reason });
-      continue;
-    }
-    variants.set(v, out.model);
-    info.push({ variant: v, formats: [...(out.model.onnx ? (['onnx'] as const) : []), ...(out.model.tfjs ? (['tfjs'] as const) : [])] });
-  }
-  const ids = [...new Set<BackendId>([refBackend, ...o.backends])];
-  const backends = await Promise.all(ids.map(async (id) => ({ id, environment: 'browser' as const, formats: (await registry.get(id)).formats })));
-  const planned = planTargets({ model: model.name, variants: info, backends }).filter((p) => p.spec.variant !== 'fp32' || o.variants.includes('fp32') || p.spec.id === referenceId);
-  planned.sort((a, b) => Number(b.spec.id === referenceId) - Number(a.spec.id === referenceId));
-  o.planned?.(planned.map((p) => p.spec));
-
-  const classifierOutput = model.classifierOutput ?? guessClassifier(outputs);
-  const records: RunRecord[] = [];
-  const judge = () =>
-    judgeRun({
-      records,
-      references: { [model.name]: referenceId },
-      ...(dataset.labels ? { labels: { [model.name]: dataset.labels } } : {}),
-      ...(classifierOutput ? { classifierOutputs: { [model.name]: classifierOutput } } : {}),
-      policy: DEFAULT_TOLERANCE_POLICY,
-      seed: o.seed ?? 7,
-      environment: { ...o.facts, reference: `${referenceId} (in this browser)` },
-    });
-  let report = judge();
-  for (const p of planned) {
-    o.started?.(p.spec);
-    let record: RunRecord;
-    if (p.skipReason || !p.format) {
-      record = skippedRecord(p);
-    } else {
-      const job = jobFor({ ...p, format: p.format }, variants.get(p.spec.variant)!, dataset.samples, {
-        latency: o.latency,
-        timeoutMs: o.timeoutMs,
-        facts: { model: model.name, ...o.facts },
-      });
-      record = await executeTarget(job, registry);
-    }
-    records.push(record);
-    report = judge();
-    o.recorded?.(record, report);
-    if (p.spec.id === referenceId && record.status !== 'ok') {
-      throw new ParityError('RUN_FAILED', `the reference ${referenceId} could not run, so nothing can be compared: ${record.reason ?? 'no reason'}`);
-    }
-  }
-  return { records, report };
+  const config = resolveConfig({ variants: [...o.variants] as never, samples: o.samples, seed: o.seed, latency: o.latency, targetTimeoutMs: o.timeoutMs });
+  const registry = yieldingRegistry(o.registry);
+  const result = await runCore({
+    config: { ...config, backends: [...new Set([pageReference(o.model.onnx ? ['onnx'] : ['tfjs']), ...o.backends])] },
+    models: [o.model],
+    // Sessions yield between runs so the page answers while it measures (see yielding-registry.ts).
+    local: {
+      kind: 'browser',
+      registry,
+      // WebGPU and console errors raised while a target runs go into its record, as for `--browser`.
+      execute: async (job) => {
+        const { result, messages } = await captureDuring(() => executeTarget(job, registry));
+        return withGpuErrors(result, messages);
+      },
+    },
+    io: PAGE_IO,
+    buildVariant: createInMemoryVariantBuilder(),
+    loadStudent: async (model) => {
+      const key = distilledKey(model);
+      if (!key) throw new ParityError('FILE_NOT_FOUND', `${model.name} ships no distilled student this page can load`);
+      return loadBundled(key);
+    },
+    ...(o.data ? { arrays: { values: o.data, name: o.dataName ?? 'your data' } } : {}),
+    environment: { ...o.facts, reference: 'in this browser' },
+    recordFacts: o.facts,
+    liveJudge: true,
+    ...(o.signal ? { signal: o.signal } : {}),
+    observer: {
+      ...(o.log ? { log: o.log } : {}),
+      ...(o.planned ? { planned: o.planned } : {}),
+      ...(o.started ? { started: o.started } : {}),
+      record: (r, live) => o.recorded?.(r, live!),
+    },
+  });
+  const failed = result.modelErrors[0];
+  if (failed) throw failed.error;
+  return { records: result.records, report: result.report };
 }

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BACKEND_IDS } from '../src/core/ids.ts';
 import { parseRecords } from '../src/report/records-jsonl.ts';
 import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
 import { openHarnessPage, type HarnessPage } from './helpers/browser.ts';
@@ -45,9 +46,11 @@ afterAll(async () => {
 describe('benchmark page', () => {
   it('shows this browser and every backend it probed', async () => {
     expect(await page.textContent('#env-line')).toMatch(/cross-origin isolated .* WebGPU google swiftshader \(fallback adapter: software\)/);
-    const probed = await page.locator('table.backends tbody tr').count();
-    expect(probed).toBe(7);
-    expect(await page.locator('table.backends tr.available').count()).toBe(7);
+    // Every browser backend id is listed; all but WebNN (no platform support in headless Linux) run here.
+    const browserIds = BACKEND_IDS.filter((id) => id !== 'ort-node/cpu');
+    expect(await page.locator('table.backends tbody tr').count()).toBe(browserIds.length);
+    expect(await page.locator('table.backends tr.available').count()).toBe(browserIds.length - 1);
+    expect(await page.locator('table.backends tr.unavailable[data-backend="ort-web/webnn"]').count()).toBe(1);
   });
 
   it('runs the bundled MNIST twins and draws the table and charts', async () => {
@@ -61,8 +64,9 @@ describe('benchmark page', () => {
     expect(await rows().nth(0).textContent()).toMatch(/mnist-cnn:fp32@ort-web\/wasm\/browser\s*reference/);
     expect(await rows().nth(1).textContent()).toMatch(/mnist-cnn:fp32@tfjs\/wasm\/browser\s*passed/);
     expect(await page.textContent('#verdict')).toMatch(/PASS: 2 passed/);
-    // Latency distribution (one row per target) and the error of output `probs`.
-    expect(await page.locator('#charts svg').count()).toBe(2);
+    // The latency-vs-quality trade-off, latency distribution (one row per target) and the error of output `probs`.
+    expect(await page.locator('#charts svg').count()).toBe(3);
+    expect(await page.locator('#charts #tradeoff svg g.point').count()).toBe(2);
     expect(await page.locator('#charts svg g.row').count()).toBe(2);
     expect(await page.locator('#charts svg g.group').count()).toBe(1);
     await page.screenshot({ path: join(ARTIFACTS, 'harness.png'), fullPage: true });
@@ -89,7 +93,11 @@ describe('benchmark page', () => {
     await download.saveAs(saved);
     const { records, skipped } = parseRecords(readFileSync(saved, 'utf8'));
     expect(skipped).toEqual([]);
-    expect(records.map((r) => [r.target.backend, r.status])).toEqual([['ort-web/wasm', 'ok'], ['ort-web/webgl', 'skipped'], ['ort-web/webgpu', 'ok']]);
+    expect(records.map((r) => [r.target.backend, r.status])).toEqual([
+      ['ort-web/wasm', 'ok'],
+      ['ort-web/webgl', 'skipped'],
+      ['ort-web/webgpu', 'ok'],
+    ]);
     expect(records[0]!.facts.crossOriginIsolated).toBe(true);
   });
 

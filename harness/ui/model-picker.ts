@@ -12,6 +12,9 @@ export interface PickerHosts {
   drop: HTMLElement;
   pickFiles: HTMLInputElement;
   pickFolder: HTMLInputElement;
+  /** Visible, focusable buttons that open the (hidden) file inputs. */
+  chooseFiles?: HTMLButtonElement;
+  chooseFolder?: HTMLButtonElement;
   info: HTMLElement;
 }
 
@@ -40,8 +43,8 @@ async function droppedFiles(dt: DataTransfer): Promise<PathedFile[]> {
 
 const pathed = (list: FileList | null): PathedFile[] => [...(list ?? [])].map((file) => ({ path: file.webkitRelativePath || file.name, file }));
 
-/** Wires the pickers; `onModel` gets each chosen model (bundled or the user's). */
-export function setupModelPicker(h: PickerHosts, onModel: (m: UserModel, origin: string) => void): void {
+/** Wires the pickers; `onModel` gets each chosen model (bundled or the user's). `initial` names the bundled model to open (default: MNIST). */
+export function setupModelPicker(h: PickerHosts, onModel: (m: UserModel, origin: string) => void, initial?: string): void {
   const fail = (e: unknown) => h.info.replaceChildren(el('span', { class: 'error' }, errorMessage(e)));
   const bundled = bundledModels();
   h.select.replaceChildren(
@@ -59,14 +62,33 @@ export function setupModelPicker(h: PickerHosts, onModel: (m: UserModel, origin:
   };
   h.select.addEventListener('change', () => void chooseBundled(h.select.value));
   const fromFiles = async (files: PathedFile[]) => {
+    // A picker closed without a choice.
+    if (!files.length) return;
     try {
       const m = await modelFromFiles(files);
       h.select.value = '';
-      onModel(m, `your files: ${files.map((f) => f.path).slice(0, 4).join(', ')}${files.length > 4 ? '…' : ''}`);
+      onModel(
+        m,
+        `your files: ${files
+          .map((f) => f.path)
+          .slice(0, 4)
+          .join(', ')}${files.length > 4 ? '…' : ''}`,
+      );
     } catch (e) {
       fail(e);
     }
   };
+  h.chooseFiles?.addEventListener('click', () => h.pickFiles.click());
+  h.chooseFolder?.addEventListener('click', () => h.pickFolder.click());
+  // The drop zone is keyboard-operable: Enter or Space on it opens the file picker, on key-up as a
+  // native button does (Chrome opens no picker from an Enter key-down here).
+  const opens = (e: KeyboardEvent) => e.target === h.drop && (e.key === 'Enter' || e.key === ' ');
+  h.drop.addEventListener('keydown', (e) => opens(e) && e.preventDefault());
+  h.drop.addEventListener('keyup', (e) => {
+    if (!opens(e)) return;
+    e.preventDefault();
+    h.pickFiles.click();
+  });
   h.pickFiles.addEventListener('change', () => void fromFiles(pathed(h.pickFiles.files)));
   h.pickFolder.addEventListener('change', () => void fromFiles(pathed(h.pickFolder.files)));
   h.drop.addEventListener('dragover', (e) => {
@@ -79,7 +101,9 @@ export function setupModelPicker(h: PickerHosts, onModel: (m: UserModel, origin:
     h.drop.classList.remove('over');
     if (e.dataTransfer) void droppedFiles(e.dataTransfer).then(fromFiles, fail);
   });
-  const first = bundled.find((b) => b.name.startsWith('mnist')) ?? bundled[0];
+  const named = initial ? bundled.find((b) => b.name === initial) : undefined;
+  if (initial && !named) fail(new Error(`no bundled model '${initial}'; bundled: ${bundled.map((b) => b.name).join(', ')}`));
+  const first = named ?? (initial ? undefined : (bundled.find((b) => b.name.startsWith('mnist')) ?? bundled[0]));
   if (first) {
     h.select.value = first.key;
     void chooseBundled(first.key);

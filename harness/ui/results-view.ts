@@ -4,13 +4,22 @@
  */
 import type { Report } from '../../src/compare/types.ts';
 import { escapeHtml } from '../../src/report/escape.ts';
+import { constraintsSection } from '../../src/report/html-constraints.ts';
 import { modelCharts, reasonsTable, targetsTable } from '../../src/report/html-parts.ts';
-import { reportVerdict, targetsByModel } from '../../src/report/view.ts';
+import { targetsByModel } from '../../src/report/view.ts';
 
-export function renderResults(report: Report, hosts: { verdict: HTMLElement; table: HTMLElement; charts: HTMLElement }): void {
-  const v = reportVerdict(report);
-  hosts.verdict.innerHTML = `<div class="banner ${v.ok ? 'ok' : 'bad'}">${escapeHtml(v.headline)}</div>`;
+/** `progress` while a run goes on: the banner then says running, never PASS/FAIL. */
+export function renderResults(
+  report: Report,
+  hosts: { verdict: HTMLElement; table: HTMLElement; charts: HTMLElement },
+  progress?: { done: number; total: number },
+): void {
+  const v = report.verdict;
+  hosts.verdict.innerHTML = progress
+    ? `<div class="banner running" role="status">running: ${progress.done} of ${progress.total} targets done — so far ${escapeHtml(v.headline.replace(/^(PASS|FAIL): /, ''))}</div>`
+    : `<div class="banner ${v.ok ? 'ok' : 'bad'}" role="status">${escapeHtml(v.headline)}</div>`;
   const groups = [...targetsByModel(report)];
   hosts.table.innerHTML = groups.map(([, targets]) => targetsTable(targets)).join('') + reasonsTable(report.targets);
-  hosts.charts.innerHTML = groups.map(([model, targets]) => modelCharts(model, targets)).join('');
+  // The trade-off chart (`#tradeoff`), budget line and memory table, as in report.html.
+  hosts.charts.innerHTML = constraintsSection(report) + groups.map(([model, targets]) => modelCharts(model, targets)).join('');
 }

@@ -3,9 +3,10 @@ import type { RunRecord } from '../../src/core/record.ts';
 import { fmtMs } from '../../src/report/format.ts';
 
 export function envSummary(f: Record<string, unknown>): string {
-  const gpu = f['webgpu.vendor'] !== undefined
-    ? `WebGPU ${String(f['webgpu.vendor'])} ${String(f['webgpu.architecture'])}${f['webgpu.isFallbackAdapter'] ? ' (fallback adapter: software)' : ''}`
-    : 'no WebGPU';
+  const gpu =
+    f['webgpu.vendor'] !== undefined
+      ? `WebGPU ${String(f['webgpu.vendor'])} ${String(f['webgpu.architecture'])}${f['webgpu.isFallbackAdapter'] ? ' (fallback adapter: software)' : ''}`
+      : 'no WebGPU';
   const gl = f['webgl.renderer'] !== undefined ? `WebGL ${String(f['webgl.renderer'])}` : 'no WebGL2';
   return [
     String(f.browser),

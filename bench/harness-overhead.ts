@@ -9,12 +9,13 @@
  */
 import { createNodeRegistry } from '../src/backends/node-registry.ts';
 import { summarizeLatency } from '../src/latency/summarize.ts';
-import { quantileSorted } from '../src/latency/order-stats.ts';
+import { quantileSorted } from '../src/core/order-stats.ts';
 import { executeTarget } from '../src/run/execute-target.ts';
 import { loadModel } from '../src/run/load-model.ts';
 import { datasetFor } from '../src/run/model-dataset.ts';
+import { NODE_DATA_IO } from '../src/run/node-data-io.ts';
 import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
-import type { BackendId } from '../src/backends/types.ts';
+import type { BackendId } from '../src/core/ids.ts';
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');
@@ -25,7 +26,7 @@ const ITER = 400;
 const model = await loadModel(modelPath);
 const registry = createNodeRegistry();
 const specs = (await (await registry.get('ort-node/cpu')).load(model.onnx!)).inputs;
-const sample = datasetFor(model, specs, { samples: 1, seed: 7 }).samples[0]!;
+const sample = (await datasetFor(model, specs, { samples: 1, seed: 7 }, NODE_DATA_IO)).samples[0]!;
 
 type Ort = typeof import('onnxruntime-node');
 const runtimes: Record<string, () => Promise<Ort>> = {
@@ -54,7 +55,10 @@ for (const [id, importOrt] of Object.entries(runtimes)) {
     const harnessP50 = summarizeLatency(record.timings).p50Ms;
 
     // The bare loop: same runtime, same bytes, same input, nothing else.
-    const session = await ort.InferenceSession.create(model.onnx!.bytes, { executionProviders: [id === 'ort-node/cpu' ? 'cpu' : 'wasm'], graphOptimizationLevel: 'all' });
+    const session = await ort.InferenceSession.create(model.onnx!.bytes, {
+      executionProviders: [id === 'ort-node/cpu' ? 'cpu' : 'wasm'],
+      graphOptimizationLevel: 'all',
+    });
     const feeds = Object.fromEntries(Object.entries(sample).map(([k, t]) => [k, new ort.Tensor(t.dtype as 'float32', t.data as Float32Array, t.dims)]));
     for (let i = 0; i < 20; i++) await session.run(feeds);
     const times: number[] = [];
@@ -65,11 +69,20 @@ for (const [id, importOrt] of Object.entries(runtimes)) {
       times.push(performance.now() - t0);
     }
     await session.release();
-    const bareP50 = quantileSorted(times.sort((a, b) => a - b), 0.5);
+    const bareP50 = quantileSorted(
+      times.sort((a, b) => a - b),
+      0.5,
+    );
     hp50s.push(harnessP50);
     bp50s.push(bareP50);
     ratios.push(harnessP50 / bareP50);
   }
-  const med = (xs: number[]) => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
-  console.log(`${id.padEnd(14)} harness p50 ${med(hp50s).toFixed(4)} ms | bare p50 ${med(bp50s).toFixed(4)} ms | ratio ${med(ratios).toFixed(3)} (target <= 1.03; per round: ${ratios.map((x) => x.toFixed(3)).join(' ')})`);
+  const med = (xs: number[]) =>
+    quantileSorted(
+      [...xs].sort((a, b) => a - b),
+      0.5,
+    );
+  console.log(
+    `${id.padEnd(14)} harness p50 ${med(hp50s).toFixed(4)} ms | bare p50 ${med(bp50s).toFixed(4)} ms | ratio ${med(ratios).toFixed(3)} (target <= 1.03; per round: ${ratios.map((x) => x.toFixed(3)).join(' ')})`,
+  );
 }

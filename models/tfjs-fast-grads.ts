@@ -20,10 +20,33 @@ function conv2DBackpropFilter(original: KernelFunc): KernelFunc {
     const { x, dy } = args.inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const { strides, pad, dataFormat, dimRoundingMode, filterShape } = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     if (dataFormat === 'NCHW') return original(args);
-    const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode, false, 'channelsLast');
-    const { batchSize, inHeight, inWidth, inChannels: ci, outHeight, outWidth, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-    const top = info.padInfo.top, left = info.padInfo.left;
-    const xv = values(args.backend, x), dyv = values(args.backend, dy);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filterShape,
+      strides,
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      'channelsLast',
+    );
+    const {
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels: ci,
+      outHeight,
+      outWidth,
+      outChannels: co,
+      filterHeight: fh,
+      filterWidth: fw,
+      strideHeight: sh,
+      strideWidth: sw,
+    } = info;
+    const top = info.padInfo.top,
+      left = info.padInfo.left;
+    const xv = values(args.backend, x),
+      dyv = values(args.backend, dy);
     const acc = new Float64Array(fh * fw * ci * co);
     for (let b = 0; b < batchSize; b++) {
       for (let yr = 0; yr < outHeight; yr++) {
@@ -58,15 +81,18 @@ function maxPoolGrad(): KernelFunc {
     const { filterSize, strides, pad, dimRoundingMode } = args.attrs as unknown as tf.MaxPoolGradAttrs;
     const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], filterSize, strides, 1, pad, dimRoundingMode);
     const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
-    const top = info.padInfo.top, left = info.padInfo.left;
-    const xv = values(args.backend, input), dyv = values(args.backend, dy);
+    const top = info.padInfo.top,
+      left = info.padInfo.left;
+    const xv = values(args.backend, input),
+      dyv = values(args.backend, dy);
     const dx = new Float32Array(xv.length);
     for (let b = 0; b < batchSize; b++) {
       for (let yr = 0; yr < outHeight; yr++) {
         for (let yc = 0; yc < outWidth; yc++) {
           for (let d = 0; d < c; d++) {
             // The gradient goes to the first maximum in scan order, as the stock kernel does.
-            let best = -Infinity, at = -1;
+            let best = -Infinity,
+              at = -1;
             for (let wr = 0; wr < fh; wr++) {
               const xr = yr * sh + wr - top;
               if (xr < 0 || xr >= inHeight) continue;
@@ -74,7 +100,10 @@ function maxPoolGrad(): KernelFunc {
                 const xc = yc * sw + wc - left;
                 if (xc < 0 || xc >= inWidth) continue;
                 const i = ((b * inHeight + xr) * inWidth + xc) * c + d;
-                if (xv[i]! > best) { best = xv[i]!; at = i; }
+                if (xv[i]! > best) {
+                  best = xv[i]!;
+                  at = i;
+                }
               }
             }
             if (at >= 0) dx[at]! += dyv[((b * outHeight + yr) * outWidth + yc) * c + d]!;

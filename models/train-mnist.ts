@@ -69,7 +69,8 @@ function argmaxRows(p: Float32Array, classes: number): Int32Array {
 function shifted(split: Split, order: number[], rng: ReturnType<typeof createRng>): Float32Array {
   const out = new Float32Array(order.length * 784);
   order.forEach((src, i) => {
-    const dy = rng.int(-SHIFT, SHIFT + 1), dx = rng.int(-SHIFT, SHIFT + 1);
+    const dy = rng.int(-SHIFT, SHIFT + 1),
+      dx = rng.int(-SHIFT, SHIFT + 1);
     for (let y = Math.max(0, dy); y < Math.min(28, 28 + dy); y++) {
       const from = src * 784 + (y - dy) * 28;
       for (let x = Math.max(0, dx); x < Math.min(28, 28 + dx); x++) out[i * 784 + y * 28 + x] = split.x[from + x - dx]!;
@@ -108,7 +109,13 @@ async function main(): Promise<void> {
       [perm[i], perm[j]] = [perm[j]!, perm[i]!];
     }
     const xs = tf.tensor4d(shifted(train, perm, rng), [train.n, 28, 28, 1]);
-    const ys = tf.oneHot(tf.tensor1d(perm.map((i) => train.labels[i]!), 'int32'), 10);
+    const ys = tf.oneHot(
+      tf.tensor1d(
+        perm.map((i) => train.labels[i]!),
+        'int32',
+      ),
+      10,
+    );
     const h = await model.fit(xs, ys, { epochs: 1, batchSize: BATCH, shuffle: false, verbose: 0 });
     tf.dispose([xs, ys]);
     const loss = (h.history['loss']![0] as number).toFixed(4);
@@ -147,7 +154,9 @@ async function main(): Promise<void> {
   const npz = writeNpz({ image: tensor('float32', [test.n, 1, 28, 28], test.x), label: tensor('int64', [test.n], labels) });
   writeFileSync(join(OUT, 'test.npz'), npz);
   writeMnistCalibration(OUT);
-  const weightsSha256 = createHash('sha256').update(readFileSync(join(OUT, 'tfjs', WEIGHTS_FILE))).digest('hex');
+  const weightsSha256 = createHash('sha256')
+    .update(readFileSync(join(OUT, 'tfjs', WEIGHTS_FILE)))
+    .digest('hex');
 
   const manifest: ModelManifest = {
     name: 'mnist-cnn',

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   model.setWeights(student.getWeights());
   const probs = predictions(model, test);
   const teacherProbs = predictions(teacher, test);
-  let correct = 0, agree = 0;
+  let correct = 0,
+    agree = 0;
   for (let i = 0; i < test.n; i++) {
     if (argmax(probs, i) === test.labels[i]) correct++;
     if (argmax(probs, i) === argmax(teacherProbs, i)) agree++;
@@ -138,7 +139,9 @@ async function main(): Promise<void> {
   mkdirSync(OUT, { recursive: true });
   await saveLayersModel(model, join(OUT, 'tfjs'));
   writeFileSync(join(OUT, 'model.onnx'), onnxBytes);
-  const weightsSha256 = createHash('sha256').update(readFileSync(join(OUT, 'tfjs', WEIGHTS_FILE))).digest('hex');
+  const weightsSha256 = createHash('sha256')
+    .update(readFileSync(join(OUT, 'tfjs', WEIGHTS_FILE)))
+    .digest('hex');
   const manifest: ModelManifest = {
     name: 'mnist-student',
     description: `Narrow MNIST CNN (conv ${FILTERS.join('/')} filters + dense) distilled from mnist-cnn's soft labels (T=${TEMPERATURE}); ONNX and TF.js twins like the teacher's.`,

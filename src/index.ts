@@ -1,5 +1,77 @@
-/** The public API for config files and scripts: `import { defineConfig } from 'infer-parity'`. */
+/**
+ * The public API of infer-parity: `import { ... } from 'infer-parity'` (compiled to dist/index.js,
+ * types in dist/index.d.ts). Everything a script or a config file may rely on is exported here;
+ * deep imports into dist/ are not part of the API and may move.
+ *
+ * - config: `defineConfig` types a `parity.config.ts`; `resolveConfig` applies every default once.
+ * - running: `runParity` (the programmatic `parity run`).
+ * - judging saved or foreign records: `judgeRun` / `judgeTarget` and the metric functions, pure
+ *   TypeScript with no Node imports, so records made anywhere (a browser, another machine) are
+ *   judged by the same code as `parity run`.
+ * - reports: `writeReports` (the five report files), `renderJson` / `parseReportJson`.
+ * - errors: `ParityError` with a stable `code` (`ERROR_CODES`).
+ */
+
+// Config.
 export { defineConfig, type ParityConfig } from './config/schema.ts';
-export type { Report, TargetVerdict, OutputMetrics, DecisionMetrics, TaskMetrics, LatencyStats, Tolerance, GateSpec } from './compare/types.ts';
-export type { RunRecord, TargetSpec, VariantName } from './core/record.ts';
-export type { Backend, Session, BackendId } from './backends/types.ts';
+export { resolveConfig, type ResolvedConfig } from './config/resolve.ts';
+
+// Running. ── runParity: the programmatic run core (src/api/run-parity.ts). ──
+export { runParity, type RunParityOptions, type RunParityResult } from './api/run-parity.ts';
+
+// Judging: one comparison core for every environment (src/compare/index.ts).
+export {
+  computeDecisionMetrics,
+  computeOutputMetrics,
+  computeTaskMetrics,
+  decideVerdict,
+  DEFAULT_TOLERANCE_POLICY,
+  DEFAULT_TOLERANCES,
+  evaluateGates,
+  GATE_METRIC_NAMES,
+  judgeRun,
+  judgeTarget,
+  parseGate,
+  parseGates,
+  resolveTolerance,
+  type DecisionInput,
+  type GateContext,
+  type JudgeRunOptions,
+  type JudgeTargetOptions,
+  type ModelFailure,
+  type OutputMetricsInput,
+  type TaskInput,
+  type Verdict,
+  type VerdictCounts,
+} from './compare/index.ts';
+
+// Records and reports.
+export { parseRecords, type ParsedRecords } from './report/records-jsonl.ts';
+export { parseReportJson, renderJson } from './report/json.ts';
+export { REPORT_FILES, writeReports, type WrittenReports } from './report/write-all.ts';
+
+// Backends.
+export { BackendRegistry } from './backends/registry.ts';
+export { createNodeRegistry } from './backends/node-registry.ts';
+export { BACKEND_IDS, type BackendId } from './core/ids.ts';
+export type { Backend, Session } from './backends/types.ts';
+
+// Errors.
+export { ERROR_CODES, isParityError, ParityError, type ErrorCode } from './core/errors.ts';
+
+// Types of records, verdicts and reports (the JSON that `records.jsonl` and `report.json` hold).
+export type {
+  DecisionMetrics,
+  ExpectedFailure,
+  GateResult,
+  GateSpec,
+  OutputMetrics,
+  Report,
+  TargetStatus,
+  TargetVerdict,
+  TaskMetrics,
+  Tolerance,
+  TolerancePolicy,
+} from './compare/types.ts';
+export type { LatencyStats } from './latency/summarize.ts';
+export { VARIANT_NAMES, type Precision, type RunRecord, type TargetSpec, type VariantName } from './core/record.ts';

@@ -31,13 +31,16 @@ describe('parity run', () => {
     for (const f of ['report.json', 'records.jsonl', 'summary.md', 'junit.xml', 'report.html']) expect(existsSync(join(out, f)), f).toBe(true);
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(report.schemaVersion).toBe(1);
+    expect(report.verdict).toMatchObject({ ok: true, exitCode: 0 });
     expect(report.reference).toBe('tiny:fp32@ort-node/cpu');
     const wasm = report.targets.find((t: { backend: string }) => t.backend === 'ort-web/wasm');
     expect(wasm).toMatchObject({ variant: 'fp32', environment: 'node', status: 'passed' });
     expect(wasm.outputs.probs.maxAbs).toBeLessThan(1e-5);
     expect(wasm.decision.top1Agreement).toBe(1);
     expect(wasm.latency.iterations).toBeGreaterThanOrEqual(10);
-    expect(Object.keys(wasm.latency)).toEqual(expect.arrayContaining(['loadMs', 'firstRunMs', 'p50Ms', 'p90Ms', 'p99Ms', 'meanMs', 'stdMs', 'iterations', 'ci50']));
+    expect(Object.keys(wasm.latency)).toEqual(
+      expect.arrayContaining(['loadMs', 'firstRunMs', 'p50Ms', 'p90Ms', 'p99Ms', 'meanMs', 'stdMs', 'iterations', 'ci50']),
+    );
     expect(readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
     expect(r.stdout).toContain('tiny:fp32@ort-web/wasm');
   });
@@ -45,6 +48,8 @@ describe('parity run', () => {
   it('exits 1 when a gate fails, and names it', () => {
     const r = parity(['run', '--model', tiny, ...fast, '--out', join(dir, 'gate'), '--gate', 'maxAbs <= 0', '--gate', 'p50Ms <= 0.000001']);
     expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'gate', 'report.json'), 'utf8')).verdict).toMatchObject({ ok: false, exitCode: 1 });
+    expect(readFileSync(join(dir, 'gate', 'summary.md'), 'utf8')).toMatch(/FAIL/);
     expect(r.stdout).toMatch(/gate failed tiny:fp32@ort-web\/wasm: p50Ms = [\d.]+ \(needs <= 1e-6\)/);
   });
 
@@ -110,6 +115,8 @@ describe('parity run: one bad model among several', () => {
     expect(r.stderr).toContain('[INPUT_SYNTHESIS]');
     expect(r.stderr).toContain("input 'audio'");
     const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
+    expect(report.verdict).toMatchObject({ ok: false, exitCode: 2, counts: { modelErrors: 1 } });
+    expect(readFileSync(join(out, 'summary.md'), 'utf8')).toMatch(/FAIL.*1 model could not run/);
     const tinyWasm = report.targets.find((t: { id: string }) => t.id === 'tiny:fp32@ort-web/wasm');
     expect(tinyWasm.status).toBe('passed');
     const audioRef = report.targets.find((t: { id: string }) => t.id === 'audio2:fp32@ort-node/cpu');

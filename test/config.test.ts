@@ -18,7 +18,14 @@ const fail = (raw: unknown): ParityError => {
 describe('config validation', () => {
   it('accepts a full config', () => {
     const c = validateConfig(
-      { models: ['m.onnx', { path: 'x.onnx', inputs: { shapes: { x: [1, 3] } } }], variants: ['fp32', 'fp16'], backends: ['ort-node/cpu'], samples: 10, gates: ['top1Agreement >= 0.99', { metric: 'maxAbs', op: '<=', threshold: 1e-3 }], tolerances: { byPrecision: { fp16: { atol: 1e-3, rtol: 1e-2 } } } },
+      {
+        models: ['m.onnx', { path: 'x.onnx', inputs: { shapes: { x: [1, 3] } } }],
+        variants: ['fp32', 'fp16'],
+        backends: ['ort-node/cpu'],
+        samples: 10,
+        gates: ['top1Agreement >= 0.99', { metric: 'maxAbs', op: '<=', threshold: 1e-3 }],
+        tolerances: { byPrecision: { fp16: { atol: 1e-3, rtol: 1e-2 } } },
+      },
       'c',
     );
     expect(c.samples).toBe(10);
@@ -33,7 +40,7 @@ describe('config validation', () => {
   });
   it('names a bad backend and the valid choices', () => {
     const m = fail({ backends: ['ort-web/wasn'] }).message;
-    expect(m).toContain("backends.0: \"ort-web/wasn\" is not allowed — did you mean 'ort-web/wasm'?");
+    expect(m).toContain('backends.0: "ort-web/wasn" is not allowed — did you mean \'ort-web/wasm\'?');
     expect(m).toContain("'tfjs/webgpu'");
   });
   it('rejects bad values with the path', () => {
@@ -45,7 +52,10 @@ describe('config validation', () => {
 describe('config files', () => {
   const dir = mkdtempSync(join(tmpdir(), 'parity-config-'));
   it('loads parity.config.ts with defineConfig from the cwd', async () => {
-    writeFileSync(join(dir, 'parity.config.ts'), `import { defineConfig } from '${process.cwd()}/src/config/schema.ts';\nexport default defineConfig({ samples: 5, seed: 3 });\n`);
+    writeFileSync(
+      join(dir, 'parity.config.ts'),
+      `import { defineConfig } from '${process.cwd()}/src/config/schema.ts';\nexport default defineConfig({ samples: 5, seed: 3 });\n`,
+    );
     const { config, path } = await loadConfig(undefined, dir);
     expect(config).toEqual({ samples: 5, seed: 3 });
     expect(path).toContain('parity.config.ts');

@@ -20,8 +20,17 @@ function out(partial: Partial<OutputMetrics>): OutputMetrics {
 
 function verdict(partial: Partial<TargetVerdict> = {}): TargetVerdict {
   return {
-    id: 'mlp:fp16@ort-web/wasm/node', model: 'mlp', variant: 'fp16', precision: 'fp16', backend: 'ort-web/wasm', environment: 'node',
-    status: 'passed', isReference: false, referenceId: 'mlp:fp32@ort-node/cpu/node', gates: [], facts: {},
+    id: 'mlp:fp16@ort-web/wasm/node',
+    model: 'mlp',
+    variant: 'fp16',
+    precision: 'fp16',
+    backend: 'ort-web/wasm',
+    environment: 'node',
+    status: 'passed',
+    isReference: false,
+    referenceId: 'mlp:fp32@ort-node/cpu/node',
+    gates: [],
+    facts: {},
     outputs: { logits: out({ maxAbs: 0.01, cosine: 0.9999 }), probs: out({ maxAbs: 0.002, cosine: 0.99999 }) },
     decision: { output: 'probs', samples: 100, top1Agreement: 0.995, topkOverlap: 0.99, k: 5, flipRate: 0.005, kl: 1e-4 },
     ...partial,
@@ -42,7 +51,9 @@ describe('parseGate', () => {
   });
 
   it('unknown metrics list the known ones and suggest the closest', () => {
-    expect(() => parseGate('top1Agrement >= 0.9')).toThrow(/unknown metric 'top1Agrement' \(did you mean 'top1Agreement'\?\); known metrics: .*'p99Ms'.*'outputs.NAME.METRIC'/);
+    expect(() => parseGate('top1Agrement >= 0.9')).toThrow(
+      /unknown metric 'top1Agrement' \(did you mean 'top1Agreement'\?\); known metrics: .*'p99Ms'.*'outputs.NAME.METRIC'/,
+    );
     expect(() => parseGate('outputs.probs.cosin > 0.9')).toThrow(/did you mean 'cosine'/);
     expect(() => parseGate('outputs.cosine > 0.9')).toThrow(/not 'outputs.NAME.METRIC'/);
     expect(codeOf(() => parseGate('bogus >= 1'))).toBe('CONFIG_INVALID');
@@ -87,13 +98,24 @@ describe('evaluateGate', () => {
   });
 
   it('task metrics and CI bounds when present', () => {
-    const task = { samples: 10, accuracy: 0.9, accuracyCi: { lo: 0.8, hi: 1, level: 0.95 }, referenceAccuracy: 0.92, accuracyDelta: -0.02, accuracyDeltaCi: { lo: -0.05, hi: 0, level: 0.95 } };
+    const task = {
+      samples: 10,
+      accuracy: 0.9,
+      accuracyCi: { lo: 0.8, hi: 1, level: 0.95 },
+      referenceAccuracy: 0.92,
+      accuracyDelta: -0.02,
+      accuracyDeltaCi: { lo: -0.05, hi: 0, level: 0.95 },
+    };
     expect(evaluateGate(parseGate('accuracyDelta >= -0.005'), verdict({ task }))).toMatchObject({ value: -0.02, passed: false });
     expect(evaluateGate(parseGate('accuracyDeltaCi.lo >= -0.06'), verdict({ task }))).toMatchObject({ value: -0.05, passed: true });
   });
 
   it('absent by accident fails: missing output, incomparable output, no latency', () => {
-    expect(evaluateGate(parseGate('outputs.nope.maxAbs <= 1'), verdict())).toMatchObject({ value: null, passed: false, note: "no output 'nope' (outputs: logits, probs)" });
+    expect(evaluateGate(parseGate('outputs.nope.maxAbs <= 1'), verdict())).toMatchObject({
+      value: null,
+      passed: false,
+      note: "no output 'nope' (outputs: logits, probs)",
+    });
     const broken = verdict({ outputs: { y: incomparableMetrics(4, { atol: 0, rtol: 0 }, 'shape mismatch') } });
     expect(evaluateGate(parseGate('maxAbs <= 1'), broken)).toMatchObject({ passed: false, note: "output 'y' not comparable: shape mismatch" });
     expect(evaluateGate(parseGate('p99Ms <= 50'), verdict())).toMatchObject({ passed: false, note: 'no latency measured (no warm runs recorded)' });

@@ -48,7 +48,15 @@ describe('synthesized inputs', () => {
     expect(a.samples[0]!.ids!.data).toBeInstanceOf(BigInt64Array);
   });
   it('respect ranges and constants', () => {
-    const ds = synthesizeDataset([{ name: 'x', dtype: 'float32', dims: [100] }, { name: 'sr', dtype: 'int64', dims: [] }], parseInputOverrides({ range: ['x=5,6'], value: ['sr=16000'] }), 1, 1);
+    const ds = synthesizeDataset(
+      [
+        { name: 'x', dtype: 'float32', dims: [100] },
+        { name: 'sr', dtype: 'int64', dims: [] },
+      ],
+      parseInputOverrides({ range: ['x=5,6'], value: ['sr=16000'] }),
+      1,
+      1,
+    );
     const x = ds.samples[0]!.x!.data as Float32Array;
     expect(Math.min(...x)).toBeGreaterThanOrEqual(5);
     expect(Math.max(...x)).toBeLessThan(6);

@@ -19,12 +19,7 @@ function branchyModel(): Uint8Array {
   });
   const elseBranch = makeGraph({
     name: 'else',
-    nodes: [
-      makeConstant('two', f32([1], [2])),
-      makeNode('Abs', ['h'], ['a']),
-      makeNode('Mul', ['a', 'two'], ['m']),
-      makeNode('Neg', ['m'], ['e_out']),
-    ],
+    nodes: [makeConstant('two', f32([1], [2])), makeNode('Abs', ['h'], ['a']), makeNode('Mul', ['a', 'two'], ['m']), makeNode('Neg', ['m'], ['e_out'])],
     inputs: [],
     outputs: [makeValueInfo('e_out', 'float32', ['batch', 2])],
   });
@@ -50,10 +45,16 @@ describe('inspectModel', () => {
     expect(r).toMatchObject({
       name: 'branchy.onnx',
       irVersion: 7,
-      opsets: [{ domain: '', version: 13 }, { domain: 'com.microsoft', version: 1 }],
+      opsets: [
+        { domain: '', version: 13 },
+        { domain: 'com.microsoft', version: 1 },
+      ],
       producer: 'unit-test 0.1.0',
       // `w` is listed as a graph input but has an initializer: not a runtime input
-      inputs: [{ name: 'x', dtype: 'float32', dims: ['batch', 4] }, { name: 'cond', dtype: 'bool', dims: [] }],
+      inputs: [
+        { name: 'x', dtype: 'float32', dims: ['batch', 4] },
+        { name: 'cond', dtype: 'bool', dims: [] },
+      ],
       outputs: [{ name: 'y', dtype: 'float32', dims: ['batch', 2] }],
       opHistogram: { Abs: 1, Constant: 1, Gemm: 1, If: 1, Mul: 1, Neg: 1, Relu: 1 },
       nodeCount: 7,
@@ -74,9 +75,7 @@ describe('inspectModel', () => {
     const r = inspectModel(OCR, 'ocr-cls.onnx');
     expect(r.irVersion).toBe(8);
     expect(r.opsets).toEqual([{ domain: '', version: 9 }]);
-    expect(r.inputs).toEqual([
-      { name: 'x', dtype: 'float32', dims: ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'] },
-    ]);
+    expect(r.inputs).toEqual([{ name: 'x', dtype: 'float32', dims: ['p2o.DynamicDimension.0', 3, 'p2o.DynamicDimension.1', 'p2o.DynamicDimension.2'] }]);
     expect(r.outputs).toEqual([{ name: 'softmax_0.tmp_0', dtype: 'float32', dims: ['p2o.DynamicDimension.3', 2] }]);
     expect(r.initializerCount).toBe(0); // weights are Constant nodes in this export
     expect(r.opHistogram['Constant']).toBe(250);

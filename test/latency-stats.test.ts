@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../src/core/rng.ts';
-import { medianCiRanks, quantileSorted } from '../src/latency/order-stats.ts';
+import { medianCiRanks, quantileSorted } from '../src/core/order-stats.ts';
 import { summarizeLatency, thin } from '../src/latency/summarize.ts';
 
 const timings = (runMs: number[]) => ({ loadMs: 12, firstRunMs: 30, runMs, readbackIncluded: true, stopReason: 'converged' as const });

@@ -15,7 +15,11 @@ describe('parseCsv', () => {
 
   it('reads empty fields as null and detects numeric columns ignoring nulls', () => {
     const t = parseCsv('\uFEFFa,b,c\n1,,x\n,2,\n3,4,y\n\n');
-    expect(t.rows).toEqual([{ a: 1, b: null, c: 'x' }, { a: null, b: 2, c: null }, { a: 3, b: 4, c: 'y' }]);
+    expect(t.rows).toEqual([
+      { a: 1, b: null, c: 'x' },
+      { a: null, b: 2, c: null },
+      { a: 3, b: 4, c: 'y' },
+    ]);
     expect(t.types).toEqual({ a: 'number', b: 'number', c: 'string' });
   });
 
@@ -38,8 +42,19 @@ describe('parseCsv', () => {
 
   it('round-trips through formatCsv, including float32 values exactly', () => {
     const f32 = Math.fround(0.1);
-    const text = formatCsv(['s', 'v'], [{ s: 'a,"b"', v: f32 }, { s: null, v: 1e-300 }, { s: ' pad', v: Number.NaN }]);
+    const text = formatCsv(
+      ['s', 'v'],
+      [
+        { s: 'a,"b"', v: f32 },
+        { s: null, v: 1e-300 },
+        { s: ' pad', v: Number.NaN },
+      ],
+    );
     const back = parseCsv(text);
-    expect(back.rows).toEqual([{ s: 'a,"b"', v: f32 }, { s: null, v: 1e-300 }, { s: ' pad', v: null }]);
+    expect(back.rows).toEqual([
+      { s: 'a,"b"', v: f32 },
+      { s: null, v: 1e-300 },
+      { s: ' pad', v: null },
+    ]);
   });
 });

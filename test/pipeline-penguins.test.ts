@@ -59,7 +59,9 @@ describe('pipelineDataset + the bundled ONNX model', () => {
     expect(ds.classes).toEqual(['Adelie', 'Chinstrap', 'Gentoo']);
     expect(new Set(ds.labels)).toEqual(new Set([0, 1, 2]));
     expect(Array.from(ds.inputs[5]!.data)).toEqual(Array.from(ds.batch.data.subarray(50, 60)));
-    expect(() => pipelineDataset(bundled, [{ ...penguinRows('test.csv')[0]!, species: 'Emperor' }], 'species')).toThrow(/label 'Emperor' in row 1 is not one of the fitted classes/);
+    expect(() => pipelineDataset(bundled, [{ ...penguinRows('test.csv')[0]!, species: 'Emperor' }], 'species')).toThrow(
+      /label 'Emperor' in row 1 is not one of the fitted classes/,
+    );
   });
 
   it('reproduces the manifest test accuracy on onnxruntime-node, in both modes', async () => {
@@ -71,7 +73,8 @@ describe('pipelineDataset + the bundled ONNX model', () => {
       const pred = ds.labels.map((_, i) => [0, 1, 2].reduce((b, k) => (p[i * 3 + k]! > p[i * 3 + b]! ? k : b), 0));
       return { acc: pred.filter((c, i) => c === ds.labels[i]).length / ds.labels.length, pred };
     };
-    const off = await accuracy('offline'), srv = await accuracy('serving');
+    const off = await accuracy('offline'),
+      srv = await accuracy('serving');
     await session.release();
     expect(srv.acc).toBeCloseTo(manifest.facts!.testAccuracy as number, 4);
     expect(srv.acc).toBeGreaterThan(0.95);
@@ -84,8 +87,13 @@ describe('image pipelines', () => {
   const img = (base: number) => Array.from({ length: 12 }, (_, k) => base + 10 * Math.floor(k / 3) + (k % 3));
   const rows = [{ px: img(0) }, { px: img(100) }];
   const spec = {
-    kind: 'image', input: { column: 'px', height: 2, width: 2, channels: 3, layout: 'NHWC' },
-    steps: [{ op: 'scale', from: [0, 255], to: [0, 1] }, { op: 'normalize', mean: 'fit', std: 'fit' }, { op: 'layout', to: 'NCHW' }],
+    kind: 'image',
+    input: { column: 'px', height: 2, width: 2, channels: 3, layout: 'NHWC' },
+    steps: [
+      { op: 'scale', from: [0, 255], to: [0, 1] },
+      { op: 'normalize', mean: 'fit', std: 'fit' },
+      { op: 'layout', to: 'NCHW' },
+    ],
   };
   it('scales, normalizes per channel with fitted stats and transposes to NCHW', () => {
     const f = fit(spec, rows);
@@ -94,9 +102,10 @@ describe('image pipelines', () => {
     expect(m.featureNames.slice(0, 5)).toEqual(['px[c0,y0,x0]', 'px[c0,y0,x1]', 'px[c0,y1,x0]', 'px[c0,y1,x1]', 'px[c1,y0,x0]']);
     // Channel 0 over both images: values (0,10,20,30,100,110,120,130)/255 → mean 65/255.
     const c0 = [0, 10, 20, 30, 100, 110, 120, 130].map((v) => v / 255);
-    const mu = c0.reduce((a, b) => a + b) / 8, sd = Math.sqrt(c0.reduce((a, b) => a + (b - mu) ** 2, 0) / 8);
+    const mu = c0.reduce((a, b) => a + b) / 8,
+      sd = Math.sqrt(c0.reduce((a, b) => a + (b - mu) ** 2, 0) / 8);
     expect(m.features[1]).toBeCloseTo((10 / 255 - mu) / sd, 12);
-    expect(m.features[4]).toBeCloseTo((1 / 255 - (66 / 255)) / sd, 12);
+    expect(m.features[4]).toBeCloseTo((1 / 255 - 66 / 255) / sd, 12);
     const s = transform(f, rows, 'serving');
     for (let i = 0; i < m.features.length; i++) expect(Math.abs(s.features[i]! - m.features[i]!)).toBeLessThan(1e-6);
     const ds = pipelineDataset(f, rows, undefined);

@@ -28,7 +28,13 @@ function errorOf(f: () => unknown): { code: string; message: string } {
 
 describe('numeric steps', () => {
   it('impute mean + indicator, then standardize with the population std', () => {
-    const m = matrix({ inputs: ['y'], steps: [{ op: 'impute', columns: ['y'], strategy: 'mean', indicator: true }, { op: 'standardize', columns: ['y'] }] });
+    const m = matrix({
+      inputs: ['y'],
+      steps: [
+        { op: 'impute', columns: ['y'], strategy: 'mean', indicator: true },
+        { op: 'standardize', columns: ['y'] },
+      ],
+    });
     expect(m.names).toEqual(['y', 'y__missing']);
     const filled = [10, 80 / 3, 30, 40];
     const mu = filled.reduce((a, b) => a + b) / 4;
@@ -42,12 +48,20 @@ describe('numeric steps', () => {
   it('median, constant and most_frequent imputation', () => {
     expect(matrix({ inputs: ['y'], steps: [{ op: 'impute', columns: ['y'], strategy: 'median' }] }).rows.map((r) => r[0])).toEqual([10, 30, 30, 40]);
     expect(matrix({ inputs: ['y'], steps: [{ op: 'impute', columns: ['y'], strategy: 'constant', value: -1 }] }).rows[1]).toEqual([-1]);
-    const cat = matrix({ inputs: ['c'], steps: [{ op: 'impute', columns: ['c'], strategy: 'most_frequent' }, { op: 'onehot', columns: ['c'], oov: 'error' }] });
+    const cat = matrix({
+      inputs: ['c'],
+      steps: [
+        { op: 'impute', columns: ['c'], strategy: 'most_frequent' },
+        { op: 'onehot', columns: ['c'], oov: 'error' },
+      ],
+    });
     expect(cat.rows[3]).toEqual([1, 0]);
   });
 
   it('minmax onto a range, log1p, clip (fixed and quantile), bucketize (fixed and quantile)', () => {
-    matrix({ inputs: ['x'], steps: [{ op: 'minmax', columns: ['x'], range: [-1, 1] }] }).rows.forEach((r, i) => expect(r[0]).toBeCloseTo([-1, -0.6, -0.2, 1][i]!, 15));
+    matrix({ inputs: ['x'], steps: [{ op: 'minmax', columns: ['x'], range: [-1, 1] }] }).rows.forEach((r, i) =>
+      expect(r[0]).toBeCloseTo([-1, -0.6, -0.2, 1][i]!, 15),
+    );
     expect(matrix({ inputs: ['x'], steps: [{ op: 'log1p', columns: ['x'] }] }).rows[0]![0]).toBeCloseTo(Math.log(2), 15);
     expect(matrix({ inputs: ['x'], steps: [{ op: 'clip', columns: ['x'], min: 2, max: 5 }] }).rows.map((r) => r[0])).toEqual([2, 2, 3, 5]);
     expect(matrix({ inputs: ['x'], steps: [{ op: 'clip', columns: ['x'], quantiles: [0, 0.5] }] }).rows.map((r) => r[0])).toEqual([1, 2, 2.5, 2.5]);
@@ -65,7 +79,13 @@ describe('vocabulary steps and OOV policies', () => {
   it('onehot in frequency order; extra bucket; ignore → all zeros; error names the value', () => {
     const extra = matrix({ inputs: ['c'], steps: [{ op: 'onehot', columns: ['c'], oov: 'extra' }] }, [...rows, ...unseen]);
     expect(extra.names).toEqual(['c=a', 'c=b', 'c=<oov>']);
-    expect(extra.rows).toEqual([[1, 0, 0], [0, 1, 0], [1, 0, 0], [0, 0, 1], [0, 0, 1]]);
+    expect(extra.rows).toEqual([
+      [1, 0, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
     expect(matrix({ inputs: ['c'], steps: [{ op: 'onehot', columns: ['c'], oov: 'ignore' }] }, unseen).rows).toEqual([[0, 0]]);
     const e = errorOf(() => matrix({ inputs: ['c'], steps: [{ op: 'onehot', columns: ['c'], oov: 'error' }] }, unseen, rows.slice(0, 3)));
     expect(errorOf(() => fit({ inputs: ['c'], steps: [{ op: 'onehot', columns: ['c'], oov: 'error' }] }, rows)).message).toMatch(/row 4 holds a missing value/);
@@ -73,7 +93,9 @@ describe('vocabulary steps and OOV policies', () => {
     expect(e.message).toMatch(/column 'c' row 1 holds 'z', not in the vocabulary 'a', 'b'/);
   });
   it('lookup gives indices; fixed vocabularies and lexical order are respected', () => {
-    expect(matrix({ inputs: ['c'], steps: [{ op: 'lookup', columns: ['c'], oov: 'extra', vocabulary: ['b', 'a'] }] }).rows.map((r) => r[0])).toEqual([1, 0, 1, 2]);
+    expect(matrix({ inputs: ['c'], steps: [{ op: 'lookup', columns: ['c'], oov: 'extra', vocabulary: ['b', 'a'] }] }).rows.map((r) => r[0])).toEqual([
+      1, 0, 1, 2,
+    ]);
     expect(matrix({ inputs: ['c'], steps: [{ op: 'lookup', columns: ['c'], oov: 'ignore', order: 'lexical' }] }).rows.map((r) => r[0])).toEqual([0, 1, 0, -1]);
   });
 });
@@ -86,14 +108,24 @@ describe('spec validation names the step, the field and the choices', () => {
     expect(e.message).toMatch(/steps\[0\]\.op: unknown op 'standardise' — did you mean 'standardize'\?; valid tabular ops: 'select', 'impute'/);
   });
   it('bad enum value and misspelt key', () => {
-    const e = bad({ inputs: ['x'], steps: [{ op: 'select', columns: ['x'] }, { op: 'impute', columns: ['x'], strategy: 'avg', colums: 1 }] });
+    const e = bad({
+      inputs: ['x'],
+      steps: [
+        { op: 'select', columns: ['x'] },
+        { op: 'impute', columns: ['x'], strategy: 'avg', colums: 1 },
+      ],
+    });
     expect(e.message).toMatch(/steps\[1\]\.strategy: .*"mean"\|"median"\|"constant"\|"most_frequent"/);
     expect(e.message).toMatch(/Unrecognized key.*'colums'.*'impute' takes 'op', 'columns', 'strategy', 'value', 'indicator'/);
   });
   it('rules across fields, unknown columns and unencoded categories', () => {
-    expect(bad({ inputs: ['x'], steps: [{ op: 'impute', columns: ['x'], strategy: 'constant' }] }).message).toMatch(/steps\[0\] \(impute\): strategy 'constant' needs a 'value'/);
+    expect(bad({ inputs: ['x'], steps: [{ op: 'impute', columns: ['x'], strategy: 'constant' }] }).message).toMatch(
+      /steps\[0\] \(impute\): strategy 'constant' needs a 'value'/,
+    );
     expect(bad({ inputs: ['x'], steps: [{ op: 'bucketize', columns: ['x'], bins: 3, boundaries: [1] }] }).message).toMatch(/exactly one of 'boundaries'/);
-    expect(bad({ inputs: ['x'], steps: [{ op: 'standardize', columns: ['q'] }] }).message).toMatch(/steps\[0\] \(standardize\): column 'q' does not exist at this step; columns here: 'x'/);
+    expect(bad({ inputs: ['x'], steps: [{ op: 'standardize', columns: ['q'] }] }).message).toMatch(
+      /steps\[0\] \(standardize\): column 'q' does not exist at this step; columns here: 'x'/,
+    );
     expect(bad({ inputs: ['c'], steps: [] }).message).toMatch(/column 'c' still holds categories.*'onehot' or 'lookup'/);
     expect(bad({ inputs: ['nope'], steps: [] })).toMatchObject({ code: 'INPUT_DATA', message: expect.stringMatching(/no column 'nope'/) });
     expect(bad({ steps: [] }).message).toMatch(/spec\.inputs/);
@@ -106,7 +138,14 @@ describe('spec validation names the step, the field and the choices', () => {
 
 describe('fitted pipelines', () => {
   it('survive JSON and are validated on load', () => {
-    const spec = { inputs: ['x', 'y', 'c'], steps: [{ op: 'impute', columns: ['y'], strategy: 'mean' }, { op: 'minmax', columns: ['x', 'y'] }, { op: 'onehot', columns: ['c'], oov: 'ignore' }] };
+    const spec = {
+      inputs: ['x', 'y', 'c'],
+      steps: [
+        { op: 'impute', columns: ['y'], strategy: 'mean' },
+        { op: 'minmax', columns: ['x', 'y'] },
+        { op: 'onehot', columns: ['c'], oov: 'ignore' },
+      ],
+    };
     const f = fit(spec, rows) as FittedTabular;
     const back = loadFitted(JSON.stringify(f));
     expect(Array.from(transform(back, rows, 'serving').features)).toEqual(Array.from(transform(f, rows, 'serving').features));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DASH, fmtBytes, fmtCosine, fmtCount, fmtDb, fmtMs, fmtNum, fmtPct, fmtPoints } from '../src/report/format.ts';
+import { fmtBytes } from '../src/core/format-bytes.ts';
+import { DASH, fmtCosine, fmtCount, fmtDb, fmtMs, fmtNum, fmtPct, fmtPoints } from '../src/report/format.ts';
 
 describe('report/format', () => {
   it('fmtNum uses significant digits and exponents for tiny errors', () => {

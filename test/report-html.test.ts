@@ -37,9 +37,11 @@ describe('report/html', () => {
   });
 
   it('draws a latency chart per model and an error chart per output', () => {
-    // mnist-cnn: latency + probs + logits; tiny-mlp: latency + y (aux was not compared: no chart)
-    expect(count(html, /<svg /g)).toBe(5);
-    expect(count(html, /<\/svg>/g)).toBe(5);
+    // mnist-cnn: latency + probs + logits; tiny-mlp: latency + y (aux was not compared: no chart);
+    // and the run's one latency-vs-quality trade-off chart (src/report/svg-tradeoff.ts).
+    expect(count(html, /<svg /g)).toBe(6);
+    expect(count(html, /<\/svg>/g)).toBe(6);
+    expect(html).toContain('<figure id="tradeoff">');
     expect(html).not.toContain('output <code>aux</code>');
     expect(html).toContain('Absolute error of output <code>probs</code>');
     expect(html).toContain('Absolute error of output <code>logits</code>');
@@ -63,11 +65,17 @@ describe('report/html', () => {
 
 describe('report/html charts', () => {
   it('latencySvg marks p50 and p99 per row and switches to log scale past 20x', () => {
-    const narrow = latencySvg([{ label: 'a', stats: latency(1) }, { label: 'b', stats: latency(2) }]);
+    const narrow = latencySvg([
+      { label: 'a', stats: latency(1) },
+      { label: 'b', stats: latency(2) },
+    ]);
     expect(count(narrow, /class="p50"/g)).toBe(2);
     expect(count(narrow, /class="p99"/g)).toBe(2);
     expect(narrow).not.toContain('log scale');
-    const wide = latencySvg([{ label: 'a', stats: latency(1) }, { label: 'b', stats: latency(LOG_SCALE_RATIO * 2) }]);
+    const wide = latencySvg([
+      { label: 'a', stats: latency(1) },
+      { label: 'b', stats: latency(LOG_SCALE_RATIO * 2) },
+    ]);
     expect(wide).toContain('ms (log scale)');
     expect(latencySvg([{ label: 'x', stats: latency(1) }], { standalone: true })).toContain('xmlns="http://www.w3.org/2000/svg"');
   });

@@ -2,11 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../src/report/junit.ts';
 import { HOSTILE, makeReport } from './report-fixture.ts';
 
-interface El { name: string; attrs: Record<string, string>; children: El[]; text: string }
+interface El {
+  name: string;
+  attrs: Record<string, string>;
+  children: El[];
+  text: string;
+}
 
 const ENTITY = /&(?:amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/y;
 const unescape = (s: string) =>
-  s.replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d))).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+  s
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCharCode(Number(d)))
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /** A strict little XML reader: throws on unbalanced tags, bad attributes, raw `<`/`&`, control chars. */
 function parseXml(xml: string): El {
@@ -82,7 +93,11 @@ describe('report/junit', () => {
 
   it('maps statuses to skipped / error / failure with matching counts', () => {
     const byName = new Map(all(doc, 'testcase').map((c) => [c.attrs.name!, c]));
-    const kind = (name: string) => byName.get(name)!.children.map((c) => c.name).join(',');
+    const kind = (name: string) =>
+      byName
+        .get(name)!
+        .children.map((c) => c.name)
+        .join(',');
     expect(kind('mnist-cnn:fp32@ort-node/cpu/node')).toBe('');
     expect(kind('mnist-cnn:fp32@ort-web/webgpu/browser')).toBe('skipped');
     expect(kind('mnist-cnn:fp16@tfjs/webgl/browser')).toBe('error');

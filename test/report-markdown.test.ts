@@ -1,3 +1,4 @@
+import { decideVerdict } from '../src/compare/verdict.ts';
 import { describe, expect, it } from 'vitest';
 import { renderMarkdown } from '../src/report/markdown.ts';
 import { makeReport } from './report-fixture.ts';
@@ -13,7 +14,9 @@ describe('report/markdown', () => {
   it('has one table per model with the agreed columns, reference marked', () => {
     const headers = md.split('\n').filter((l) => l.startsWith('| target |'));
     expect(headers).toHaveLength(2);
-    expect(headers[0]).toBe('| target | status | max abs | cosine | top-1 agree | acc Δ (95% CI) | p50 ms | p99 ms | load ms | size |');
+    expect(headers[0]).toBe(
+      '| target | status | max abs | cosine | top-1 agree | acc Δ (95% CI) | p50 ms | p90 ms | p99 ms | first run ms | load ms | warm runs | size | compressed |',
+    );
     expect(md).toContain('### mnist-cnn');
     expect(md).toContain('### tiny-mlp');
     expect(md).toContain('| `mnist-cnn:fp32@ort-node/cpu/node` **(reference)** | ✅ passed |');
@@ -22,10 +25,10 @@ describe('report/markdown', () => {
     expect(failing).toContain('| 0.0213 |');
     expect(failing).toContain('98.2%');
     expect(failing).toContain('-0.40 pt \\[-0.90, -0.30\\]');
-    expect(failing).toContain('| 21.7 | 34.7 | 868 | 442 KiB |');
+    expect(failing).toContain('| 21.7 | 23.4 | 34.7 | 65.1 | 868 | 60 | 442 KiB | — |');
     // every table row has the same number of cells
     for (const line of md.split('\n').filter((l) => l.startsWith('| `'))) {
-      expect(line.replace(/\\\|/g, '').split('|').length).toBe(12);
+      expect(line.replace(/\\\|/g, '').split('|').length).toBe(16);
     }
   });
 
@@ -56,6 +59,7 @@ describe('report/markdown', () => {
   it('says PASS when nothing fails', () => {
     const r = makeReport();
     r.targets = r.targets.filter((t) => t.status === 'passed' && !t.expectedFailure);
+    r.verdict = decideVerdict(r.targets); // the verdict is data: the judge decides it, reporters read it
     const ok = renderMarkdown(r);
     expect(ok.split('\n')[0]).toBe('## ✅ infer-parity: PASS');
     expect(ok).not.toContain('[!CAUTION]');

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseRecords, recordLine } from '../src/report/records-jsonl.ts';
-import { createRecordsWriter, readRecords } from '../src/report/records-writer.ts';
+import { createRecordsWriter, readRecords } from '../src/run/records-writer.ts';
 import { makeRecord } from './report-fixture.ts';
 
 const dirs: string[] = [];
@@ -80,15 +80,18 @@ describe('report/records', () => {
     const dir = tmp();
     const path = join(dir, 'records.jsonl');
     const script = join(dir, 'crash.mts');
-    const writer = resolve('src/report/records-writer.ts');
+    const writer = resolve('src/run/records-writer.ts');
     const fixture = resolve('test/report-fixture.ts');
-    writeFileSync(script, [
-      `import { createRecordsWriter } from ${JSON.stringify(writer)};`,
-      `import { makeRecord } from ${JSON.stringify(fixture)};`,
-      `const w = createRecordsWriter(${JSON.stringify(path)});`,
-      `w.write(makeRecord('a')); w.write(makeRecord('b'));`,
-      `process.kill(process.pid, 'SIGKILL');`,
-    ].join('\n'));
+    writeFileSync(
+      script,
+      [
+        `import { createRecordsWriter } from ${JSON.stringify(writer)};`,
+        `import { makeRecord } from ${JSON.stringify(fixture)};`,
+        `const w = createRecordsWriter(${JSON.stringify(path)});`,
+        `w.write(makeRecord('a')); w.write(makeRecord('b'));`,
+        `process.kill(process.pid, 'SIGKILL');`,
+      ].join('\n'),
+    );
     const r = spawnSync(process.execPath, [resolve('bin/run-ts.js'), script], { encoding: 'utf8' });
     expect(r.signal).toBe('SIGKILL');
     expect(readRecords(path).records.map((x) => x.target.id)).toEqual(['a', 'b']);

@@ -21,7 +21,10 @@ describe('report/write-all', () => {
     const report = makeReport();
     const paths = writeReports(report, out, { stepSummaryPath: summary, html: { extraSections: [{ title: 'Drift', html: '<p>none</p>' }] } });
     expect(paths).toEqual({
-      json: join(out, REPORT_FILES.json), markdown: join(out, 'summary.md'), junit: join(out, 'junit.xml'), html: join(out, 'report.html'),
+      json: join(out, REPORT_FILES.json),
+      markdown: join(out, 'summary.md'),
+      junit: join(out, 'junit.xml'),
+      html: join(out, 'report.html'),
     });
     for (const p of Object.values(paths)) expect(existsSync(p)).toBe(true);
     expect(parseReportJson(readFileSync(paths.json, 'utf8'))).toEqual(report);

@@ -8,18 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
 import { createBrowserEnvironment, type BrowserEnvironment } from '../src/browser/browser-environment.ts';
-import { writeRunMeta } from '../src/browser/run-meta.ts';
-import { parseShard, shardFilter, type Shard } from '../src/browser/shard.ts';
+import { parseShard, shardFilter, type Shard } from '../src/run/shard.ts';
 import type { Report, TargetVerdict } from '../src/compare/types.ts';
 import type { ParityConfig } from '../src/config/schema.ts';
 import { parseReportJson, renderJson } from '../src/report/json.ts';
-import { readRecords } from '../src/report/records-writer.ts';
+import { readRecords } from '../src/run/records-writer.ts';
 import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
 import { loadModel } from '../src/run/load-model.ts';
-import { runSuite } from '../src/run/run-suite.ts';
-import { createVariantBuilder } from '../src/variants/factory.ts';
+import { runParity } from '../src/api/run-parity.ts';
+import { writeRunMeta } from '../src/run/run-meta.ts';
 import { parity } from './helpers/cli.ts';
 
 const config: ParityConfig = {
@@ -36,18 +34,20 @@ const runs: Record<string, Report> = {};
 async function run(name: string, shard?: Shard): Promise<Report> {
   const outDir = join(root, name);
   const model = await loadModel(join(PACKAGE_ROOT, 'models/mnist-cnn/parity-model.json'));
-  const { report, judge, plan } = await runSuite({
-    config, models: [model], registry: createNodeRegistry(), outDir, remote: [env],
-    buildVariant: createVariantBuilder({ cacheDir: join(root, 'variants') }),
-    ...(shard ? { shard } : {}),
-  });
-  writeRunMeta(outDir, { schemaVersion: 1, ...judge, plan, ...(shard ? { shard } : {}) });
+  const { report } = await runParity(
+    { ...config, out: outDir, models: [model.path] },
+    {
+      remote: [env],
+      cacheDir: join(root, 'variants'),
+      ...(shard ? { shard } : {}),
+    },
+  );
   return report;
 }
 
-/** What must agree: everything but latency and per-run facts. */
+/** What must agree: everything but latency, memory and per-run facts (measured anew each run). */
 function judged(t: TargetVerdict) {
-  const { latency: _l, facts: _f, ...rest } = t;
+  const { latency: _l, facts: _f, memory: _m, ...rest } = t;
   return rest;
 }
 
@@ -88,7 +88,7 @@ describe('shard + merge', () => {
     expect(merged.targets.map((t) => t.id)).toEqual(all.targets.map((t) => t.id));
     expect(merged.targets.map(judged)).toEqual(all.targets.map(judged));
     expect(merged.references).toEqual(all.references);
-    expect(merged.summary).toEqual(all.summary);
+    expect(merged.verdict).toEqual(all.verdict);
     expect(merged.config).toEqual(all.config);
     expect(readRecords(join(out, 'records.jsonl')).records).toHaveLength(all.targets.length);
   });

@@ -15,8 +15,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const SEED = 20261106;
 const COLUMNS = ['species', 'island', 'bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'sex'] as const;
 const SOURCE: Record<(typeof COLUMNS)[number], string> = {
-  species: 'Species', island: 'Island', bill_length_mm: 'Beak Length (mm)', bill_depth_mm: 'Beak Depth (mm)',
-  flipper_length_mm: 'Flipper Length (mm)', body_mass_g: 'Body Mass (g)', sex: 'Sex',
+  species: 'Species',
+  island: 'Island',
+  bill_length_mm: 'Beak Length (mm)',
+  bill_depth_mm: 'Beak Depth (mm)',
+  flipper_length_mm: 'Flipper Length (mm)',
+  body_mass_g: 'Body Mass (g)',
+  sex: 'Sex',
 };
 
 const raw = JSON.parse(readFileSync(join(here, '../../node_modules/vega-datasets/data/penguins.json'), 'utf8')) as Record<string, unknown>[];

@@ -41,7 +41,8 @@ function argmax(p: Float32Array, k: number): number[] {
 async function main(): Promise<void> {
   await tf.setBackend('cpu');
   const spec = JSON.parse(readFileSync(join(HERE, 'spec.json'), 'utf8')) as object;
-  const train = rows('train.csv'), test = rows('test.csv');
+  const train = rows('train.csv'),
+    test = rows('test.csv');
   const fitted = fit(spec, train);
   const tr = pipelineDataset(fitted, train, 'species', 'offline');
   const te = pipelineDataset(fitted, test, 'species', 'serving');
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
   let maxDiff = 0;
   for (let i = 0; i < ortProbs.length; i++) maxDiff = Math.max(maxDiff, Math.abs(ortProbs[i]! - tfProbs[i]!));
   const onnxAccuracy = acc(argmax(ortProbs, k));
-  console.log(`train loss ${loss.toFixed(4)}; test accuracy tfjs ${testAccuracy.toFixed(4)}, onnx ${onnxAccuracy.toFixed(4)}; max |Δprobs| ${maxDiff.toExponential(2)}`);
+  console.log(
+    `train loss ${loss.toFixed(4)}; test accuracy tfjs ${testAccuracy.toFixed(4)}, onnx ${onnxAccuracy.toFixed(4)}; max |Δprobs| ${maxDiff.toExponential(2)}`,
+  );
   if (maxDiff > 1e-5) throw new Error(`ONNX twin disagrees with TF.js: max |Δ| ${maxDiff}`);
 
   writeFileSync(join(HERE, 'fitted.json'), JSON.stringify(fitted, null, 2) + '\n');
@@ -95,7 +98,11 @@ async function main(): Promise<void> {
       features: tr.featureNames,
       trainSamples: n,
       testSamples: te.labels.length,
-      seed: SEED, epochs: EPOCHS, hidden: HIDDEN, learningRate: LEARNING_RATE, batch: 'full',
+      seed: SEED,
+      epochs: EPOCHS,
+      hidden: HIDDEN,
+      learningRate: LEARNING_RATE,
+      batch: 'full',
       parameters: model.countParams(),
       trainedWith: `@tensorflow/tfjs ${tf.version.tfjs} (cpu backend)`,
       dataset: 'Palmer penguins from vega-datasets data/penguins.json (models/penguins/prepare-data.ts: 70/30 split stratified by species, seed 20261106)',

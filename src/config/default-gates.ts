@@ -13,6 +13,8 @@ export const DEFAULT_GATES: readonly GateSpec[] = [
   // judges models without labels, where accuracy is unknown).
   { metric: 'accuracyDelta', op: '>=', threshold: -0.01, targets: 'int8-*' },
   { metric: 'top1Agreement', op: '>=', threshold: 0.98, targets: 'int8-*' },
+  // 4-bit block-wise weights (MatMulNBits) flip more borderline decisions: up to 5%.
+  { metric: 'top1Agreement', op: '>=', threshold: 0.95, targets: 'int4-*' },
   // A distilled student is a smaller model: up to three points.
   { metric: 'accuracyDelta', op: '>=', threshold: -0.03, targets: 'distilled' },
 ];

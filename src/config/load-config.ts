@@ -27,8 +27,12 @@ export async function loadConfig(explicit: string | undefined, cwd = process.cwd
     }
   } else {
     try {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      // A TypeScript config goes through tsx even when the CLI itself runs compiled JavaScript.
+      const url = pathToFileURL(path).href;
+      const mod = (/\.[cm]?ts$/.test(path) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as { default?: unknown };
       raw = mod.default;
+      // tsx loads a .ts file outside a `"type": "module"` package as CommonJS: unwrap its `default`.
+      if (raw !== null && typeof raw === 'object' && '__esModule' in raw && 'default' in raw) raw = raw.default;
     } catch (e) {
       throw new ParityError('CONFIG_INVALID', `${path} could not be loaded: ${errorMessage(e)}`);
     }

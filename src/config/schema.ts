@@ -3,7 +3,7 @@
  * Every option documents its default here, where it is declared.
  */
 import { z } from 'zod';
-import { BACKEND_IDS } from '../backends/types.ts';
+import { BACKEND_IDS, OPTIMIZATION_LEVELS } from '../core/ids.ts';
 import { VARIANT_NAMES } from '../core/record.ts';
 
 const toleranceSchema = z.strictObject({
@@ -11,12 +11,17 @@ const toleranceSchema = z.strictObject({
   rtol: z.number().nonnegative(),
   stat: z.enum(['elemwise', 'max', 'mean', 'quantile']).optional(),
   quantile: z.number().min(0).max(1).optional(),
+  /** Fraction of elements allowed outside atol + rtol·|ref| (stat elemwise). Default 0 when omitted. */
+  maxOutlierFraction: z.number().min(0).max(1).optional(),
+  /** Least SQNR (dB) against the reference. Default unchecked when omitted. */
+  minSqnrDb: z.number().optional(),
 });
 
 const precisionTolerances = z.strictObject({
   fp32: toleranceSchema.optional(),
   fp16: toleranceSchema.optional(),
   int8: toleranceSchema.optional(),
+  int4: toleranceSchema.optional(),
   distilled: toleranceSchema.optional(),
   default: toleranceSchema.optional(),
 });
@@ -57,10 +62,17 @@ export const configSchema = z.strictObject({
   /** Models to run. Default: the bundled models (`models/*\/parity-model.json`). */
   models: z.array(modelSchema).min(1).optional(),
   /** Variants of each model. Default: every variant the model can have. */
-  variants: z.array(z.enum(VARIANT_NAMES as [string, ...string[]])).min(1).optional(),
+  variants: z
+    .array(z.enum(VARIANT_NAMES as [string, ...string[]]))
+    .min(1)
+    .optional(),
   /** Backends to run. Default: every backend registered for the environments in use. */
   backends: z.array(z.enum(BACKEND_IDS)).min(1).optional(),
-  /** Samples per model (bundled data is truncated to this; synthesized data makes this many). Default 200 for bundled data, 16 synthesized. */
+  /**
+   * Samples per model: a model's own data (or `--data`) is truncated to the first this many;
+   * synthesized inputs are made this many.
+   * @default all of the model's own data; 16 synthesized (`DEFAULT_SYNTHESIZED_SAMPLES`)
+   */
   samples: z.number().int().positive().optional(),
   /** Seed for synthesized inputs and bootstrap CIs. Default 7. */
   seed: z.number().int().nonnegative().optional(),
@@ -85,22 +97,38 @@ export const configSchema = z.strictObject({
     })
     .optional(),
   /** ORT graph optimization level for every ORT target. Default `all` (ORT's default). */
-  graphOptimizationLevel: z.enum(['disabled', 'basic', 'extended', 'all']).optional(),
+  graphOptimizationLevel: z.enum(OPTIMIZATION_LEVELS).optional(),
+  /**
+   * Constraints swept as targets of their own (as `--cpu-throttle`, `--threads`, `--batch`); the
+   * unconstrained target always stays. Opt-in: each list defaults to none.
+   */
+  sweeps: z
+    .strictObject({
+      /** Chromium CPU slowdown factors for browser targets, e.g. `[4]`. Default none. */
+      cpuThrottle: z.array(z.number().min(1)).optional(),
+      /** Intra-op / wasm thread counts (ort-node, ort-web wasm), e.g. `[1, 2, 4]`. Default none. */
+      threads: z.array(z.number().int().positive()).optional(),
+      /** Samples per run for models with a free batch dim, e.g. `[8, 32]`. Default none. */
+      batch: z.array(z.number().int().positive()).optional(),
+    })
+    .optional(),
+  /** Record per-op time per target (as `--profile`). Default false. */
+  profile: z.boolean().optional(),
+  /** Latency budget: adds the gate `p50Ms <= budgetMs` and names the variants meeting it (as `--budget-ms`). Default none. */
+  budgetMs: z.number().positive().optional(),
   /** Time limit for one target (load + all runs), ms. Default 120000. */
   targetTimeoutMs: z.number().int().positive().optional(),
   /** Report directory. Default `parity-report`. */
   out: z.string().optional(),
-  /** Browser run settings (see `parity run --browser`). */
+  /** Browser run settings; the flags `--browser` / `--ws-endpoint` override them. */
   browser: z
     .strictObject({
-      /** Run browser targets too. Default false. */
+      /** Also run the browser backends in headless Chromium (as `--browser`). Default false. */
       enabled: z.boolean().optional(),
-      /** Chromium executable. Default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright's browsers. */
+      /** Chromium executable; implies enabled. Default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright's browsers. */
       executablePath: z.string().optional(),
-      /** Remote Playwright server (ws://...) instead of a local launch. */
+      /** Remote Playwright server (ws://...) instead of a local launch; implies enabled. */
       wsEndpoint: z.string().optional(),
-      /** Backends to run in the browser. Default: every browser backend. */
-      backends: z.array(z.enum(BACKEND_IDS)).optional(),
     })
     .optional(),
 });

@@ -1,7 +1,7 @@
 /** Turns zod issues into one readable message: the path, what was wrong, a suggestion for typos. */
 import type { z } from 'zod';
 import { ParityError } from '../core/errors.ts';
-import { didYouMean } from './did-you-mean.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { configSchema, type ParityConfig } from './schema.ts';
 
 export function validateConfig(raw: unknown, source: string): ParityConfig {

@@ -24,8 +24,15 @@ export type ErrorCode = keyof typeof ERROR_CODES;
 
 /** Exit code 2 marks problems with what the user gave us, as opposed to failed gates (1). */
 const USER_ERRORS: ReadonlySet<ErrorCode> = new Set([
-  'USAGE', 'FILE_NOT_FOUND', 'MODEL_INVALID', 'MODEL_UNSUPPORTED', 'CONFIG_INVALID', 'BACKEND_UNKNOWN',
-  'INPUT_SYNTHESIS', 'INPUT_DATA', 'BROWSER_NOT_FOUND',
+  'USAGE',
+  'FILE_NOT_FOUND',
+  'MODEL_INVALID',
+  'MODEL_UNSUPPORTED',
+  'CONFIG_INVALID',
+  'BACKEND_UNKNOWN',
+  'INPUT_SYNTHESIS',
+  'INPUT_DATA',
+  'BROWSER_NOT_FOUND',
 ]);
 
 export class ParityError extends Error {

@@ -2,7 +2,7 @@
  * RunRecords: what an environment measured for one target, as plain JSON. Environments only run
  * and record; the comparator judges records later (possibly on another machine).
  */
-import type { BackendId, EnvKind } from '../backends/types.ts';
+import type { BackendId, EnvKind } from './ids.ts';
 import type { EncodedTensor } from './tensor-codec.ts';
 
 export const SCHEMA_VERSION = 1;
@@ -14,19 +14,73 @@ export const VARIANTS = {
   'int8-weight': { precision: 'int8' },
   'int8-dynamic': { precision: 'int8' },
   'int8-static': { precision: 'int8' },
+  'int4-weight': { precision: 'int4' },
   distilled: { precision: 'distilled' },
 } as const;
 export type VariantName = keyof typeof VARIANTS;
 export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 export type Precision = (typeof VARIANTS)[VariantName]['precision'];
 
+/**
+ * Constraints a target runs under (`--cpu-throttle`, `--threads`, `--batch`); each swept value is
+ * a target of its own, its id suffixed `[cpu×4,threads=2,batch=8]` (src/run/settings.ts).
+ */
+export interface TargetSettings {
+  /** Chromium CPU slowdown factor (CDP `Emulation.setCPUThrottlingRate`); browser targets only. */
+  cpuThrottle?: number;
+  /** Intra-op / wasm threads. */
+  threads?: number;
+  /** Samples per run, concatenated along the free batch dim. */
+  batch?: number;
+}
+
+/** The values each setting is swept over (src/run/settings.ts); an empty list is no sweep. */
+export interface SettingSweeps {
+  /** CPU slowdown factors for browser targets (1 is the unthrottled target). @default [] */
+  cpuThrottle: readonly number[];
+  /** Thread counts for the backends whose thread pool a run can set. @default [] */
+  threads: readonly number[];
+  /** Samples per run (1 is the unbatched target). @default [] */
+  batch: readonly number[];
+}
+
 export interface TargetSpec {
-  /** `<model>:<variant>@<backend>[/<environment>]`, unique within a run. */
+  /** `<model>:<variant>@<backend>[/<environment>][settings]`, unique within a run. */
   id: string;
   model: string;
   variant: VariantName;
   backend: BackendId;
   environment: EnvKind;
+  /** Constraints this target ran under. Default none (the machine as it is). */
+  settings?: TargetSettings;
+}
+
+/** Time per op type over the profiled runs (`--profile`), most expensive first. */
+export interface OpProfile {
+  /** Where the numbers come from, e.g. `onnxruntime session profiling`, `tf.profile`. */
+  source: string;
+  /** Profiled runs the times add up over. */
+  runs: number;
+  /** Op type, total ms over `runs`, share of the summed op time (0..1). */
+  top: { op: string; ms: number; share: number }[];
+  /** Set when this backend cannot profile (the reason); `top` is then empty. */
+  unavailable?: string;
+}
+
+/** Memory a target used, bytes; each figure only where the environment can tell. */
+export interface TargetMemory {
+  /** Peak Node resident set size sampled during the target (Node targets). */
+  peakRssBytes?: number;
+  /** Growth of the RSS over the target (peak − at start). */
+  rssGrowthBytes?: number;
+  /** Peak JS heap in use (Node `heapUsed`, Chromium `performance.memory.usedJSHeapSize`). */
+  peakJsHeapBytes?: number;
+  /** WebAssembly heap of the runtime (its linear memory). */
+  wasmHeapBytes?: number;
+  /** tfjs `tf.memory().numBytes` while the model is loaded. */
+  tfjsBytes?: number;
+  /** tfjs `tf.memory().numBytesInGPU` (WebGL/WebGPU). */
+  gpuBytes?: number;
 }
 
 export interface Timings {
@@ -40,6 +94,8 @@ export interface Timings {
   readbackIncluded: boolean;
   /** Why warm runs stopped: the CI of the median got narrow enough, or the budget ran out. */
   stopReason?: 'converged' | 'budget' | 'max-iterations';
+  /** Samples per timed run (`--batch`); `runMs` are then per batch. Default 1. */
+  batch?: number;
 }
 
 export type RecordStatus = 'ok' | 'skipped' | 'error';
@@ -58,6 +114,10 @@ export interface RunRecord {
   /** outputs[name][sample]: one tensor per output per sample, same sample order for every target. */
   outputs?: Record<string, EncodedTensor[]>;
   timings?: Timings;
+  /** Per-op times (`--profile`). */
+  profile?: OpProfile;
+  /** Memory figures the environment could read. */
+  memory?: TargetMemory;
   /** Wall-clock start time, ISO 8601. */
   startedAt: string;
 }

@@ -1,5 +1,8 @@
 /** Seeded pseudo-random numbers (mulberry32): the same seed gives the same inputs on every machine. */
 
+/** The one default seed: synthesized inputs, bootstrap CIs, permutation nulls, when none is given. */
+export const DEFAULT_SEED = 7;
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;

@@ -19,10 +19,13 @@ export function bytesToBase64(bytes: Uint8Array): string {
   let out = '';
   const chunk: string[] = [];
   for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i]!, b = bytes[i + 1] ?? 0, c = bytes[i + 2] ?? 0;
+    const a = bytes[i]!,
+      b = bytes[i + 1] ?? 0,
+      c = bytes[i + 2] ?? 0;
     const n = (a << 16) | (b << 8) | c;
     chunk.push(
-      ALPHABET[(n >> 18) & 63]! + ALPHABET[(n >> 12) & 63]! +
+      ALPHABET[(n >> 18) & 63]! +
+        ALPHABET[(n >> 12) & 63]! +
         (i + 1 < bytes.length ? ALPHABET[(n >> 6) & 63]! : '=') +
         (i + 2 < bytes.length ? ALPHABET[n & 63]! : '='),
     );
@@ -40,8 +43,10 @@ export function base64ToBytes(b64: string): Uint8Array {
   let o = 0;
   for (let i = 0; i < clean.length; i += 4) {
     const n =
-      (LOOKUP[clean.charCodeAt(i)]! << 18) | (LOOKUP[clean.charCodeAt(i + 1)]! << 12) |
-      ((LOOKUP[clean.charCodeAt(i + 2)] ?? 0) << 6) | (LOOKUP[clean.charCodeAt(i + 3)] ?? 0);
+      (LOOKUP[clean.charCodeAt(i)]! << 18) |
+      (LOOKUP[clean.charCodeAt(i + 1)]! << 12) |
+      ((LOOKUP[clean.charCodeAt(i + 2)] ?? 0) << 6) |
+      (LOOKUP[clean.charCodeAt(i + 3)] ?? 0);
     if (o < out.length) out[o++] = (n >> 16) & 255;
     if (o < out.length) out[o++] = (n >> 8) & 255;
     if (o < out.length) out[o++] = n & 255;

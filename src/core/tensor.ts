@@ -7,15 +7,7 @@
 export const DTYPES = ['float32', 'float16', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'int64', 'bool'] as const;
 export type DType = (typeof DTYPES)[number];
 
-export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | BigInt64Array;
+export type TypedArray = Float32Array | Float64Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | BigInt64Array;
 
 export interface Tensor {
   readonly dtype: DType;
@@ -52,16 +44,26 @@ export function tensor(dtype: DType, dims: readonly number[], data: TypedArray):
 /** Allocates the typed array that carries `dtype`. */
 export function allocate(dtype: DType, length: number): TypedArray {
   switch (dtype) {
-    case 'float32': return new Float32Array(length);
-    case 'float64': return new Float64Array(length);
-    case 'float16': return new Uint16Array(length);
-    case 'int8': return new Int8Array(length);
-    case 'uint8': return new Uint8Array(length);
-    case 'bool': return new Uint8Array(length);
-    case 'int16': return new Int16Array(length);
-    case 'uint16': return new Uint16Array(length);
-    case 'int32': return new Int32Array(length);
-    case 'int64': return new BigInt64Array(length);
+    case 'float32':
+      return new Float32Array(length);
+    case 'float64':
+      return new Float64Array(length);
+    case 'float16':
+      return new Uint16Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'uint8':
+      return new Uint8Array(length);
+    case 'bool':
+      return new Uint8Array(length);
+    case 'int16':
+      return new Int16Array(length);
+    case 'uint16':
+      return new Uint16Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'int64':
+      return new BigInt64Array(length);
   }
 }
 

@@ -46,7 +46,11 @@ function vocabIndex(step: FittedTabularStep & { op: 'onehot' | 'lookup' }, index
     if (hit !== undefined) return hit;
     if (step.oov === 'error') {
       const what = value === null ? 'a missing value' : `'${value}'`;
-      throw new ParityError('INPUT_DATA', `steps[${index}] (${step.op}): column '${col}' row ${row + 1} holds ${what}, not in the vocabulary ${choices(vocab.slice(0, 20))}; set oov to 'ignore' or 'extra' to accept unseen values`, { step: index, row });
+      throw new ParityError(
+        'INPUT_DATA',
+        `steps[${index}] (${step.op}): column '${col}' row ${row + 1} holds ${what}, not in the vocabulary ${choices(vocab.slice(0, 20))}; set oov to 'ignore' or 'extra' to accept unseen values`,
+        { step: index, row },
+      );
     }
     return step.oov === 'extra' ? vocab.length : -1;
   };
@@ -78,34 +82,61 @@ function applyColumn(f: Frame, name: string, col: FrameColumn, step: Exclude<Fit
       if (!step.indicator) return set(values, info);
       const ind = `${name}__missing`;
       const flag: FeatureInfo = { name: ind, source: col.info.source, kind: 'indicator', ops: ['missing-indicator'] };
-      return splice(f, name, [[name, { values, info }], [ind, { values: col.values.map((x) => (x === null ? 1 : 0)), info: flag }]]);
+      return splice(f, name, [
+        [name, { values, info }],
+        [ind, { values: col.values.map((x) => (x === null ? 1 : 0)), info: flag }],
+      ]);
     }
     case 'standardize': {
       const { mean, std } = step.params[name]!;
-      const m = r(mean), s = r(std);
-      return set(mapNumbers(col, index, step.op, (x) => r(r(r(x) - m) / s)), affine(col.info, 1 / std, -mean / std, 'standardize'));
+      const m = r(mean),
+        s = r(std);
+      return set(
+        mapNumbers(col, index, step.op, (x) => r(r(r(x) - m) / s)),
+        affine(col.info, 1 / std, -mean / std, 'standardize'),
+      );
     }
     case 'minmax': {
       const { min, max } = step.params[name]!;
       const [lo, hi] = step.range ?? [0, 1];
       const span = max - min === 0 ? 1 : max - min;
-      const mn = r(min), sp = r(span), w = r(hi - lo), l = r(lo);
+      const mn = r(min),
+        sp = r(span),
+        w = r(hi - lo),
+        l = r(lo);
       const k = (hi - lo) / span;
-      return set(mapNumbers(col, index, step.op, (x) => r(r(r(r(r(x) - mn) / sp) * w) + l)), affine(col.info, k, lo - min * k, 'minmax'));
+      return set(
+        mapNumbers(col, index, step.op, (x) => r(r(r(r(r(x) - mn) / sp) * w) + l)),
+        affine(col.info, k, lo - min * k, 'minmax'),
+      );
     }
     case 'log1p':
-      return set(mapNumbers(col, index, step.op, (x, row) => {
-        if (x < -1) throw new ParityError('INPUT_DATA', `steps[${index}] (log1p): column '${name}' row ${row + 1} is ${x}; log1p needs x >= -1 (clip first)`, { step: index, row });
-        return r(Math.log1p(r(x)));
-      }), nonAffine(col.info, 'log1p'));
+      return set(
+        mapNumbers(col, index, step.op, (x, row) => {
+          if (x < -1)
+            throw new ParityError('INPUT_DATA', `steps[${index}] (log1p): column '${name}' row ${row + 1} is ${x}; log1p needs x >= -1 (clip first)`, {
+              step: index,
+              row,
+            });
+          return r(Math.log1p(r(x)));
+        }),
+        nonAffine(col.info, 'log1p'),
+      );
     case 'clip': {
       const { lo, hi } = step.params[name]!;
-      const a = lo === null ? -Infinity : r(lo), b = hi === null ? Infinity : r(hi);
-      return set(mapNumbers(col, index, step.op, (x) => Math.min(b, Math.max(a, r(x)))), nonAffine(col.info, 'clip'));
+      const a = lo === null ? -Infinity : r(lo),
+        b = hi === null ? Infinity : r(hi);
+      return set(
+        mapNumbers(col, index, step.op, (x) => Math.min(b, Math.max(a, r(x)))),
+        nonAffine(col.info, 'clip'),
+      );
     }
     case 'bucketize': {
       const bounds = step.params[name]!.boundaries.map(r);
-      return set(mapNumbers(col, index, step.op, (x) => bucket(r(x), bounds)), nonAffine(col.info, 'bucketize', 'bucket'));
+      return set(
+        mapNumbers(col, index, step.op, (x) => bucket(r(x), bounds)),
+        nonAffine(col.info, 'bucketize', 'bucket'),
+      );
     }
     case 'lookup': {
       const idx = vocabIndex(step, index, name, step.params[name]!.vocabulary);
@@ -117,13 +148,17 @@ function applyColumn(f: Frame, name: string, col: FrameColumn, step: Exclude<Fit
       const hits = categories(col).map(idx);
       const cats = step.oov === 'extra' ? [...vocab, '<oov>'] : vocab;
       const group = `${index}:${col.info.source ?? name}`;
-      return splice(f, name, cats.map((cat, k): [string, FrameColumn] => [
-        `${name}=${cat}`,
-        {
-          values: hits.map((h) => (h === k ? 1 : 0)),
-          info: { name: `${name}=${cat}`, source: col.info.source, kind: 'onehot', category: cat, group, ops: [...col.info.ops, 'onehot'] },
-        },
-      ]));
+      return splice(
+        f,
+        name,
+        cats.map((cat, k): [string, FrameColumn] => [
+          `${name}=${cat}`,
+          {
+            values: hits.map((h) => (h === k ? 1 : 0)),
+            info: { name: `${name}=${cat}`, source: col.info.source, kind: 'onehot', category: cat, group, ops: [...col.info.ops, 'onehot'] },
+          },
+        ]),
+      );
     }
   }
 }

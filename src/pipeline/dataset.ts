@@ -35,7 +35,12 @@ export interface PipelineDataset {
  *   lexical order. A missing or unknown label is an INPUT_DATA error naming the row.
  * - `labelColumn` undefined → `labels` and `classes` are empty.
  */
-export function pipelineDataset(fitted: FittedPipeline, rows: readonly RawRow[], labelColumn: string | undefined, mode: TransformMode = 'serving'): PipelineDataset {
+export function pipelineDataset(
+  fitted: FittedPipeline,
+  rows: readonly RawRow[],
+  labelColumn: string | undefined,
+  mode: TransformMode = 'serving',
+): PipelineDataset {
   const m = transform(fitted, rows, mode);
   const sample = m.sampleDims ?? [m.cols];
   const flat = m.features instanceof Float32Array ? m.features : Float32Array.from(m.features);
@@ -51,7 +56,11 @@ function encodeLabels(fitted: FittedPipeline, rows: readonly RawRow[], column: s
   const values = rows.map((r) => rawValue(r[column]));
   const missing = values.findIndex((v) => v === null);
   if (missing >= 0) {
-    throw new ParityError('INPUT_DATA', `label column '${column}' is missing in row ${missing + 1}${rows.length && !(column in rows[0]!) ? ` (columns: ${Object.keys(rows[0]!).join(', ')})` : ''}`, { row: missing });
+    throw new ParityError(
+      'INPUT_DATA',
+      `label column '${column}' is missing in row ${missing + 1}${rows.length && !(column in rows[0]!) ? ` (columns: ${Object.keys(rows[0]!).join(', ')})` : ''}`,
+      { row: missing },
+    );
   }
   let classes: string[];
   if (fitted.label?.column === column && fitted.label.classes.length > 0) classes = fitted.label.classes;
@@ -63,7 +72,9 @@ function encodeLabels(fitted: FittedPipeline, rows: readonly RawRow[], column: s
   const labels = values.map((v, i) => {
     const k = index.get(String(v));
     if (k === undefined) {
-      throw new ParityError('INPUT_DATA', `label '${String(v)}' in row ${i + 1} is not one of the fitted classes ${classes.map((c) => `'${c}'`).join(', ')}`, { row: i });
+      throw new ParityError('INPUT_DATA', `label '${String(v)}' in row ${i + 1} is not one of the fitted classes ${classes.map((c) => `'${c}'`).join(', ')}`, {
+        row: i,
+      });
     }
     return k;
   });

@@ -24,10 +24,12 @@ export function featuresFromCsv(text: string, name = 'features CSV'): FeatureMat
   const bad = t.columns.find((c) => t.types[c] !== 'number');
   if (bad !== undefined) throw new ParityError('INPUT_DATA', `${name}: column '${bad}' is not numeric; golden features must be numbers`);
   const out = new Float64Array(t.rows.length * t.columns.length);
-  t.rows.forEach((r, i) => t.columns.forEach((c, j) => {
-    const v = r[c];
-    if (v === null) throw new ParityError('INPUT_DATA', `${name}: row ${i + 1} column '${c}' is empty; golden features must be complete`, { row: i });
-    out[i * t.columns.length + j] = v as number;
-  }));
+  t.rows.forEach((r, i) =>
+    t.columns.forEach((c, j) => {
+      const v = r[c];
+      if (v === null) throw new ParityError('INPUT_DATA', `${name}: row ${i + 1} column '${c}' is empty; golden features must be complete`, { row: i });
+      out[i * t.columns.length + j] = v as number;
+    }),
+  );
   return { features: out, rows: t.rows.length, cols: t.columns.length, featureNames: t.columns, mode: 'offline' };
 }

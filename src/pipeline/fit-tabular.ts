@@ -3,11 +3,12 @@
  * on the output of the steps before it, like scikit-learn's Pipeline.fit. Pure: no Node imports.
  */
 import { ParityError } from '../core/errors.ts';
+import { quantileSorted } from '../core/order-stats.ts';
 import { applyStep } from './apply-tabular.ts';
 import { FITTED_FORMAT, type FittedTabular, type FittedTabularStep, type InputStats } from './fitted.ts';
 import { categories, initialFrame, need, numbers, present, rawValue, type Frame } from './frame.ts';
 import type { TabularSpec, TabularStep } from './spec.ts';
-import { countValues, mean, median, minMax, quantileSorted, sorted, std } from './stats.ts';
+import { countValues, mean, median, minMax, sorted, std } from './stats.ts';
 import type { RawRow } from './types.ts';
 
 const identity = (x: number): number => x;
@@ -27,7 +28,8 @@ function fitColumn(frame: Frame, step: Exclude<TabularStep, { op: 'select' | 'lo
   const c = need(frame, col, index, step.op);
   const nums = (): number[] => {
     const xs = present(numbers(c, index, step.op));
-    if (xs.length === 0) throw new ParityError('INPUT_DATA', `steps[${index}] (${step.op}): column '${col}' has no non-missing values to fit on`, { step: index });
+    if (xs.length === 0)
+      throw new ParityError('INPUT_DATA', `steps[${index}] (${step.op}): column '${col}' has no non-missing values to fit on`, { step: index });
     return xs;
   };
   switch (step.op) {
@@ -40,7 +42,11 @@ function fitColumn(frame: Frame, step: Exclude<TabularStep, { op: 'select' | 'lo
         return { fill: isNum ? Number(top[0]) : top[0] };
       }
       if (c.values.some((v) => typeof v === 'string')) {
-        throw new ParityError('CONFIG_INVALID', `steps[${index}] (impute): strategy '${step.strategy}' needs a numeric column but '${col}' holds categories; use 'most_frequent' or 'constant'`, { step: index });
+        throw new ParityError(
+          'CONFIG_INVALID',
+          `steps[${index}] (impute): strategy '${step.strategy}' needs a numeric column but '${col}' holds categories; use 'most_frequent' or 'constant'`,
+          { step: index },
+        );
       }
       return { fill: step.strategy === 'mean' ? mean(nums()) : median(nums()) };
     }
@@ -104,11 +110,22 @@ export function fitTabular(spec: TabularSpec, rows: readonly RawRow[]): FittedTa
   let label: FittedTabular['label'];
   if (spec.label) {
     const col = spec.label.column;
-    const classes = spec.label.classes ?? [...new Set(rows.map((r) => rawValue(r[col])).filter((v) => v !== null).map(String))].sort();
+    const classes =
+      spec.label.classes ??
+      [
+        ...new Set(
+          rows
+            .map((r) => rawValue(r[col]))
+            .filter((v) => v !== null)
+            .map(String),
+        ),
+      ].sort();
     label = { column: col, classes };
   }
   return {
-    format: FITTED_FORMAT, version: 1, kind: 'tabular',
+    format: FITTED_FORMAT,
+    version: 1,
+    kind: 'tabular',
     ...(spec.name ? { name: spec.name } : {}),
     inputs: inputStats(rows, spec.inputs),
     steps,

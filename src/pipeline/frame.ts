@@ -29,7 +29,10 @@ export function initialFrame(rows: readonly RawRow[], inputs: readonly string[])
     const present = new Set(Object.keys(rows[0]!));
     const missing = inputs.filter((c) => !present.has(c) && rows.every((r) => !(c in r)));
     if (missing.length) {
-      throw new ParityError('INPUT_DATA', `the data has no column ${missing.map((c) => `'${c}'`).join(', ')}; it has ${[...present].map((c) => `'${c}'`).join(', ')}`);
+      throw new ParityError(
+        'INPUT_DATA',
+        `the data has no column ${missing.map((c) => `'${c}'`).join(', ')}; it has ${[...present].map((c) => `'${c}'`).join(', ')}`,
+      );
     }
   }
   const frame: Frame = new Map();
@@ -44,7 +47,11 @@ export function initialFrame(rows: readonly RawRow[], inputs: readonly string[])
 export function need(frame: Frame, col: string, step: number, op: string): FrameColumn {
   const c = frame.get(col);
   if (!c) {
-    throw new ParityError('CONFIG_INVALID', `steps[${step}] (${op}): column '${col}' does not exist at this step; columns here: ${[...frame.keys()].map((k) => `'${k}'`).join(', ')}`, { step, column: col });
+    throw new ParityError(
+      'CONFIG_INVALID',
+      `steps[${step}] (${op}): column '${col}' does not exist at this step; columns here: ${[...frame.keys()].map((k) => `'${k}'`).join(', ')}`,
+      { step, column: col },
+    );
   }
   return c;
 }
@@ -54,7 +61,11 @@ export function numbers(col: FrameColumn, step: number, op: string): (number | n
   for (let i = 0; i < col.values.length; i++) {
     const v = col.values[i];
     if (typeof v === 'string') {
-      throw new ParityError('INPUT_DATA', `steps[${step}] (${op}): column '${col.info.name}' must be numeric but row ${i + 1} holds '${v}'; encode categories with 'onehot' or 'lookup'`, { step, row: i });
+      throw new ParityError(
+        'INPUT_DATA',
+        `steps[${step}] (${op}): column '${col.info.name}' must be numeric but row ${i + 1} holds '${v}'; encode categories with 'onehot' or 'lookup'`,
+        { step, row: i },
+      );
     }
   }
   return col.values as (number | null)[];

@@ -18,7 +18,11 @@ function pixels(rows: readonly RawRow[], input: Input, r: Round): Float64Array[]
     const v = row[input.column];
     const arr = Array.isArray(v) || ArrayBuffer.isView(v) ? (v as ArrayLike<number>) : undefined;
     if (!arr || arr.length !== n) {
-      throw new ParityError('INPUT_DATA', `image pipeline: row ${i + 1} column '${input.column}' must hold ${n} numbers (${input.height}x${input.width}x${input.channels}), got ${arr ? arr.length : typeof v}`, { row: i });
+      throw new ParityError(
+        'INPUT_DATA',
+        `image pipeline: row ${i + 1} column '${input.column}' must hold ${n} numbers (${input.height}x${input.width}x${input.channels}), got ${arr ? arr.length : typeof v}`,
+        { row: i },
+      );
     }
     const out = new Float64Array(n);
     for (let k = 0; k < n; k++) out[k] = r(Number(arr[k]));
@@ -37,18 +41,28 @@ function applyImageStep(imgs: Float64Array[], step: FittedImageStep, input: Inpu
   if (step.op === 'scale') {
     const [a, b] = step.from ?? [0, 255];
     const [lo, hi] = step.to;
-    const span = r(b - a), w = r(hi - lo), ra = r(a), rlo = r(lo);
+    const span = r(b - a),
+      w = r(hi - lo),
+      ra = r(a),
+      rlo = r(lo);
     for (const img of imgs) for (let k = 0; k < img.length; k++) img[k] = r(r(r(r(img[k]! - ra) / span) * w) + rlo);
   } else if (step.op === 'normalize') {
-    const m = step.mean.map(r), s = step.std.map(r);
+    const m = step.mean.map(r),
+      s = step.std.map(r);
     for (const img of imgs) for (let k = 0; k < img.length; k++) img[k] = r(r(img[k]! - m[ch(k)]!) / s[ch(k)]!);
   }
 }
 
 function channelStats(imgs: Float64Array[], input: Input): { mean: number[]; std: number[] } {
   const ch = channelOf(input);
-  const sum = new Float64Array(input.channels), sq = new Float64Array(input.channels), cnt = new Float64Array(input.channels);
-  for (const img of imgs) for (let k = 0; k < img.length; k++) { sum[ch(k)]! += img[k]!; cnt[ch(k)]!++; }
+  const sum = new Float64Array(input.channels),
+    sq = new Float64Array(input.channels),
+    cnt = new Float64Array(input.channels);
+  for (const img of imgs)
+    for (let k = 0; k < img.length; k++) {
+      sum[ch(k)]! += img[k]!;
+      cnt[ch(k)]!++;
+    }
   const mean = [...sum].map((s, c) => s / cnt[c]!);
   for (const img of imgs) for (let k = 0; k < img.length; k++) sq[ch(k)]! += (img[k]! - mean[ch(k)]!) ** 2;
   return { mean, std: [...sq].map((s, c) => Math.sqrt(s / cnt[c]!) || 1) };
@@ -64,7 +78,11 @@ export function fitImage(spec: ImageSpec, rows: readonly RawRow[]): FittedImage 
       const mean = step.mean === 'fit' ? stats!.mean : step.mean;
       const sd = step.std === 'fit' ? stats!.std : step.std;
       if (mean.length !== spec.input.channels || sd.length !== spec.input.channels) {
-        throw new ParityError('CONFIG_INVALID', `steps[${i}] (normalize): 'mean' and 'std' need ${spec.input.channels} values (one per channel), got ${mean.length} and ${sd.length}`, { step: i });
+        throw new ParityError(
+          'CONFIG_INVALID',
+          `steps[${i}] (normalize): 'mean' and 'std' need ${spec.input.channels} values (one per channel), got ${mean.length} and ${sd.length}`,
+          { step: i },
+        );
       }
       fitted = { op: 'normalize', mean, std: sd };
     } else fitted = step;
@@ -72,8 +90,12 @@ export function fitImage(spec: ImageSpec, rows: readonly RawRow[]): FittedImage 
     return fitted;
   });
   return {
-    format: FITTED_FORMAT, version: 1, kind: 'image', ...(spec.name ? { name: spec.name } : {}),
-    input: spec.input, steps,
+    format: FITTED_FORMAT,
+    version: 1,
+    kind: 'image',
+    ...(spec.name ? { name: spec.name } : {}),
+    input: spec.input,
+    steps,
     ...(spec.label ? { label: { column: spec.label.column, classes: spec.label.classes ?? [] } } : {}),
     fittedOn: { rows: rows.length },
   };

@@ -14,7 +14,7 @@
  * ```
  */
 import { z } from 'zod';
-import { didYouMean } from '../config/did-you-mean.ts';
+import { didYouMean } from '../core/did-you-mean.ts';
 import { ParityError, choices } from '../core/errors.ts';
 
 const columns = z.array(z.string().min(1)).min(1);
@@ -26,7 +26,8 @@ export const TABULAR_STEPS = {
   select: z.strictObject({ op: z.literal('select'), columns }),
   /** Fill missing values; `indicator: true` adds a `<col>__missing` 0/1 column after it. */
   impute: z.strictObject({
-    op: z.literal('impute'), columns,
+    op: z.literal('impute'),
+    columns,
     strategy: z.enum(['mean', 'median', 'constant', 'most_frequent']),
     /** The fill value for `constant`. */
     value: z.union([z.number(), z.string()]).optional(),
@@ -40,26 +41,33 @@ export const TABULAR_STEPS = {
   log1p: z.strictObject({ op: z.literal('log1p'), columns }),
   /** Clamp to fixed `min`/`max`, or to fitted `quantiles` [lo, hi] (fractions) of the training data. */
   clip: z.strictObject({
-    op: z.literal('clip'), columns,
-    min: z.number().optional(), max: z.number().optional(),
+    op: z.literal('clip'),
+    columns,
+    min: z.number().optional(),
+    max: z.number().optional(),
     quantiles: z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)]).optional(),
   }),
   /** Bucket index: fixed ascending `boundaries`, or `bins` quantile buckets fitted on the data. */
   bucketize: z.strictObject({
-    op: z.literal('bucketize'), columns,
+    op: z.literal('bucketize'),
+    columns,
     boundaries: z.array(z.number()).min(1).optional(),
     bins: z.number().int().min(2).optional(),
   }),
   /** One 0/1 column per vocabulary entry. */
   onehot: z.strictObject({
-    op: z.literal('onehot'), columns, oov,
+    op: z.literal('onehot'),
+    columns,
+    oov,
     vocabulary: z.array(z.string()).min(1).optional(),
     order: z.enum(['frequency', 'lexical']).optional(),
     minCount: z.number().int().min(1).optional(),
   }),
   /** The vocabulary index as one number column (OOV: `extra` → V, `ignore` → -1). */
   lookup: z.strictObject({
-    op: z.literal('lookup'), columns, oov,
+    op: z.literal('lookup'),
+    columns,
+    oov,
     vocabulary: z.array(z.string()).min(1).optional(),
     order: z.enum(['frequency', 'lexical']).optional(),
     minCount: z.number().int().min(1).optional(),
@@ -102,7 +110,9 @@ const imageHead = z.strictObject({
   kind: z.literal('image'),
   input: z.strictObject({
     column: z.string().min(1),
-    height: z.number().int().positive(), width: z.number().int().positive(), channels: z.number().int().positive(),
+    height: z.number().int().positive(),
+    width: z.number().int().positive(),
+    channels: z.number().int().positive(),
     layout,
   }),
   steps: z.array(z.unknown()),

@@ -1,4 +1,5 @@
 /** Float64 column statistics used by `fit` (and by drift). Pure: no Node imports. */
+import { quantileSorted } from '../core/order-stats.ts';
 
 /** Arithmetic mean; NaN for an empty list. Uses a compensated (Kahan) sum. */
 export function mean(xs: ArrayLike<number>): number {
@@ -25,18 +26,6 @@ export function std(xs: ArrayLike<number>): number {
 /** Sorted copy, ascending. */
 export function sorted(xs: ArrayLike<number>): Float64Array {
   return Float64Array.from(xs).sort();
-}
-
-/**
- * Quantile `q` in [0, 1] of an ascending-sorted array, linear interpolation between order
- * statistics (NumPy's default, Hyndman–Fan type 7).
- */
-export function quantileSorted(s: ArrayLike<number>, q: number): number {
-  if (s.length === 0) return NaN;
-  const h = (s.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.min(s.length - 1, lo + 1);
-  return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
 }
 
 export function median(xs: ArrayLike<number>): number {

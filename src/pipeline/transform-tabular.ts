@@ -18,7 +18,10 @@ export interface TabularTransformResult extends FeatureMatrix {
 /** Runs every step on `rows` in `mode`; throws INPUT_DATA for values the pipeline cannot encode. */
 export function transformTabular(fitted: FittedTabular, rows: readonly RawRow[], mode: TransformMode): TabularTransformResult {
   const r = roundingOf(mode);
-  let frame = initialFrame(rows, fitted.inputs.map((i) => i.name));
+  let frame = initialFrame(
+    rows,
+    fitted.inputs.map((i) => i.name),
+  );
   fitted.steps.forEach((step, index) => {
     frame = applyStep(frame, step, index, r);
   });
@@ -29,9 +32,10 @@ export function transformTabular(fitted: FittedTabular, rows: readonly RawRow[],
     for (let i = 0; i < n; i++) {
       const v = c.values[i];
       if (typeof v !== 'number') {
-        const why = v === null
-          ? `is missing (null) after the last step; add an 'impute' step for raw column '${c.info.source ?? c.info.name}'`
-          : `still holds the category '${v}'; add a 'onehot' or 'lookup' step`;
+        const why =
+          v === null
+            ? `is missing (null) after the last step; add an 'impute' step for raw column '${c.info.source ?? c.info.name}'`
+            : `still holds the category '${v}'; add a 'onehot' or 'lookup' step`;
         throw new ParityError('INPUT_DATA', `feature '${c.info.name}' in row ${i + 1} ${why}`, { row: i, feature: c.info.name });
       }
       out[i * cols.length + j] = v;

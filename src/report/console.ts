@@ -6,10 +6,8 @@
 import Table from 'cli-table3';
 import type { Report } from '../compare/types.ts';
 import { sanitizeText } from './escape.ts';
-import {
-  COLUMNS, displayStatus, failedGates, failingOutputs, gateExplain, outputExplain, reportVerdict, targetCells,
-  targetsByModel, type DisplayStatus,
-} from './view.ts';
+import { budgetLine } from './html-constraints.ts';
+import { COLUMNS, displayStatus, failedGates, failingOutputs, gateExplain, outputExplain, targetCells, targetsByModel, type DisplayStatus } from './view.ts';
 
 export interface ConsoleOptions {
   /** Color statuses and the verdict with ANSI codes. Usually `stream.isTTY && !env.NO_COLOR`. */
@@ -20,7 +18,13 @@ const ANSI = { red: 31, green: 32, yellow: 33, magenta: 35, gray: 90, bold: 1 } 
 type Paint = (code: keyof typeof ANSI, s: string) => string;
 
 const STATUS_COLOR: Record<DisplayStatus, keyof typeof ANSI> = {
-  pass: 'green', fail: 'red', skip: 'gray', error: 'yellow', xfail: 'magenta', xpass: 'red',
+  pass: 'green',
+  warn: 'yellow',
+  fail: 'red',
+  skip: 'gray',
+  error: 'yellow',
+  xfail: 'magenta',
+  xpass: 'red',
 };
 
 /** Renders the report for a terminal. */
@@ -39,11 +43,13 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
     for (const t of targets) {
       const s = displayStatus(t);
       const cells = targetCells(t);
-      table.push(columns.map((c) => {
-        if (c.key === 'status') return paint(STATUS_COLOR[s], cells.status);
-        if (c.key === 'target') return t.isReference ? `${t.id} ${paint('gray', '(ref)')}` : t.id;
-        return cells[c.key];
-      }));
+      table.push(
+        columns.map((c) => {
+          if (c.key === 'status') return paint(STATUS_COLOR[s], cells.status);
+          if (c.key === 'target') return t.isReference ? `${t.id} ${paint('gray', '(ref)')}` : t.id;
+          return cells[c.key];
+        }),
+      );
       const id = paint('bold', t.id);
       if (s === 'xpass') {
         notes.push(`${paint('red', 'UNEXPECTED PASS')} ${id}: declared expected failure (${t.expectedFailure?.reason ?? ''}) now passes; remove the entry`);
@@ -55,9 +61,11 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
       if (s === 'skip') notes.push(`${paint('gray', 'skipped')} ${id}: ${text(t.reason)}`);
       if (s === 'error') notes.push(`${paint('yellow', 'error')} ${id}${t.errorCode ? ` [${t.errorCode}]` : ''}: ${text(t.reason)}`);
       if (s === 'xfail') notes.push(`${paint('magenta', 'expected failure')} ${id}: ${text(t.expectedFailure?.reason)}`);
+      for (const w of t.warnings ?? []) notes.push(`${paint('yellow', 'warning')} ${id}: ${text(w)}`);
     }
   }
-  const verdict = reportVerdict(report);
+  const verdict = report.verdict;
   const headline = paint('bold', paint(verdict.ok ? 'green' : 'red', verdict.headline));
-  return [table.toString(), ...notes, headline, ''].join('\n');
+  const budget = budgetLine(report);
+  return [table.toString(), ...notes, ...(budget ? [budget] : []), headline, ''].join('\n');
 }

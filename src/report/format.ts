@@ -85,20 +85,6 @@ export function fmtPoints(frac: Num, ci?: { lo: number; hi: number } | null): st
   return `${base} [${points(ci.lo)}, ${points(ci.hi)}]`;
 }
 
-/** Byte sizes in binary units: `512 B`, `1.5 KiB`, `23.4 MiB`. */
-export function fmtBytes(n: Num): string {
-  const s = special(n);
-  if (s !== undefined) return s;
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'] as const;
-  let v = n as number;
-  let i = 0;
-  while (Math.abs(v) >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${v} B` : `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${units[i]}`;
-}
-
 /**
  * A cosine similarity near 1 with enough decimals to show how far from 1 it is:
  * `0.99999987` stays `0.99999987` instead of rounding to `1.00`. Exactly 1 prints `1`.
@@ -125,5 +111,7 @@ export function fmtDb(x: Num): string {
 export function fmtCount(n: Num): string {
   const s = special(n);
   if (s !== undefined) return s;
-  return Math.round(n as number).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return Math.round(n as number)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }

@@ -19,7 +19,7 @@ export function statusBadge(t: TargetVerdict): string {
   return `<span class="st st-${s}">${h(DISPLAY_STATUSES[s].label)}</span>`;
 }
 
-/** The targets table of one model, same columns as the Markdown summary. */
+/** The targets table of one model, same columns as the Markdown summary; failing outputs and warnings under each row. */
 export function targetsTable(targets: readonly TargetVerdict[]): string {
   const head = COLUMNS.map((c) => `<th${c.numeric ? ' class="num"' : ''}>${h(c.title)}</th>`).join('');
   const rows = targets.map((t) => {
@@ -29,7 +29,10 @@ export function targetsTable(targets: readonly TargetVerdict[]): string {
       if (c.key === 'status') return `<td>${statusBadge(t)}</td>`;
       return `<td class="num">${h(cells[c.key])}</td>`;
     });
-    const explain = failingOutputs(t).map(([n, m]) => `<div class="why">${h(outputExplain(n, m))}</div>`).join('');
+    const explain =
+      failingOutputs(t)
+        .map(([n, m]) => `<div class="why">${h(outputExplain(n, m))}</div>`)
+        .join('') + (t.warnings ?? []).map((w) => `<div class="warn">warning: ${h(w)}</div>`).join('');
     const more = explain ? `<tr class="explain"><td colspan="${COLUMNS.length}">${explain}</td></tr>` : '';
     return `<tr class="row-${displayStatus(t)}${t.isReference ? ' is-ref' : ''}">${tds.join('')}</tr>${more}`;
   });
@@ -51,8 +54,10 @@ export function modelCharts(model: string, targets: readonly TargetVerdict[]): s
       .filter((t) => t.outputs[name] && !t.outputs[name].reason) // not compared: no numbers to draw
       .map((t) => ({ label: t.id, metrics: t.outputs[name]!, failed: !t.outputs[name]!.passed }));
     if (groups.length === 0) continue;
-    parts.push(`<figure><figcaption>Absolute error of output <code>${h(name)}</code> vs the reference</figcaption>` +
-      `${errorSvg(name, groups, { title: `Absolute error of ${name}, ${model}` })}</figure>`);
+    parts.push(
+      `<figure><figcaption>Absolute error of output <code>${h(name)}</code> vs the reference</figcaption>` +
+        `${errorSvg(name, groups, { title: `Absolute error of ${name}, ${model}` })}</figure>`,
+    );
   }
   return parts.join('');
 }
@@ -62,13 +67,18 @@ export function gatesTable(targets: readonly TargetVerdict[]): string {
   const rows = targets.flatMap((t) =>
     t.gates.map((g) => {
       const cls = g.passed ? 'st-pass' : displayStatus(t) === 'xfail' ? 'st-xfail' : 'st-fail';
-      return `<tr><td><code>${h(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
+      return (
+        `<tr><td><code>${h(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
         `<td class="num">${h(fmtNum(g.value, 4))}</td><td><span class="st ${cls}">${g.passed ? 'passed' : 'FAILED'}</span></td>` +
-        `<td>${h(g.note ?? '')}</td></tr>`;
-    }));
+        `<td>${h(g.note ?? '')}</td></tr>`
+      );
+    }),
+  );
   if (rows.length === 0) return '';
-  return `<table class="gates"><thead><tr><th>target</th><th>gate</th><th class="num">value</th><th>result</th><th>note</th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`;
+  return (
+    `<table class="gates"><thead><tr><th>target</th><th>gate</th><th class="num">value</th><th>result</th><th>note</th></tr></thead>` +
+    `<tbody>${rows.join('')}</tbody></table>`
+  );
 }
 
 /** Skipped, errored and expected-failure targets with their reasons. Empty string when none. */
@@ -77,8 +87,10 @@ export function reasonsTable(targets: readonly TargetVerdict[]): string {
     .filter((t) => ['skip', 'error', 'xfail', 'xpass'].includes(displayStatus(t)))
     .map((t) => {
       const declared = t.expectedFailure ? `declared expected failure: ${t.expectedFailure.reason}` : '';
-      return `<tr><td><code>${h(t.id)}</code></td><td>${statusBadge(t)}</td><td>${h(t.errorCode ?? '')}</td>` +
-        `<td>${h(t.reason ?? '')}${declared ? `<div class="why">${h(declared)}</div>` : ''}</td></tr>`;
+      return (
+        `<tr><td><code>${h(t.id)}</code></td><td>${statusBadge(t)}</td><td>${h(t.errorCode ?? '')}</td>` +
+        `<td>${h(t.reason ?? '')}${declared ? `<div class="why">${h(declared)}</div>` : ''}</td></tr>`
+      );
     });
   if (rows.length === 0) return '';
   return `<table class="reasons"><thead><tr><th>target</th><th>status</th><th>code</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;

@@ -5,8 +5,10 @@
  */
 import type { Report } from '../compare/types.ts';
 import { escapeHtml } from './escape.ts';
+import { constraintsSection } from './html-constraints.ts';
+import { opCoverageTable } from './html-op-coverage.ts';
 import { factList, gatesTable, modelCharts, rawFacts, reasonsTable, targetsTable } from './html-parts.ts';
-import { displayStatus, reportVerdict, targetsByModel } from './view.ts';
+import { displayStatus, targetsByModel } from './view.ts';
 
 export { latencySvg, LOG_SCALE_RATIO, type ChartOptions, type LatencySeries } from './svg-latency.ts';
 export { errorSvg, ERROR_BARS, type ErrorGroup } from './svg-error.ts';
@@ -42,29 +44,37 @@ tr.is-ref td{background:rgba(127,127,127,.08)}tr.explain td{border-bottom:1px so
 .ref{font-size:11px;border:1px solid var(--muted);border-radius:8px;padding:0 5px;color:var(--muted)}
 .st{font-weight:600;white-space:nowrap}.st-pass{color:var(--pass)}.st-fail,.st-xpass{color:var(--fail)}.st-skip{color:var(--skip)}.st-error{color:var(--err)}.st-xfail{color:var(--xfail)}
 .st-xpass{background:var(--fail);color:#fff;padding:0 4px;border-radius:3px}
-.why{color:var(--muted);font-size:12px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
+.st-warn{color:var(--err)}.why{color:var(--muted);font-size:12px}.warn{color:var(--err);font-size:12px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;font-size:13px}dt{color:var(--muted)}dd{margin:0}
 figure{margin:12px 0}figcaption{font-weight:600;margin-bottom:4px}svg{max-width:100%;height:auto;color:var(--fg)}
 pre{background:rgba(127,127,127,.1);padding:8px;overflow:auto;font-size:12px}details{margin:4px 0}nav a{margin-right:12px}
 `;
 
 function header(report: Report): string {
-  const v = reportVerdict(report);
+  const v = report.verdict;
   const refs = Object.entries(report.references);
-  const refText = refs.length > 0
-    ? refs.map(([m, id]) => `<code>${h(id)}</code>${refs.length > 1 ? ` (${h(m)})` : ''}`).join(', ')
-    : `<code>${h(report.reference)}</code>`;
+  const refText =
+    refs.length > 0 ? refs.map(([m, id]) => `<code>${h(id)}</code>${refs.length > 1 ? ` (${h(m)})` : ''}`).join(', ') : `<code>${h(report.reference)}</code>`;
   const c = report.config;
   const facts = {
-    created: report.createdAt, tool: `${report.tool.name} ${report.tool.version}`, models: c.models.join(', '),
-    samples: c.samples, seed: c.seed, variants: c.variants.join(', '), backends: c.backends.join(', '),
+    created: report.createdAt,
+    tool: `${report.tool.name} ${report.tool.version}`,
+    models: c.models.join(', '),
+    samples: c.samples,
+    seed: c.seed,
+    variants: c.variants.join(', '),
+    backends: c.backends.join(', '),
   };
   const xpass = report.targets.filter((t) => displayStatus(t) === 'xpass');
-  const alarm = xpass.length === 0 ? '' :
-    `<div class="alarm">UNEXPECTED PASS: ${xpass.map((t) => `<code>${h(t.id)}</code>`).join(', ')} ` +
-    'passed although declared as expected failure. Remove the <code>expectedFailures</code> entries so the fix stays guarded.</div>';
-  return `<header><h1>infer-parity report</h1><div class="banner ${v.ok ? 'ok' : 'bad'}">${h(v.headline)}</div>${alarm}` +
-    `<p>Reference: ${refText}</p>${factList(facts)}<h3>Environment</h3>${factList(report.environment)}</header>`;
+  const alarm =
+    xpass.length === 0
+      ? ''
+      : `<div class="alarm">UNEXPECTED PASS: ${xpass.map((t) => `<code>${h(t.id)}</code>`).join(', ')} ` +
+        'passed although declared as expected failure. Remove the <code>expectedFailures</code> entries so the fix stays guarded.</div>';
+  return (
+    `<header><h1>infer-parity report</h1><div class="banner ${v.ok ? 'ok' : 'bad'}">${h(v.headline)}</div>${alarm}` +
+    `<p>Reference: ${refText}</p>${factList(facts)}<h3>Environment</h3>${factList(report.environment)}</header>`
+  );
 }
 
 function section(id: string, title: string, body: string): string {
@@ -78,8 +88,10 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
   groups.forEach(([model, targets], i) => {
     sections.push([`model-${i}`, `Model ${model}`, targetsTable(targets) + modelCharts(model, targets)]);
   });
+  sections.push(['trade-offs', 'Latency, memory and trade-offs', constraintsSection(report)]);
   sections.push(['gates', 'Gates', gatesTable(report.targets)]);
   sections.push(['reasons', 'Skipped, errors and expected failures', reasonsTable(report.targets)]);
+  sections.push(['op-coverage', 'Op coverage (ONNX runtimes)', opCoverageTable(report.opCoverage)]);
   (options.extraSections ?? []).forEach((s, i) => sections.push([`extra-${i}`, s.title, s.html]));
   sections.push(['raw', 'Raw facts', rawFacts(report)]);
   const shown = sections.filter(([, , body]) => body);
@@ -89,7 +101,7 @@ export function renderHtml(report: Report, options: HtmlOptions = {}): string {
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width,initial-scale=1">',
-    `<title>${h(title)}: ${h(reportVerdict(report).ok ? 'PASS' : 'FAIL')}</title>`,
+    `<title>${h(title)}: ${h(report.verdict.ok ? 'PASS' : 'FAIL')}</title>`,
     `<style>${REPORT_CSS}</style></head><body>`,
     header(report),
     nav,

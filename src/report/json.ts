@@ -52,9 +52,31 @@ export function renderJson(report: Report): string {
  * Everything else equal to one of {@link NON_FINITE} is revived as a number.
  */
 const TEXT_KEYS: ReadonlySet<string> = new Set([
-  'id', 'model', 'variant', 'precision', 'backend', 'environment', 'status', 'reason', 'errorCode',
-  'referenceId', 'reference', 'metric', 'note', 'stopReason', 'name', 'version', 'createdAt',
-  'case', 'targets', 'output', 'op', 'stat', 'startedAt', 'dtype', 'b64',
+  'id',
+  'model',
+  'variant',
+  'precision',
+  'backend',
+  'environment',
+  'status',
+  'reason',
+  'errorCode',
+  'referenceId',
+  'reference',
+  'metric',
+  'note',
+  'stopReason',
+  'name',
+  'version',
+  'createdAt',
+  'case',
+  'targets',
+  'output',
+  'op',
+  'stat',
+  'startedAt',
+  'dtype',
+  'b64',
 ]);
 
 /** `JSON.parse` reviver that undoes {@link encodeNonFinite} (outside {@link TEXT_KEYS}). */

@@ -5,7 +5,8 @@
  *
  * Mapping: skipped → `<skipped>`; error → `<error>`; failed → `<failure>` listing the failing
  * outputs and gates; an expected failure → `<skipped message="expected failure: …">` (as pytest
- * reports xfail); an unexpected pass → `<failure>`, so the stale declaration gets noticed.
+ * reports xfail); an unexpected pass → `<failure>`, so the stale declaration gets noticed. A pass
+ * with warnings lists them in `<system-out>`; a failure lists them after its details.
  */
 import type { GateResult, Report, TargetVerdict } from '../compare/types.ts';
 import { escapeXml } from './escape.ts';
@@ -43,10 +44,16 @@ function targetCase(t: TargetVerdict): Case {
   switch (displayStatus(t)) {
     case 'pass':
       return { ...base, body: '', kind: 'pass' };
+    case 'warn':
+      return { ...base, body: `<system-out>${escapeXml((t.warnings ?? []).map((w) => `warning: ${w}`).join('\n'))}</system-out>`, kind: 'pass' };
     case 'skip':
       return { ...base, body: child('skipped', reason), kind: 'skipped' };
     case 'xfail':
-      return { ...base, body: child('skipped', `expected failure: ${t.expectedFailure?.reason ?? ''}`, undefined, [`status: ${t.status}`, ...failureDetails(t)].join('\n')), kind: 'skipped' };
+      return {
+        ...base,
+        body: child('skipped', `expected failure: ${t.expectedFailure?.reason ?? ''}`, undefined, [`status: ${t.status}`, ...failureDetails(t)].join('\n')),
+        kind: 'skipped',
+      };
     case 'xpass': {
       const msg = `unexpectedly passed; remove the expectedFailures entry (${t.expectedFailure?.reason ?? ''})`;
       return { ...base, body: child('failure', msg, 'unexpected-pass'), kind: 'failure' };
@@ -61,7 +68,8 @@ function targetCase(t: TargetVerdict): Case {
         gates.length && `${gates.length} gate${gates.length > 1 ? 's' : ''} failed`,
       ].filter(Boolean);
       const message = parts.join('; ') || t.reason || 'failed';
-      return { ...base, body: child('failure', message, 'parity', failureDetails(t).join('\n')), kind: 'failure' };
+      const warnings = (t.warnings ?? []).map((w) => `warning: ${w}`);
+      return { ...base, body: child('failure', message, 'parity', [...failureDetails(t), ...warnings].join('\n')), kind: 'failure' };
     }
   }
 }
@@ -79,7 +87,13 @@ function gateCase(t: TargetVerdict, g: GateResult): Case {
   return { ...base, body: child('failure', gateExplain(g), 'gate'), kind: 'failure' };
 }
 
-interface Counts { tests: number; failures: number; errors: number; skipped: number; time: number }
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+  time: number;
+}
 
 function count(cases: readonly Case[]): Counts {
   return {
@@ -112,12 +126,16 @@ export function renderJunit(report: Report): string {
       ['seed', String(report.config.seed)],
       ['samples', String(report.config.samples)],
     ].map(([k, v]) => `      <property name=${attr(k!)} value=${attr(v!)}/>`);
-    suites.push([
-      `  <testsuite name=${attr(model)} ${countAttrs(count(cases))} timestamp=${attr(report.createdAt)}>`,
-      '    <properties>', ...props, '    </properties>',
-      ...cases.map(renderCase),
-      '  </testsuite>',
-    ].join('\n'));
+    suites.push(
+      [
+        `  <testsuite name=${attr(model)} ${countAttrs(count(cases))} timestamp=${attr(report.createdAt)}>`,
+        '    <properties>',
+        ...props,
+        '    </properties>',
+        ...cases.map(renderCase),
+        '  </testsuite>',
+      ].join('\n'),
+    );
   }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',

@@ -1,17 +1,32 @@
 /**
  * summary.md: a Markdown summary sized for a GitHub Actions job summary (`$GITHUB_STEP_SUMMARY`)
  * or a PR comment. Headline verdict, unexpected passes called out first, one table per model,
- * then what failed and why. Pure: no Node imports.
+ * then what failed and why, and the warnings of comparisons that may mean little. Pure: no Node imports.
  */
+import { budgetLine } from './html-constraints.ts';
 import type { Report, TargetVerdict } from '../compare/types.ts';
 import { escapeMarkdown, escapeMarkdownCell, mdCode } from './escape.ts';
 import {
-  COLUMNS, DISPLAY_STATUSES, displayStatus, failedGates, failingOutputs, gateExplain, outputExplain, reportVerdict,
-  targetCells, targetsByModel, type DisplayStatus,
+  COLUMNS,
+  DISPLAY_STATUSES,
+  displayStatus,
+  failedGates,
+  failingOutputs,
+  gateExplain,
+  outputExplain,
+  targetCells,
+  targetsByModel,
+  type DisplayStatus,
 } from './view.ts';
 
 const STATUS_ICON: Record<DisplayStatus, string> = {
-  pass: '✅', fail: '❌', skip: '⏭️', error: '💥', xfail: '☑️', xpass: '🚨',
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  skip: '⏭️',
+  error: '💥',
+  xfail: '☑️',
+  xpass: '🚨',
 };
 
 function tableRow(cells: readonly string[]): string {
@@ -23,11 +38,13 @@ function modelTable(targets: readonly TargetVerdict[]): string[] {
   const rule = tableRow(COLUMNS.map((c) => (c.numeric ? '---:' : '---')));
   const rows = targets.map((t) => {
     const cells = targetCells(t);
-    return tableRow(COLUMNS.map((c) => {
-      if (c.key === 'target') return `${mdCode(t.id)}${t.isReference ? ' **(reference)**' : ''}`;
-      if (c.key === 'status') return `${STATUS_ICON[displayStatus(t)]} ${escapeMarkdownCell(cells.status)}`;
-      return escapeMarkdownCell(cells[c.key]);
-    }));
+    return tableRow(
+      COLUMNS.map((c) => {
+        if (c.key === 'target') return `${mdCode(t.id)}${t.isReference ? ' **(reference)**' : ''}`;
+        if (c.key === 'status') return `${STATUS_ICON[displayStatus(t)]} ${escapeMarkdownCell(cells.status)}`;
+        return escapeMarkdownCell(cells[c.key]);
+      }),
+    );
   });
   return [head, rule, ...rows];
 }
@@ -62,6 +79,17 @@ function notRunLines(targets: readonly TargetVerdict[]): string[] {
   return out;
 }
 
+/** Bullets for targets whose comparison carries warnings (degenerate reference, implausible inputs). */
+function warningLines(targets: readonly TargetVerdict[]): string[] {
+  const out: string[] = [];
+  for (const t of targets) {
+    if (!t.warnings?.length) continue;
+    out.push(`- ${mdCode(t.id)} ${STATUS_ICON.warn} ${t.warnings.length} warning${t.warnings.length > 1 ? 's' : ''}`);
+    for (const w of t.warnings) out.push(`  - ${escapeMarkdown(w)}`);
+  }
+  return out;
+}
+
 function unexpectedPassCallout(report: Report): string[] {
   const xpass = report.targets.filter((t) => displayStatus(t) === 'xpass');
   if (xpass.length === 0) return [];
@@ -77,14 +105,13 @@ function unexpectedPassCallout(report: Report): string[] {
 function environmentDetails(report: Report): string[] {
   const entries = Object.entries(report.environment).filter(([, v]) => v !== undefined && v !== null);
   if (entries.length === 0) return [];
-  const rows = entries.map(([k, v]) =>
-    tableRow([escapeMarkdownCell(k), escapeMarkdownCell(typeof v === 'object' ? JSON.stringify(v) : String(v))]));
+  const rows = entries.map(([k, v]) => tableRow([escapeMarkdownCell(k), escapeMarkdownCell(typeof v === 'object' ? JSON.stringify(v) : String(v))]));
   return ['<details><summary>Environment</summary>', '', '| fact | value |', '| --- | --- |', ...rows, '', '</details>', ''];
 }
 
 /** Renders the whole report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: Report): string {
-  const verdict = reportVerdict(report);
+  const verdict = report.verdict;
   const c = report.config;
   const lines: string[] = [
     `## ${verdict.ok ? '✅' : '❌'} infer-parity: ${verdict.ok ? 'PASS' : 'FAIL'}`,
@@ -96,14 +123,20 @@ export function renderMarkdown(report: Report): string {
       `${escapeMarkdown(report.createdAt)}`,
     '',
     ...unexpectedPassCallout(report),
+    ...(report.budget ? [escapeMarkdown(budgetLine(report)), ''] : []),
   ];
   for (const [model, targets] of targetsByModel(report)) {
     lines.push(`### ${escapeMarkdown(model)}`, '', ...modelTable(targets), '');
     const failures = failureLines(targets);
     if (failures.length) lines.push('**Failures**', '', ...failures, '');
+    const warnings = warningLines(targets);
+    if (warnings.length) lines.push('**Warnings**', '', ...warnings, '');
     const notRun = notRunLines(targets);
     if (notRun.length) lines.push('**Skipped, errors and expected failures**', '', ...notRun, '');
   }
   lines.push(...environmentDetails(report));
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  return `${lines
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
 }

@@ -72,13 +72,16 @@ function plainProgress(initial: number, stream: ProgressStream): Progress {
 }
 
 function barProgress(total: number, stream: ProgressStream): Progress {
-  const multi = new cliProgress.MultiBar({
-    stream,
-    format: '{bar} {value}/{total} {label}',
-    hideCursor: true,
-    clearOnComplete: true,
-    autopadding: true,
-  }, cliProgress.Presets.shades_classic);
+  const multi = new cliProgress.MultiBar(
+    {
+      stream,
+      format: '{bar} {value}/{total} {label}',
+      hideCursor: true,
+      clearOnComplete: true,
+      autopadding: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
   const bar = multi.create(total, 0, { label: '' });
   let n = 0;
   let finished = false;

@@ -5,7 +5,8 @@
  * span more than 20×, so a 1 ms WASM target and a 60 ms WebGL target both stay readable.
  * Pure: returns SVG markup; reused by the HTML report and the browser harness page.
  */
-import type { LatencyStats } from '../compare/types.ts';
+import { quantileSorted } from '../core/order-stats.ts';
+import type { LatencyStats } from '../latency/summarize.ts';
 import { escapeXml } from './escape.ts';
 import { fmtMs } from './format.ts';
 import { fitLabel, linearScale, logScale, positiveExtent, px, svgOpen, xAxis, type ChartOptions, type Scale } from './svg-scale.ts';
@@ -20,7 +21,6 @@ export interface LatencySeries {
   emphasize?: boolean;
 }
 
-
 /** Above this max/min ratio of plotted values, the axis is logarithmic. */
 export const LOG_SCALE_RATIO = 20;
 /** At most this many strip points per row; more are evenly thinned (the box still uses all). */
@@ -28,15 +28,6 @@ const MAX_POINTS = 300;
 const LABEL_W = 250;
 const ROW_H = 34;
 const TOP = 10;
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const i = Math.floor(pos);
-  const a = sorted[i]!;
-  const b = sorted[Math.min(i + 1, sorted.length - 1)]!;
-  return a + (b - a) * (pos - i);
-}
 
 function chooseScale(series: readonly LatencySeries[], range: [number, number]): Scale {
   const values = series.flatMap((s) => [...s.stats.samplesMs, s.stats.p50Ms, s.stats.p99Ms]);
@@ -53,12 +44,16 @@ function row(s: LatencySeries, i: number, x: Scale): string {
   const tip = `${s.label}: p50 ${fmtMs(s.stats.p50Ms)} ms, p99 ${fmtMs(s.stats.p99Ms)} ms, ${sorted.length} samples`;
   parts.push(`<title>${escapeXml(tip)}</title>`);
   parts.push(`<text x="0" y="${px(cy - 2)}" fill="currentColor"${s.emphasize ? ' font-weight="bold"' : ''}>${escapeXml(fitLabel(s.label))}</text>`);
-  parts.push(`<text x="0" y="${px(cy + 11)}" fill="currentColor" fill-opacity="0.65" font-size="10">p50 ${escapeXml(fmtMs(s.stats.p50Ms))} · p99 ${escapeXml(fmtMs(s.stats.p99Ms))} ms</text>`);
+  parts.push(
+    `<text x="0" y="${px(cy + 11)}" fill="currentColor" fill-opacity="0.65" font-size="10">p50 ${escapeXml(fmtMs(s.stats.p50Ms))} · p99 ${escapeXml(fmtMs(s.stats.p99Ms))} ms</text>`,
+  );
   if (sorted.length > 0) {
     const [lo, hi] = [sorted[0]!, sorted[sorted.length - 1]!];
-    const [q1, q3] = [quantile(sorted, 0.25), quantile(sorted, 0.75)];
+    const [q1, q3] = [quantileSorted(sorted, 0.25), quantileSorted(sorted, 0.75)];
     parts.push(`<line x1="${px(x(lo))}" x2="${px(x(hi))}" y1="${px(cy)}" y2="${px(cy)}" stroke="currentColor" stroke-opacity="0.45"/>`);
-    parts.push(`<rect x="${px(x(q1))}" y="${px(cy - 7)}" width="${px(Math.max(1, x(q3) - x(q1)))}" height="14" fill="#4e79a7" fill-opacity="0.25" stroke="#4e79a7"/>`);
+    parts.push(
+      `<rect x="${px(x(q1))}" y="${px(cy - 7)}" width="${px(Math.max(1, x(q3) - x(q1)))}" height="14" fill="#4e79a7" fill-opacity="0.25" stroke="#4e79a7"/>`,
+    );
     const step = Math.max(1, Math.ceil(finite.length / MAX_POINTS));
     const dots: string[] = [];
     for (let k = 0; k < finite.length; k += step) {
@@ -85,7 +80,8 @@ export function latencySvg(series: readonly LatencySeries[], options: ChartOptio
   const height = TOP + series.length * ROW_H + 40;
   const x = chooseScale(series, [LABEL_W + 10, width - 16]);
   const axisY = TOP + series.length * ROW_H + 4;
-  const legend = `<g font-size="10" fill="currentColor" fill-opacity="0.75" transform="translate(${LABEL_W + 10} ${px(axisY + 28)})">` +
+  const legend =
+    `<g font-size="10" fill="currentColor" fill-opacity="0.75" transform="translate(${LABEL_W + 10} ${px(axisY + 28)})">` +
     '<rect x="0" y="-8" width="10" height="9" fill="#4e79a7" fill-opacity="0.25" stroke="#4e79a7"/><text x="14" y="0">quartiles, whiskers min–max, dots = warm runs</text>' +
     '<rect x="270" y="-9" width="3" height="11" fill="currentColor"/><text x="278" y="0">p50</text>' +
     '<path d="M314 -2 l-4 -7 h8 z" fill="#e15759"/><text x="322" y="0">p99</text></g>';

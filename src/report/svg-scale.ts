@@ -83,9 +83,16 @@ export function positiveExtent(values: Iterable<number>): [number, number] | und
 /** Longest row label drawn in full (the chart's label column is 250 px at 11 px type). */
 export const MAX_LABEL_CHARS = 42;
 
-/** Shortens a label with a middle ellipsis so it stays in the label column; the tooltip keeps it whole. */
+/**
+ * Shortens a label so it stays in the label column; the tooltip keeps it whole. A target id
+ * (`model:variant@backend/env`) loses its model prefix (the chart names the model) and then its
+ * tail, never the variant, so `int8-weight` and `int8-dynamic` stay apart; other labels get a
+ * middle ellipsis.
+ */
 export function fitLabel(label: string, max = MAX_LABEL_CHARS): string {
   if (label.length <= max) return label;
+  const target = /^[^:@]+:([^@]+@.+)$/.exec(label);
+  if (target) return target[1]!.length <= max ? target[1]! : `${target[1]!.slice(0, max - 1)}…`;
   const head = Math.ceil((max - 1) / 2);
   return `${label.slice(0, head)}…${label.slice(label.length - (max - 1 - head))}`;
 }
@@ -96,19 +103,25 @@ export const px = (v: number): string => String(Math.round(v * 10) / 10);
 /** Opening `<svg>` tag. `standalone` adds the namespace needed outside an HTML page. */
 export function svgOpen(options: { width: number; height: number; label: string; standalone?: boolean }): string {
   const ns = options.standalone ? ' xmlns="http://www.w3.org/2000/svg"' : '';
-  return `<svg${ns} viewBox="0 0 ${options.width} ${options.height}" width="${options.width}" height="${options.height}" ` +
+  return (
+    `<svg${ns} viewBox="0 0 ${options.width} ${options.height}" width="${options.width}" height="${options.height}" ` +
     `role="img" aria-label="${escapeXml(options.label)}" font-family="system-ui,sans-serif" font-size="11">` +
-    `<title>${escapeXml(options.label)}</title>`;
+    `<title>${escapeXml(options.label)}</title>`
+  );
 }
 
 /** A horizontal axis at `y` with tick marks, labels and faint grid lines up to `gridTop`. */
 export function xAxis(scale: Scale, y: number, gridTop: number, unit: string): string {
   const parts = scale.ticks.map((t) => {
     const x = px(scale(t));
-    return `<line x1="${x}" x2="${x}" y1="${px(gridTop)}" y2="${px(y)}" stroke="currentColor" stroke-opacity="0.12"/>` +
-      `<text x="${x}" y="${px(y + 14)}" text-anchor="middle" fill="currentColor">${escapeXml(fmtNum(t, 2))}</text>`;
+    return (
+      `<line x1="${x}" x2="${x}" y1="${px(gridTop)}" y2="${px(y)}" stroke="currentColor" stroke-opacity="0.12"/>` +
+      `<text x="${x}" y="${px(y + 14)}" text-anchor="middle" fill="currentColor">${escapeXml(fmtNum(t, 2))}</text>`
+    );
   });
   const [x0, x1] = [scale(scale.domain[0]), scale(scale.domain[1])];
-  return `<g class="axis"><line x1="${px(x0)}" x2="${px(x1)}" y1="${px(y)}" y2="${px(y)}" stroke="currentColor" stroke-opacity="0.5"/>${parts.join('')}` +
-    `<text x="${px(x1)}" y="${px(y + 28)}" text-anchor="end" fill="currentColor" fill-opacity="0.7">${escapeXml(unit)}${scale.log ? ' (log scale)' : ''}</text></g>`;
+  return (
+    `<g class="axis"><line x1="${px(x0)}" x2="${px(x1)}" y1="${px(y)}" y2="${px(y)}" stroke="currentColor" stroke-opacity="0.5"/>${parts.join('')}` +
+    `<text x="${px(x1)}" y="${px(y + 28)}" text-anchor="end" fill="currentColor" fill-opacity="0.7">${escapeXml(unit)}${scale.log ? ' (log scale)' : ''}</text></g>`
+  );
 }

@@ -1,37 +1,15 @@
 /**
  * The reading of a {@link Report} every renderer shares: display status (including expected
- * failures and unexpected passes), the overall verdict, targets grouped by model, and the table
+ * failures and unexpected passes), targets grouped by model, and the table
  * cells. Renderers differ only in markup, so Markdown, HTML and the console always agree.
  * Pure: no Node imports.
  */
 import type { GateResult, OutputMetrics, Report, TargetVerdict } from '../compare/types.ts';
-import { DASH, fmtBytes, fmtCosine, fmtMs, fmtNum, fmtPct, fmtPoints } from './format.ts';
+import { DISPLAY_STATUSES, displayStatus } from '../compare/verdict.ts';
+import { fmtBytes } from '../core/format-bytes.ts';
+import { DASH, fmtCosine, fmtMs, fmtNum, fmtPct, fmtPoints } from './format.ts';
 
-/**
- * How a target reads in a report. `xfail`: failed or errored as declared in `expectedFailures`
- * (does not fail the run). `xpass`: declared as an expected failure but passed (fails the run,
- * so the stale declaration gets removed).
- */
-export const DISPLAY_STATUSES = {
-  pass: { label: 'passed', failsRun: false },
-  fail: { label: 'FAILED', failsRun: true },
-  skip: { label: 'skipped', failsRun: false },
-  error: { label: 'ERROR', failsRun: true },
-  xfail: { label: 'expected failure', failsRun: false },
-  xpass: { label: 'UNEXPECTED PASS', failsRun: true },
-} as const;
-export type DisplayStatus = keyof typeof DISPLAY_STATUSES;
-
-export function displayStatus(t: TargetVerdict): DisplayStatus {
-  if (t.expectedFailure?.unexpectedPass) return 'xpass';
-  if (t.expectedFailure && (t.status === 'failed' || t.status === 'error')) return 'xfail';
-  switch (t.status) {
-    case 'passed': return 'pass';
-    case 'failed': return 'fail';
-    case 'skipped': return 'skip';
-    case 'error': return 'error';
-  }
-}
+export { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../compare/verdict.ts';
 
 export function failedGates(t: TargetVerdict): GateResult[] {
   return t.gates.filter((g) => !g.passed);
@@ -57,11 +35,16 @@ export function gateExplain(g: GateResult): string {
 export function outputExplain(name: string, m: OutputMetrics): string {
   if (m.reason) return `output ${name}: not compared: ${m.reason}`;
   const tol = `atol ${fmtNum(m.tolerance.atol)}, rtol ${fmtNum(m.tolerance.rtol)}${m.tolerance.stat && m.tolerance.stat !== 'elemwise' ? `, stat ${m.tolerance.stat}` : ''}`;
+  const budget = m.tolerance.maxOutlierFraction ? `, outlier budget ${fmtNum(m.tolerance.maxOutlierFraction)}` : '';
+  const sqnrFloor = m.tolerance.minSqnrDb !== undefined ? `, SQNR >= ${fmtNum(m.tolerance.minSqnrDb)} dB` : '';
+  // What failed: the judge's own list (outliers over budget, SQNR under the floor, NaN), else the count.
+  const what = m.failures?.length ? m.failures.join('; ') : `${m.mismatches} of ${m.elements} elements out of tolerance`;
   const parts = [
-    `output ${name}: ${m.mismatches} of ${m.elements} elements out of tolerance (${tol})`,
-    `max abs ${fmtNum(m.maxAbs)}, p99 abs ${fmtNum(m.p99Abs)}`,
+    `output ${name}: ${what} (${tol}${budget}${sqnrFloor})`,
+    `max abs ${fmtNum(m.maxAbs)}, p99 abs ${fmtNum(m.p99Abs)}, SQNR ${fmtNum(m.sqnrDb)} dB`,
   ];
-  if (Number.isFinite(m.minAtol)) parts.push(`passes with atol >= ${fmtNum(m.minAtol)}`);
+  const atol = m.passingAtol ?? m.minAtol;
+  if (Number.isFinite(atol)) parts.push(`passes with atol >= ${fmtNum(atol)}`);
   const nonFinite = m.nonFiniteMismatches ?? 0;
   if (nonFinite || m.nanCount || m.infCount) {
     parts.push(`non-finite: ${nonFinite} mismatched, ${m.nanCount} NaN, ${m.infCount} Inf in the output; no atol passes`);
@@ -78,40 +61,6 @@ export function failureDetails(t: TargetVerdict): string[] {
     ...failedGates(t).map((g) => `gate failed: ${gateExplain(g)}`),
     ...(t.reason ? [t.reason] : []),
   ];
-}
-
-/** Counts by display status plus failed gates (on targets that are not expected failures). */
-export interface VerdictCounts extends Record<DisplayStatus, number> {
-  gatesFailed: number;
-}
-
-export interface Verdict {
-  /** True when nothing fails the run: no failure, error, unexpected pass or failed gate. */
-  ok: boolean;
-  counts: VerdictCounts;
-  /** `FAIL: 3 passed, 1 failed, 1 skipped, 1 error, 1 unexpected pass; 2 gates failed` */
-  headline: string;
-}
-
-/** The overall verdict, computed from the targets so it always agrees with the tables. */
-export function reportVerdict(report: Report): Verdict {
-  const counts: VerdictCounts = { pass: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, gatesFailed: 0 };
-  for (const t of report.targets) {
-    const s = displayStatus(t);
-    counts[s]++;
-    if (s !== 'xfail') counts.gatesFailed += failedGates(t).length;
-  }
-  const ok = !report.targets.some((t) => DISPLAY_STATUSES[displayStatus(t)].failsRun) && counts.gatesFailed === 0;
-  const parts = [
-    `${counts.pass} passed`,
-    counts.fail && `${counts.fail} failed`,
-    counts.skip && `${counts.skip} skipped`,
-    counts.error && `${counts.error} error${counts.error > 1 ? 's' : ''}`,
-    counts.xfail && `${counts.xfail} expected failure${counts.xfail > 1 ? 's' : ''}`,
-    counts.xpass && `${counts.xpass} unexpected pass${counts.xpass > 1 ? 'es' : ''}`,
-  ].filter(Boolean);
-  const gates = counts.gatesFailed ? `; ${counts.gatesFailed} gate${counts.gatesFailed > 1 ? 's' : ''} failed` : '';
-  return { ok, counts, headline: `${ok ? 'PASS' : 'FAIL'}: ${parts.join(', ')}${gates}` };
 }
 
 /** Targets grouped by model in first-seen order, each group's reference first. */
@@ -133,8 +82,7 @@ export function targetsByModel(report: Report): Map<string, TargetVerdict[]> {
 export function worstOutput(t: TargetVerdict): { maxAbs: number; cosine: number } | undefined {
   const ms = Object.values(t.outputs).filter((m) => !m.reason);
   if (ms.length === 0) return undefined;
-  const worse = (a: number, b: number, pick: (x: number, y: number) => number) =>
-    Number.isNaN(a) || Number.isNaN(b) ? NaN : pick(a, b);
+  const worse = (a: number, b: number, pick: (x: number, y: number) => number) => (Number.isNaN(a) || Number.isNaN(b) ? NaN : pick(a, b));
   return {
     maxAbs: ms.map((m) => m.maxAbs).reduce((a, b) => worse(a, b, Math.max)),
     cosine: ms.map((m) => m.cosine).reduce((a, b) => worse(a, b, Math.min)),
@@ -150,9 +98,13 @@ export const COLUMNS = [
   { key: 'top1', title: 'top-1 agree', console: true, numeric: true },
   { key: 'accDelta', title: 'acc Δ (95% CI)', console: true, numeric: true },
   { key: 'p50', title: 'p50 ms', console: true, numeric: true },
+  { key: 'p90', title: 'p90 ms', console: false, numeric: true },
   { key: 'p99', title: 'p99 ms', console: true, numeric: true },
+  { key: 'first', title: 'first run ms', console: false, numeric: true },
   { key: 'load', title: 'load ms', console: true, numeric: true },
+  { key: 'iterations', title: 'warm runs', console: false, numeric: true },
   { key: 'size', title: 'size', console: false, numeric: true },
+  { key: 'coverage', title: 'compressed', console: true, numeric: true },
 ] as const;
 export type ColumnKey = (typeof COLUMNS)[number]['key'];
 
@@ -169,8 +121,24 @@ export function targetCells(t: TargetVerdict): Record<ColumnKey, string> {
     top1: t.isReference || !t.decision ? DASH : fmtPct(t.decision.top1Agreement),
     accDelta: !t.task ? DASH : t.isReference ? `acc ${fmtPct(t.task.accuracy)}` : fmtPoints(t.task.accuracyDelta, ci),
     p50: fmtMs(t.latency?.p50Ms),
+    p90: fmtMs(t.latency?.p90Ms),
     p99: fmtMs(t.latency?.p99Ms),
+    first: fmtMs(t.latency?.firstRunMs),
     load: fmtMs(t.latency?.loadMs),
+    iterations: t.latency ? String(t.latency.iterations) : DASH,
     size: fmtBytes(t.modelBytes),
+    coverage: fmtCoverage(t.facts['variantRecipe']),
   };
+}
+
+/**
+ * A variant's coverage (`facts.variantRecipe.coverage`): quantized/eligible nodes and the share of
+ * weight bytes in low precision, e.g. `3/3 · 95%`. A dash for fp32 and students.
+ */
+function fmtCoverage(recipe: unknown): string {
+  const c = (recipe as { coverage?: { nodes: { quantized: number; eligible: number }; weightBytes: { lowPrecision: number; total: number } } } | undefined)
+    ?.coverage;
+  if (!c) return DASH;
+  const pct = c.weightBytes.total ? Math.round((100 * c.weightBytes.lowPrecision) / c.weightBytes.total) : 0;
+  return `${c.nodes.quantized}/${c.nodes.eligible} · ${pct}%`;
 }

@@ -11,6 +11,7 @@ const UNSUPPORTED = [
   /no kernel/i,
   /dynamic (shape|dim)/i,
   /expected shape '\[,/i, // ort-web webgl rejects symbolic dims
+  /requires f16 but the device does not support it/i, // ort-web native WebGPU EP on an adapter without shader-f16
 ];
 
 export function isUnsupported(message: string): boolean {

@@ -2,7 +2,7 @@
  * Plans targets: every variant × every backend, with the reason when a backend cannot load a
  * variant's formats. Pure: the same plan drives Node and browser execution.
  */
-import type { BackendId, EnvKind, ModelFormat } from '../backends/types.ts';
+import type { BackendId, EnvKind, ModelFormat } from '../core/ids.ts';
 import type { TargetSpec, VariantName } from '../core/record.ts';
 
 export interface PlannedTarget {
@@ -27,19 +27,33 @@ export function planTargets(input: PlanInput): PlannedTarget[] {
   const out: PlannedTarget[] = [];
   for (const v of input.variants) {
     for (const b of input.backends) {
-      const spec: TargetSpec = { id: targetId(input.model, v.variant, b.id, b.environment), model: input.model, variant: v.variant, backend: b.id, environment: b.environment };
+      const spec: TargetSpec = {
+        id: targetId(input.model, v.variant, b.id, b.environment),
+        model: input.model,
+        variant: v.variant,
+        backend: b.id,
+        environment: b.environment,
+      };
       if (v.skipReason) {
         out.push({ spec, skipReason: v.skipReason });
         continue;
       }
       const format = b.formats.find((f) => v.formats.includes(f));
-      out.push(format ? { spec, format } : { spec, skipReason: `${b.id} loads ${b.formats.join('/')} models; the ${v.variant} variant exists only as ${v.formats.join('/') || 'nothing'}` });
+      out.push(
+        format
+          ? { spec, format }
+          : { spec, skipReason: `${b.id} loads ${b.formats.join('/')} models; the ${v.variant} variant exists only as ${v.formats.join('/') || 'nothing'}` },
+      );
     }
   }
   return out;
 }
 
-/** The reference: fp32 on ort-node/cpu when the model has ONNX, else tfjs/cpu. */
-export function referenceBackend(formats: readonly ModelFormat[]): BackendId {
-  return formats.includes('onnx') ? 'ort-node/cpu' : 'tfjs/cpu';
+/**
+ * The reference backend: fp32 on ort-node/cpu when the model has ONNX, else tfjs/cpu. In the page
+ * (everything in the browser) it is ort-web/wasm for ONNX models.
+ */
+export function referenceBackend(formats: readonly ModelFormat[], env: EnvKind = 'node'): BackendId {
+  if (!formats.includes('onnx')) return 'tfjs/cpu';
+  return env === 'node' ? 'ort-node/cpu' : 'ort-web/wasm';
 }

@@ -5,7 +5,14 @@ import type { LoadedModel } from './loaded-model.ts';
 import type { PlannedTarget } from './plan.ts';
 
 export function skippedRecord(p: PlannedTarget): RunRecord {
-  return { schemaVersion: SCHEMA_VERSION, target: p.spec, status: 'skipped', reason: p.skipReason ?? 'no loadable format', facts: {}, startedAt: new Date().toISOString() };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    target: p.spec,
+    status: 'skipped',
+    reason: p.skipReason ?? 'no loadable format',
+    facts: {},
+    startedAt: new Date().toISOString(),
+  };
 }
 
 /** The job for a runnable planned target (`p.format` set), on the variant's model in that format. */
@@ -13,7 +20,7 @@ export function jobFor(
   p: PlannedTarget & { format: NonNullable<PlannedTarget['format']> },
   variant: LoadedModel,
   samples: TargetJob['samples'],
-  opts: Pick<TargetJob, 'latency' | 'timeoutMs' | 'load' | 'facts'>,
+  opts: Pick<TargetJob, 'latency' | 'timeoutMs' | 'load' | 'facts' | 'profile'>,
 ): TargetJob {
   return {
     target: p.spec,
@@ -24,5 +31,6 @@ export function jobFor(
     timeoutMs: opts.timeoutMs,
     ...(opts.load ? { load: opts.load } : {}),
     ...(opts.facts ? { facts: opts.facts } : {}),
+    ...(opts.profile ? { profile: true } : {}),
   };
 }

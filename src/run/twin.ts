@@ -23,7 +23,11 @@ export function outputsFromTwin(outputs: TensorMap, twin: TwinMapping): TensorMa
   const out: TensorMap = {};
   for (const [onnxName, m] of Object.entries(twin.outputs)) {
     const t = outputs[m.name];
-    if (!t) throw new ParityError('MODEL_INVALID', `the TF.js model produced no output '${m.name}' (twin of '${onnxName}'); it has ${Object.keys(outputs).join(', ')}`);
+    if (!t)
+      throw new ParityError(
+        'MODEL_INVALID',
+        `the TF.js model produced no output '${m.name}' (twin of '${onnxName}'); it has ${Object.keys(outputs).join(', ')}`,
+      );
     out[onnxName] = m.perm ? transpose(t, inversePerm(m.perm)) : t;
   }
   return out;

@@ -1,23 +1,41 @@
 /**
  * Variants of a loaded model. `fp32` is the model itself; `distilled` is the student the manifest
- * points to; the compressed variants come from the variant factory (src/onnx quantizers), built
- * once and cached by content hash. A variant that cannot be made is a reason, not an exception.
+ * points to; the compressed variants come from a variant builder (the Node factory with its cache
+ * and validation, or the page's in-memory rewrites), which sees the run's own samples. A variant
+ * that cannot be made is a reason, not an exception. Pure: no Node imports.
  */
 import type { VariantName } from '../core/record.ts';
+import type { Dataset } from '../data/dataset.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
-export type VariantOutcome = { ok: true; model: LoadedModel; recipe: string } | { ok: false; reason: string };
+/** Share of a variant that is really low precision (see issue "no-op honesty"). */
+export interface VariantCoverage {
+  nodes: { quantized: number; eligible: number };
+  weightBytes: { lowPrecision: number; total: number };
+}
 
-/** Builds one variant of a model. The suite runner asks for each configured variant. */
-export type VariantBuilder = (model: LoadedModel, variant: VariantName) => Promise<VariantOutcome>;
+export type VariantOutcome = { ok: true; model: LoadedModel; recipe: string; coverage?: VariantCoverage } | { ok: false; reason: string };
 
-/** Variants every model has without the factory. */
-export async function builtinVariant(model: LoadedModel, variant: VariantName, loadManifest: (path: string) => Promise<LoadedModel>): Promise<VariantOutcome | undefined> {
+/** What a builder knows of the run: the samples every target gets (for validation and calibration). */
+export interface VariantContext {
+  dataset: Dataset;
+  seed: number;
+}
+
+/** Builds one variant of a model. The run core asks once per model × configured variant. */
+export type VariantBuilder = (model: LoadedModel, variant: VariantName, context: VariantContext) => Promise<VariantOutcome>;
+
+/** Variants every model has without a builder. */
+export async function builtinVariant(
+  model: LoadedModel,
+  variant: VariantName,
+  loadStudent: (ref: string) => Promise<LoadedModel>,
+): Promise<VariantOutcome | undefined> {
   if (variant === 'fp32') return { ok: true, model, recipe: 'the model as given' };
   if (variant === 'distilled') {
     const student = model.manifest?.variants?.distilled;
     if (!student) return { ok: false, reason: `${model.name} ships no distilled student (manifest 'variants.distilled')` };
-    const loaded = await loadManifest(student);
+    const loaded = await loadStudent(student);
     return { ok: true, model: { ...loaded, overrides: model.overrides }, recipe: `student model ${loaded.name}` };
   }
   return undefined;

@@ -24,14 +24,17 @@ export interface HarnessPage {
   close(): Promise<void>;
 }
 
-/** Opens the harness page with its UI, as a person would, and waits until `selector` shows. */
-export async function openHarnessPage(name: string, opts: { viewport?: { width: number; height: number }; waitFor?: string } = {}): Promise<HarnessPage> {
+/** Opens the harness page with its UI, as a person would (`search`: a URL configuration), and waits until `waitFor` shows. */
+export async function openHarnessPage(
+  name: string,
+  opts: { viewport?: { width: number; height: number }; waitFor?: string; search?: string } = {},
+): Promise<HarnessPage> {
   const server = await startHarnessServer({ cacheName: `harness-test-${name}` });
   let browser: Browser | undefined;
   try {
     browser = await openBrowser();
     const page = await browser.newPage(opts.viewport ? { viewport: opts.viewport } : {});
-    await page.goto(server.url);
+    await page.goto(`${server.url}${opts.search ?? ''}`);
     if (opts.waitFor) await page.waitForSelector(opts.waitFor, { timeout: 90_000 });
     const b = browser;
     return {

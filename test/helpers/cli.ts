@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BIN = fileURLToPath(new URL('../../bin/parity.js', import.meta.url));
+/** The CLI entry point. */
+export const PARITY_BIN = fileURLToPath(new URL('../../bin/parity.js', import.meta.url));
 
 export interface CliResult {
   code: number;
@@ -11,7 +12,7 @@ export interface CliResult {
 }
 
 export function parity(args: readonly string[], opts: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
+  const r = spawnSync(process.execPath, [PARITY_BIN, ...args], {
     cwd: opts.cwd ?? process.cwd(),
     env: { ...process.env, CI: 'true', NO_COLOR: '1', ...opts.env },
     encoding: 'utf8',

@@ -1,11 +1,15 @@
-/** Static import graph of a source file, for tests that keep browser-shared modules free of Node. */
+/**
+ * Static import graph of a source file, for tests that keep browser-shared modules free of Node
+ * and folders importing one way (test/import-direction.test.ts).
+ */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Packages and built-ins that only exist in Node. */
 export const NODE_ONLY = /^(node:|cli-table3$|cli-progress$|fs$|path$|onnxruntime-node$)/;
 
-function importsOf(file: string): string[] {
+/** The specifiers of every static `import ... from` / `export ... from` in `file`, in order. */
+export function importsOf(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(/^(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm)].map((m) => m[1]!);
 }
 

@@ -1,6 +1,7 @@
 /** `parity backends`: every registered backend, whether it runs here, and why not. */
 import { createNodeRegistry } from '../../backends/node-registry.ts';
 import type { BackendInfo } from '../../backends/types.ts';
+import { BACKEND_IDS } from '../../core/ids.ts';
 import type { RegisterCommand } from './types.ts';
 
 export const register: RegisterCommand = (program) => {
@@ -20,9 +21,15 @@ export const register: RegisterCommand = (program) => {
         return;
       }
       for (const r of rows) {
-        const detail = r.available && r.info ? `${r.info.library} ${r.info.version}${r.info.threads !== undefined ? `, threads ${r.info.threads}` : ''}` : r.reason;
+        const detail =
+          r.available && r.info ? `${r.info.library} ${r.info.version}${r.info.threads !== undefined ? `, threads ${r.info.threads}` : ''}` : r.reason;
         process.stdout.write(`${r.available ? 'available  ' : 'unavailable'}  ${r.id.padEnd(16)} [${r.environments.join(', ')}]  ${detail}\n`);
       }
-      process.stdout.write('browser backends (ort-web/webgl, ort-web/webgpu, tfjs/webgl, tfjs/webgpu, and wasm/cpu in a page) run with `parity run --browser`.\n');
+      // The browser registry lives in the page (harness/browser-registry.ts): every id Node lacks is browser-only.
+      const browserOnly = BACKEND_IDS.filter((id) => !registry.has(id));
+      process.stdout.write(
+        `browser-only backends, run with \`parity run --browser\` (ort-web/wasm, tfjs/cpu and tfjs/wasm run in the page too): ${browserOnly.join(', ')}\n`,
+      );
+      process.stdout.write('  ort-web/webgpu = native WebGPU EP (onnxruntime-web/webgpu); ort-web/webgpu-jsep = JSEP (onnxruntime-web/all)\n');
     });
 };

@@ -6,15 +6,15 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { ParityError } from '../../core/errors.ts';
 import { analyzeDrift } from '../../drift/analyze.ts';
-import { DEFAULT_DRIFT_GATES, parseGate } from '../../drift/gates.ts';
+import { DEFAULT_DRIFT_GATES, parseDriftGate } from '../../drift/gates.ts';
 import { predictionDrift } from '../../drift/prediction-drift.ts';
 import { scoreWithOnnx } from '../../drift/predict-onnx.ts';
 import { driftToHtml } from '../../drift/render-html.ts';
 import { driftToMarkdown, driftToText } from '../../drift/render-text.ts';
 import { readCsvFile, readFittedFile, readJsonFile, writeReportFiles } from '../../pipeline/node-io.ts';
 import type { FittedPipeline } from '../../pipeline/fitted.ts';
-import { EXIT } from '../exit-codes.ts';
-import { collect } from '../options.ts';
+import { EXIT } from '../shared/exit-codes.ts';
+import { collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface DriftFlags {
@@ -29,11 +29,11 @@ interface DriftFlags {
   json?: boolean;
 }
 
-
 /** `--model` may be an ONNX file or a parity-model.json manifest naming the ONNX and its pipeline. */
 function resolveModel(flags: DriftFlags): { onnx?: string; pipeline?: string; output?: string } {
   if (!flags.model) return flags.pipeline ? { pipeline: flags.pipeline } : {};
-  if (!flags.model.endsWith('.json')) return { onnx: flags.model, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}), ...(flags.output ? { output: flags.output } : {}) };
+  if (!flags.model.endsWith('.json'))
+    return { onnx: flags.model, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}), ...(flags.output ? { output: flags.output } : {}) };
   const m = readJsonFile(flags.model, 'model manifest') as { onnx?: string; pipeline?: { fitted?: string }; classifierOutput?: string };
   const dir = dirname(flags.model);
   if (!m.onnx) throw new ParityError('USAGE', `--model ${flags.model}: the manifest names no ONNX file`);
@@ -50,26 +50,34 @@ export const register: RegisterCommand = (program, setExit) => {
     .requiredOption('--current <file>', 'current (production) records, CSV with a header')
     .option('--pipeline <file>', 'fitted pipeline: compare its input columns, with its training ranges and vocabularies')
     .option('--model <file>', 'ONNX classifier (or parity-model.json) for prediction drift; needs a pipeline')
-    .option('--output <name>', 'model output holding class scores (default: the manifest\'s classifierOutput, else the first)')
+    .option('--output <name>', "model output holding class scores (default: the manifest's classifierOutput, else the first)")
     .option('--columns <list>', 'comma-separated columns to compare (default: the pipeline inputs, else all shared columns)')
-    .option('--gate <expr>', `gate like 'psi<=0.2', 'temp_max.ks<=0.1', 'unrepresented<=0.05', 'prediction.psi<=0.1' (repeatable; default ${DEFAULT_DRIFT_GATES.join(', ')})`, collect)
+    .option(
+      '--gate <expr>',
+      `gate in the run's grammar with drift metrics, like 'alarm == 0' (no feature drifted: significant after Holm and PSI above its floor), 'psi <= 0.2', 'temp_max.ks <= 0.1', 'unrepresented <= 0.05', 'prediction.psi <= 0.1' (repeatable; default ${DEFAULT_DRIFT_GATES.join(', ')})`,
+      collect,
+    )
     .option('--out <dir>', 'write drift.json, drift.md and drift.html here')
     .option('--json', 'print the JSON report instead of text')
     .action(async (flags: DriftFlags) => {
-      const gates = (flags.gate?.length ? flags.gate : [...DEFAULT_DRIFT_GATES]).map(parseGate);
+      const gates = (flags.gate?.length ? flags.gate : [...DEFAULT_DRIFT_GATES]).map((g) => parseDriftGate(g));
       const ref = readCsvFile(flags.reference, 'reference data');
       const cur = readCsvFile(flags.current, 'current data');
       const model = resolveModel(flags);
       let pipeline: FittedPipeline | undefined;
       if (model.pipeline) pipeline = readFittedFile(model.pipeline);
       if (model.onnx && !pipeline) throw new ParityError('USAGE', '--model needs --pipeline (the fitted pipeline that turns records into the model input)');
-      if (pipeline && pipeline.kind !== 'tabular') throw new ParityError('USAGE', 'drift works on tabular pipelines; this fitted pipeline is an image pipeline');
+      if (pipeline && pipeline.kind !== 'tabular')
+        throw new ParityError('USAGE', 'drift works on tabular pipelines; this fitted pipeline is an image pipeline');
       let prediction;
       if (model.onnx && pipeline) {
         const scores = await scoreWithOnnx(model.onnx, pipeline, ref.rows, cur.rows, model.output);
         prediction = predictionDrift(scores.output, scores.reference, scores.current, pipeline.label?.classes);
       }
-      const columns = flags.columns?.split(',').map((s) => s.trim()).filter(Boolean);
+      const columns = flags.columns
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const report = analyzeDrift({
         reference: { name: basename(flags.reference), rows: ref.rows, columns: ref.columns },
         current: { name: basename(flags.current), rows: cur.rows, columns: cur.columns },

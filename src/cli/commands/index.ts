@@ -10,5 +10,7 @@ import { register as skew } from './skew.ts';
 import { register as drift } from './drift.ts';
 import { register as serve } from './serve.ts';
 import { register as merge } from './merge.ts';
+import { register as replay } from './replay.ts';
+import { register as history } from './history.ts';
 
-export const COMMANDS: readonly RegisterCommand[] = [run, backends, inspect, quantize, localize, pipeline, skew, drift, serve, merge];
+export const COMMANDS: readonly RegisterCommand[] = [run, backends, inspect, quantize, localize, pipeline, skew, drift, replay, serve, merge, history];

@@ -1,8 +1,9 @@
 /**
  * `parity localize`: find the node where a variant and/or another backend starts to diverge from
  * the fp32 reference on ort-node/cpu. Prints the per-node table, writes localize.json and
- * localize.html. Exit 0 no node flagged, 1 a divergence (or an fp16 range hazard) found, 2 bad
- * input.
+ * localize.html (and with `--repro DIR` the top culprit alone). Exit 0 when the final outputs
+ * pass the target's precision (as `parity run` judges them) and no node creates error beyond
+ * that precision's expected noise; 1 otherwise (the headline names the top culprit); 2 bad input.
  *
  * The reference runs with graph optimizations `disabled` by default: every node runs as written,
  * so each intermediate is that node's ONNX semantics and marking outputs cannot change what it
@@ -13,22 +14,23 @@
  * (ort-web wasm / webgl / webgpu) while the reference stays in Node (see
  * src/browser/localize-browser.ts).
  */
-import { resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { BROWSER_FLAGS_HELP, browserFromFlags } from '../../browser/cli-browser.ts';
 import { isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS } from '../../browser/localize-job.ts';
 import { createNodeRegistry } from '../../backends/node-registry.ts';
 import type { BackendRegistry } from '../../backends/registry.ts';
 import { ParityError, choices, isParityError } from '../../core/errors.ts';
+import { OPTIMIZATION_LEVELS } from '../../core/ids.ts';
 import { parseInputOverrides } from '../../data/input-options.ts';
 import { explainSynthesisFailure } from '../../data/synthesize.ts';
 import { renderLocalizeJson } from '../../localize/json.ts';
 import { localize } from '../../localize/localize.ts';
-import { LOCALIZE_TARGETS, prepareLocalize, writeLocalizeReports } from '../../localize/node-io.ts';
+import { LOCALIZE_TARGETS, prepareLocalize, writeLocalizeReports, writeRepro } from '../../localize/node-io.ts';
 import { localizeInBrowser } from '../../browser/localize-browser.ts';
 import { renderLocalizeText } from '../../localize/render-text.ts';
-import type { LocalizeReport, OptLevel } from '../../localize/types.ts';
-import { EXIT } from '../exit-codes.ts';
-import { addInputOptions } from '../options.ts';
+import type { LocalizeReport, OptLevel, ReproMaterial } from '../../localize/types.ts';
+import { EXIT } from '../shared/exit-codes.ts';
+import { addInputOptions } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface LocalizeFlags {
@@ -56,9 +58,10 @@ interface LocalizeFlags {
   json?: boolean;
   browser?: string | boolean;
   wsEndpoint?: string;
+  repro?: string;
 }
 
-const LEVELS: readonly OptLevel[] = ['disabled', 'basic', 'extended', 'all'];
+const LEVELS: readonly OptLevel[] = OPTIMIZATION_LEVELS;
 
 function num(flag: string, v: string | undefined, check: (n: number) => boolean, expected: string): number | undefined {
   if (v === undefined) return undefined;
@@ -75,20 +78,25 @@ function level(flag: string, v: string): OptLevel {
 export const register: RegisterCommand = (program, setExit) => {
   addInputOptions(
     program
-    .command('localize')
-    .description('find the node where a variant or backend starts to diverge from the fp32 reference; exit 0 none, 1 divergence, 2 bad input')
-    .requiredOption('--model <file>', 'the fp32 reference: an .onnx file or a parity-model.json')
-    .option('--variant <file>', 'an ONNX variant of the model to localize (fp16, QDQ int8...)')
-    .option('--to <variant>', `or build this variant on the fly: ${LOCALIZE_TARGETS.join(', ')}`)
-    .option('--backend <id>', `backend the target runs on: ort-node/cpu, ort-web/wasm; with --browser ${PAGE_LOCALIZE_BACKENDS.join(', ')} (default ort-node/cpu, with --browser ort-web/wasm)`)
-    .option('--calibration <file>', 'with --to int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name)')
-    .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name')
-    .option('--samples <n>', 'samples to run (default 8)')
-    .option('--seed <n>', 'seed for synthesized inputs (default 7)'),
+      .command('localize')
+      .description(
+        "find the node that creates a variant's or backend's divergence from the fp32 reference; exit 0 outputs pass and no node creates error beyond the precision's noise, 1 otherwise, 2 bad input",
+      )
+      .requiredOption('--model <file>', 'the fp32 reference: an .onnx file or a parity-model.json')
+      .option('--variant <file>', 'an ONNX variant of the model to localize (fp16, QDQ int8...)')
+      .option('--to <variant>', `or build this variant on the fly: ${LOCALIZE_TARGETS.join(', ')}`)
+      .option(
+        '--backend <id>',
+        `backend the target runs on: ort-node/cpu, ort-web/wasm; with --browser ${PAGE_LOCALIZE_BACKENDS.join(', ')} (default ort-node/cpu, with --browser ort-web/wasm)`,
+      )
+      .option('--calibration <file>', 'with --to int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name)')
+      .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name')
+      .option('--samples <n>', 'samples to run (default 8)')
+      .option('--seed <n>', 'seed for synthesized inputs (default 7)'),
   )
     .option('--out <dir>', 'where localize.json and localize.html go', 'parity-report')
-    .option('--atol <x>', 'per-node absolute tolerance (default: by the target\'s precision)')
-    .option('--rtol <x>', 'per-node relative tolerance (default: by the target\'s precision)')
+    .option('--atol <x>', "per-node absolute tolerance (default: by the target's precision)")
+    .option('--rtol <x>', "per-node relative tolerance (default: by the target's precision)")
     .option('--max-mismatch <frac>', 'fraction of elements allowed outside the tolerance per node (default 0)')
     .option('--hazard-fraction <f>', 'fp16 range hazard at |x| >= f * 65504 in the reference (default 0.5)')
     .option('--reference-opt <level>', 'graph optimization level of the reference: disabled, basic, extended, all', 'disabled')
@@ -97,8 +105,15 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--no-unmarked', 'do not run the unmarked target to check what marking outputs changed')
     .option('--all-rows', 'print every row (default: long runs of rows within tolerance are collapsed)')
     .option('--json', 'print localize.json to stdout instead of the table')
-    .option('--browser [chromium|path]', 'run the target side in headless Chromium through the harness page (the reference stays on ort-node/cpu in Node); ' +
-      'a value is `chromium` or a Chromium executable (default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright\'s browsers)')
+    .option(
+      '--repro <dir>',
+      "write the top culprit alone into DIR: repro.onnx, its recorded inputs and the reference's expected output (repro-data.json), repro.mjs (Node) and repro.html (browser) that print the divergence",
+    )
+    .option(
+      '--browser [chromium|path]',
+      'run the target side in headless Chromium through the harness page (the reference stays on ort-node/cpu in Node); ' +
+        "a value is `chromium` or a Chromium executable (default: $PARITY_CHROMIUM, /usr/bin/chromium, Playwright's browsers)",
+    )
     .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
     .action(async (f: LocalizeFlags) => {
       const overrides = parseInputOverrides(f);
@@ -112,6 +127,11 @@ export const register: RegisterCommand = (program, setExit) => {
       const tgtLevel = level('target-opt', f.targetOpt);
       const registry: BackendRegistry = createNodeRegistry();
       const inBrowser = f.browser !== undefined || f.wsEndpoint !== undefined;
+      if (inBrowser && f.repro)
+        throw new ParityError(
+          'USAGE',
+          '--repro is not available with --browser yet: the one-node model is built in the page; run without --browser (ort-node/cpu or ort-web/wasm in Node) to write the repro',
+        );
       const backendId = f.backend ?? (inBrowser ? 'ort-web/wasm' : 'ort-node/cpu');
       if (inBrowser && !isPageLocalizeBackend(backendId)) {
         throw new ParityError('USAGE', `--backend '${backendId}' with --browser: the harness page localizes on ${choices(PAGE_LOCALIZE_BACKENDS)}`);
@@ -122,12 +142,19 @@ export const register: RegisterCommand = (program, setExit) => {
       if (!inBrowser) registry.assertKnown(backendId);
       const log = (line: string) => process.stderr.write(`localize: ${line}\n`);
       // Validates --browser / --ws-endpoint now; Chromium and the harness start on first use.
-      const browser = inBrowser ? browserFromFlags({ ...(f.browser !== undefined ? { browser: f.browser } : {}), ...(f.wsEndpoint ? { wsEndpoint: f.wsEndpoint } : {}) }, log) : undefined;
+      const browser = inBrowser
+        ? browserFromFlags({ ...(f.browser !== undefined ? { browser: f.browser } : {}), ...(f.wsEndpoint ? { wsEndpoint: f.wsEndpoint } : {}) }, log)
+        : undefined;
       const prepared = await prepareLocalize({
-        model: f.model, overrides, log,
-        ...(f.variant ? { variant: f.variant } : {}), ...(f.to ? { to: f.to } : {}),
-        ...(f.calibration ? { calibration: f.calibration } : {}), ...(f.data ? { data: f.data } : {}),
-        ...(samples ? { samples } : {}), ...(seed !== undefined ? { seed } : {}),
+        model: f.model,
+        overrides,
+        log,
+        ...(f.variant ? { variant: f.variant } : {}),
+        ...(f.to ? { to: f.to } : {}),
+        ...(f.calibration ? { calibration: f.calibration } : {}),
+        ...(f.data ? { data: f.data } : {}),
+        ...(samples ? { samples } : {}),
+        ...(seed !== undefined ? { seed } : {}),
       });
       const refBackend = await registry.get('ort-node/cpu');
       const precision = prepared.precision;
@@ -144,6 +171,7 @@ export const register: RegisterCommand = (program, setExit) => {
       };
       const reference = { model: prepared.reference.bytes, name: prepared.reference.name, backend: refBackend, graphOptimizationLevel: refLevel };
       const target = { model: prepared.target.bytes, name: prepared.target.name, graphOptimizationLevel: tgtLevel };
+      let material: ReproMaterial | undefined;
       const run = async (): Promise<LocalizeReport> => {
         if (browser && isPageLocalizeBackend(backendId)) {
           try {
@@ -155,7 +183,18 @@ export const register: RegisterCommand = (program, setExit) => {
         const tgtBackend = await registry.get(backendId);
         const available = await tgtBackend.probe();
         if (!available.ok) throw new ParityError('BACKEND_UNAVAILABLE', `backend ${backendId} is not available here: ${available.reason}`);
-        return localize({ ...common, reference, target: { ...target, backend: tgtBackend } });
+        return localize({
+          ...common,
+          reference,
+          target: { ...target, backend: tgtBackend },
+          ...(f.repro
+            ? {
+                onRepro: (m: ReproMaterial) => {
+                  material = m;
+                },
+              }
+            : {}),
+        });
       };
       const report = await run().catch((e: unknown) => {
         // A reference that fails on synthesized inputs needs --shape/--value/--data, not a bug report.
@@ -170,6 +209,18 @@ export const register: RegisterCommand = (program, setExit) => {
       else {
         process.stdout.write(renderLocalizeText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR, allRows: Boolean(f.allRows) }));
         process.stdout.write(`reports: ${paths.json}, ${paths.html}\n`);
+      }
+      if (f.repro) {
+        if (material) {
+          const files = writeRepro(material, resolve(f.repro));
+          process.stderr.write(
+            `localize: repro of '${material.node}' (${material.op}) in ${resolve(f.repro)}: ${files.map((p) => basename(p)).join(', ')}; run: node ${join(f.repro, 'repro.mjs')}\n`,
+          );
+        } else {
+          process.stderr.write(
+            `localize: --repro: nothing written, ${report.culprits.length ? 'the top culprit could not be isolated' : "no node creates error beyond the precision's noise"}\n`,
+          );
+        }
       }
       setExit(report.flagged ? EXIT.GATE_FAILED : EXIT.OK);
     });

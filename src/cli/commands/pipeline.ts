@@ -8,7 +8,7 @@ import { featuresToCsv } from '../../pipeline/features-csv.ts';
 import { fit, transform } from '../../pipeline/index.ts';
 import { readCsvFile, readFittedFile, readJsonFile, writeText } from '../../pipeline/node-io.ts';
 import { TRANSFORM_MODES, type TransformMode } from '../../pipeline/types.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT } from '../shared/exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
 
 /** Validates `--mode`. */
@@ -25,7 +25,7 @@ export const register: RegisterCommand = (program, setExit) => {
 
   cmd
     .command('fit')
-    .description('compute the spec\'s statistics on training records (float64) and write the fitted pipeline JSON')
+    .description("compute the spec's statistics on training records (float64) and write the fitted pipeline JSON")
     .requiredOption('--spec <file>', 'pipeline spec JSON (inputs, steps, optional label)')
     .requiredOption('--data <file>', 'training records, CSV with a header')
     .requiredOption('--out <file>', 'where to write the fitted pipeline JSON')
@@ -34,7 +34,8 @@ export const register: RegisterCommand = (program, setExit) => {
       const table = readCsvFile(flags.data);
       const fitted = fit(spec, table.rows);
       writeText(resolve(flags.out), JSON.stringify(fitted, null, 2) + '\n');
-      const width = fitted.kind === 'tabular' ? `${fitted.features.length} features` : `${fitted.input.height}x${fitted.input.width}x${fitted.input.channels} image`;
+      const width =
+        fitted.kind === 'tabular' ? `${fitted.features.length} features` : `${fitted.input.height}x${fitted.input.width}x${fitted.input.channels} image`;
       process.stdout.write(`fitted ${fitted.steps.length} steps on ${table.rows.length} rows → ${width}: ${resolve(flags.out)}\n`);
       setExit(EXIT.OK);
     });

@@ -1,28 +1,22 @@
 /** `parity run`: the parity suite — every model × variant × backend against the reference. */
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { createNodeRegistry } from '../../backends/node-registry.ts';
-import { exitCodeFor } from '../../compare/judge.ts';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ParityConfig } from '../../config/schema.ts';
 import { validateConfig } from '../../config/validate.ts';
-import { DEFAULT_GATES } from '../../config/default-gates.ts';
-import { createVariantBuilder } from '../../variants/factory.ts';
-import { BACKEND_IDS } from '../../backends/types.ts';
-import { didYouMean } from '../../config/did-you-mean.ts';
+import { BACKEND_IDS } from '../../core/ids.ts';
+import { didYouMean } from '../../core/did-you-mean.ts';
+import { VARIANT_NAMES } from '../../core/record.ts';
 import { choices, ParityError } from '../../core/errors.ts';
 import { parseInputOverrides } from '../../data/input-options.ts';
 import { renderConsoleTable } from '../../report/console.ts';
 import { createProgress } from '../../report/progress.ts';
-import { writeReports } from '../../report/write-all.ts';
-import { bundledModelPaths } from '../../run/bundled-models.ts';
-import { loadModel } from '../../run/load-model.ts';
-import { runSuite } from '../../run/run-suite.ts';
+import { runParity } from '../../api/run-parity.ts';
+import { parseShard } from '../../run/shard.ts';
+import { baselineToText } from '../../baseline/render.ts';
+import type { ReportWithBaseline } from '../../baseline/compare-baseline.ts';
+import { readJsonFile } from '../../pipeline/node-io.ts';
+import { parseSweep } from '../../run/settings.ts';
 import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
-import { writeRunMeta } from '../../browser/run-meta.ts';
-import { parseShard } from '../../browser/shard.ts';
-import { addInputOptions, collect } from '../options.ts';
-import { EXIT } from '../exit-codes.ts';
+import { addInputOptions, collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -41,56 +35,74 @@ interface RunFlags {
   browser?: string | boolean;
   wsEndpoint?: string;
   shard?: string;
+  baseline?: string;
+  cpuThrottle?: string;
+  threads?: string;
+  batch?: string;
+  profile?: boolean;
+  budgetMs?: string;
 }
-
 
 export const register: RegisterCommand = (program, setExit) => {
   addInputOptions(
     program
-    .command('run')
-    .description('run models × variants × backends, compare each with the reference, write reports; exit 0 pass, 1 gate failed, 2 bad input')
-    .option('--config <file>', 'suite config (default: parity.config.{ts,mjs,js,json} in the cwd, else the bundled suite)')
-    .option('--model <file>', 'run this ONNX file, TF.js model.json or parity-model.json instead of the suite\'s models')
-    .option('--backends <ids>', 'comma-separated backend ids (see `parity backends`)')
-    .option('--variants <names>', 'comma-separated variants: fp32,fp16,int8-weight,int8-dynamic,int8-static,distilled')
-    .option('--samples <n>', 'samples per model (default: all of the bundled data, or 16 synthesized)')
-    .option('--seed <n>', 'seed for synthesized inputs and bootstrap CIs (default 7)')
-    .option('--out <dir>', 'report directory (default parity-report)'),
+      .command('run')
+      .description('run models × variants × backends, compare each with the reference, write reports; exit 0 pass, 1 gate failed, 2 bad input')
+      .option('--config <file>', 'suite config (default: parity.config.{ts,mjs,js,json} in the cwd, else the bundled suite)')
+      .option('--model <file>', "run this ONNX file, TF.js model.json or parity-model.json instead of the suite's models")
+      .option('--backends <ids>', 'comma-separated backend ids (see `parity backends`)')
+      .option('--variants <names>', `comma-separated variants: ${VARIANT_NAMES.join(',')} (default: every variant the model can have)`)
+      .option('--samples <n>', 'samples per model (default: all of the bundled data, or 16 synthesized; 200 with --browser)')
+      .option('--seed <n>', 'seed for synthesized inputs and bootstrap CIs (default 7)')
+      .option('--out <dir>', 'report directory (default parity-report)'),
   )
     .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels)')
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
     .option('--browser [chromium|path]', BROWSER_FLAGS_HELP.browser)
     .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
+    .option('--cpu-throttle <rates>', 'also run each browser target under these CPU slowdowns, e.g. 4 or 2,6 (Chromium CPU throttling; each rate a target)')
+    .option(
+      '--threads <counts>',
+      'also run each thread-settable target (ort-node intra-op; ort-web and tfjs wasm in the browser) with these thread counts, e.g. 1,2,4',
+    )
+    .option('--batch <sizes>', 'also run each target with samples batched along the free batch dim, e.g. 8,32 (latency per batch and per sample)')
+    .option('--profile', 'record per-op time per target (ORT session profiling, tf.profile): report.json targets[].profile.top')
+    .option('--budget-ms <ms>', 'latency budget: gate p50Ms <= ms and name the targets meeting it')
     .option('--shard <i/n>', 'run shard i of n (targets dealt round-robin; every shard runs the reference); join with `parity merge`')
-    .action(async (flags: RunFlags, cmd: Command) => {
+    .option('--baseline <report.json>', 'compare every target with the same target of a saved report (noise-aware); regressions fail the run')
+    .action(async (flags: RunFlags) => {
       const { config: fileConfig } = await loadConfig(flags.config);
       const config = mergeFlags(fileConfig, flags);
       const overrides = parseInputOverrides(flags);
-      const modelRefs = flags.model ? [{ path: flags.model }] : (config.models ?? bundledModelPaths()).map((m) => (typeof m === 'string' ? { path: m } : m));
-      if (modelRefs.length === 0) throw new ParityError('USAGE', 'no models to run: pass --model FILE or list models in parity.config.ts');
-      const models = [];
-      for (const m of modelRefs) {
-        const inputs = 'inputs' in m ? m.inputs : undefined;
-        const model = await loadModel(m.path, inputs ? mergeInputs(inputs, overrides) : overrides, 'name' in m ? m.name : undefined);
-        const dataFile = flags.data ?? inputs?.data;
-        models.push(dataFile ? { ...model, dataFile: resolve(dataFile) } : model);
-      }
-      const outDir = resolve(config.out ?? 'parity-report');
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const progress = createProgress({ stream: process.stderr });
-      const browser = browserFromFlags(flags, (line) => progress.log(line));
+      const browserConfig = config.browser ?? {};
+      const browser = browserFromFlags(
+        {
+          ...(flags.browser !== undefined
+            ? { browser: flags.browser }
+            : browserConfig.executablePath
+              ? { browser: browserConfig.executablePath }
+              : browserConfig.enabled
+                ? { browser: true }
+                : {}),
+          ...((flags.wsEndpoint ?? browserConfig.wsEndpoint) ? { wsEndpoint: flags.wsEndpoint ?? browserConfig.wsEndpoint } : {}),
+        },
+        (line) => progress.log(line),
+      );
       let result;
       try {
-        result = await runSuite({
-          config,
-          models,
-          registry: createNodeRegistry(),
-          outDir,
+        result = await runParity(config, {
+          write: true,
+          ...(flags.gate ? { extraGates: flags.gate } : {}),
+          ...(flags.model ? { model: flags.model } : {}),
+          ...(flags.data ? { dataFile: flags.data } : {}),
+          overrides,
           ...(browser ? { remote: [browser] } : {}),
           ...(shard ? { shard } : {}),
-          buildVariant: createVariantBuilder({ log: (line) => progress.log(line) }),
+          ...(flags.baseline ? { baseline: { name: flags.baseline, report: readJsonFile(flags.baseline, 'baseline report') } } : {}),
           observer: {
-            planned: (n) => progress.addTotal(n),
+            planned: (targets) => progress.addTotal(targets.length),
             record: (r) => progress.tick(r),
             log: (line) => progress.log(line),
           },
@@ -99,17 +111,19 @@ export const register: RegisterCommand = (program, setExit) => {
         progress.done();
         await browser?.close();
       }
-      const { report, judge, plan, modelErrors } = result;
-      // Nothing ran at all: the error is the whole answer.
-      if (modelErrors.length === models.length && result.records.length === 0) throw modelErrors[0]!.error;
-      writeRunMeta(outDir, { schemaVersion: 1, ...judge, plan, ...(shard ? { shard } : {}) });
-      const paths = writeReports(report, outDir, process.env.GITHUB_STEP_SUMMARY ? { stepSummaryPath: process.env.GITHUB_STEP_SUMMARY } : {});
+      const { report, modelErrors, files } = result;
+      // Nothing ran at all: the error is the whole answer (and nothing was written).
+      if (!files) {
+        if (modelErrors[0]) throw modelErrors[0].error;
+        throw new ParityError('INTERNAL', 'the run recorded nothing');
+      }
       process.stdout.write(renderConsoleTable(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n');
-      process.stdout.write(`reports: ${Object.values(paths).join(', ')}, ${resolve(outDir, 'records.jsonl')}\n`);
-      void cmd;
+      process.stdout.write(`reports: ${Object.values(files).join(', ')}\n`);
+      const withBaseline = report as Partial<ReportWithBaseline>;
+      if (withBaseline.baseline) process.stdout.write(baselineToText(withBaseline.baseline));
       for (const { error } of modelErrors) process.stderr.write(`parity: error [${error.code}]: ${error.message}\n`);
-      // A model that could not run is an input problem (2) and outranks a failed gate (1).
-      setExit(modelErrors.length ? EXIT.USAGE : exitCodeFor(report));
+      // The verdict decides: 2 when a model could not run, 1 when a gate or target failed, else 0.
+      setExit(report.verdict.exitCode);
     });
 };
 
@@ -120,11 +134,18 @@ function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
     if (!Number.isInteger(n) || n < 0) throw new ParityError('USAGE', `--${name} '${v}': expected a non-negative integer`);
     return n;
   };
-  const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (v: string | undefined) =>
+    v
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   for (const id of list(f.backends) ?? []) {
     if (!(BACKEND_IDS as readonly string[]).includes(id)) {
       const hint = didYouMean(id, BACKEND_IDS);
-      throw new ParityError('BACKEND_UNKNOWN', `--backends: unknown backend '${id}'${hint ? ` — did you mean '${hint}'?` : ''}; expected one of ${choices(BACKEND_IDS)}`);
+      throw new ParityError(
+        'BACKEND_UNKNOWN',
+        `--backends: unknown backend '${id}'${hint ? ` — did you mean '${hint}'?` : ''}; expected one of ${choices(BACKEND_IDS)}`,
+      );
     }
   }
   const merged = {
@@ -134,19 +155,18 @@ function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
     ...(f.samples ? { samples: num('samples', f.samples) } : {}),
     ...(f.seed ? { seed: num('seed', f.seed) } : {}),
     ...(f.out ? { out: f.out } : {}),
-    // --gate adds to the config's gates, or to the default gates when the config has none.
-    gates: [...(config.gates ?? DEFAULT_GATES), ...(f.gate ?? [])],
+    ...(f.cpuThrottle || f.threads || f.batch
+      ? {
+          sweeps: {
+            ...config.sweeps,
+            ...(f.cpuThrottle ? { cpuThrottle: parseSweep('cpu-throttle', f.cpuThrottle, { integer: false, min: 1 }) } : {}),
+            ...(f.threads ? { threads: parseSweep('threads', f.threads, { integer: true, min: 1 }) } : {}),
+            ...(f.batch ? { batch: parseSweep('batch', f.batch, { integer: true, min: 1 }) } : {}),
+          },
+        }
+      : {}),
+    ...(f.profile ? { profile: true } : {}),
+    ...(f.budgetMs ? { budgetMs: parseSweep('budget-ms', f.budgetMs, { integer: false, min: 0 })[0] } : {}),
   };
   return validateConfig(merged, 'the command line and config');
-}
-
-function mergeInputs(
-  inputs: NonNullable<Exclude<NonNullable<ParityConfig['models']>[number], string>['inputs']>,
-  cli: ReturnType<typeof parseInputOverrides>,
-) {
-  return {
-    shapes: { ...inputs.shapes, ...cli.shapes },
-    ranges: { ...inputs.ranges, ...cli.ranges },
-    values: { ...inputs.values, ...cli.values },
-  };
 }

@@ -10,7 +10,7 @@ import type { RegisterCommand } from './types.ts';
 export const register: RegisterCommand = (program) => {
   program
     .command('serve')
-    .description('serve the benchmark page (run models on this browser\'s backends, drop in your own ONNX/TF.js model) on http://127.0.0.1')
+    .description("serve the benchmark page (run models on this browser's backends, drop in your own ONNX/TF.js model) on http://127.0.0.1")
     .option('--port <n>', `port (default ${HARNESS_PORT}; 0 picks a free one)`)
     .action(async (flags: { port?: string }) => {
       const port = flags.port === undefined ? HARNESS_PORT : Number(flags.port);

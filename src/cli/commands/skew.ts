@@ -10,7 +10,7 @@ import { featuresFromCsv } from '../../pipeline/features-csv.ts';
 import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
 import { skew } from '../../pipeline/skew/index.ts';
 import { skewToMarkdown, skewToText } from '../../pipeline/skew/render.ts';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT } from '../shared/exit-codes.ts';
 import { parseMode } from './pipeline.ts';
 import type { RegisterCommand } from './types.ts';
 
@@ -37,10 +37,12 @@ function nonNegative(name: string, v: string | undefined): number | undefined {
 export const register: RegisterCommand = (program, setExit) => {
   program
     .command('skew')
-    .description('train/serve feature skew with diagnoses (swaps, unit changes, min-max vs standardize, category order, null handling); exit 0 clean, 1 skew, 2 bad input')
+    .description(
+      'train/serve feature skew with diagnoses (swaps, unit changes, min-max vs standardize, category order, null handling); exit 0 clean, 1 skew, 2 bad input',
+    )
     .requiredOption('--pipeline <file>', 'the training (offline) fitted pipeline JSON')
     .requiredOption('--data <file>', 'raw records, CSV with a header')
-    .option('--golden <file>', 'golden features CSV logged at training time: compare it with this pipeline\'s transform')
+    .option('--golden <file>', "golden features CSV logged at training time: compare it with this pipeline's transform")
     .option('--serving <file>', 'a second fitted pipeline (the serving version): compare offline --pipeline with it')
     .option('--mode <mode>', 'mode of the candidate transform with --golden/--serving: offline or serving', 'serving')
     .option('--atol <x>', 'absolute tolerance per value (default 1e-5)')
@@ -60,8 +62,12 @@ export const register: RegisterCommand = (program, setExit) => {
         ...(flags.maxMismatchRate !== undefined ? { maxMismatchRate: nonNegative('max-mismatch-rate', flags.maxMismatchRate)! } : {}),
       };
       const report = skew({
-        pipeline, rows, tolerance, candidateMode: parseMode(flags.mode, 'serving'),
-        ...(golden ? { golden } : {}), ...(serving ? { serving } : {}),
+        pipeline,
+        rows,
+        tolerance,
+        candidateMode: parseMode(flags.mode, 'serving'),
+        ...(golden ? { golden } : {}),
+        ...(serving ? { serving } : {}),
       });
       const json = JSON.stringify(report, null, 2) + '\n';
       process.stdout.write(flags.json ? json : skewToText(report));

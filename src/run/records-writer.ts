@@ -7,7 +7,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readF
 import { dirname } from 'node:path';
 import type { RunRecord } from '../core/record.ts';
 import { ParityError } from '../core/errors.ts';
-import { parseRecords, recordLine, type ParsedRecords } from './records-jsonl.ts';
+import { parseRecords, recordLine, type ParsedRecords } from '../report/records-jsonl.ts';
 
 export interface RecordsWriterOptions {
   /**

@@ -1,0 +1,33 @@
+/**
+ * The op coverage table of report.html: per model, one row per op type and one column per ONNX
+ * backend, each cell `ran`, `fallback` (some nodes ORT placed on another EP) or `unsupported`.
+ * Pure: no Node imports.
+ */
+import { coverageBackends, type OpCoverage } from '../compare/op-coverage.ts';
+import { escapeHtml as h } from './escape.ts';
+
+const CLASS = { ran: 'st-pass', fallback: 'st-error', unsupported: 'st-fail' } as const;
+
+/** The tables (one per model), or `''` when there is nothing to show. */
+export function opCoverageTable(coverage: OpCoverage | undefined): string {
+  if (!coverage) return '';
+  return Object.entries(coverage)
+    .filter(([, ops]) => Object.keys(ops).length > 0)
+    .map(([model, ops]) => {
+      const backends = coverageBackends(ops);
+      const head = `<tr><th>op</th>${backends.map((b) => `<th><code>${h(b)}</code></th>`).join('')}</tr>`;
+      const rows = Object.keys(ops)
+        .sort()
+        .map(
+          (op) =>
+            `<tr><td><code>${h(op)}</code></td>${backends
+              .map((b) => {
+                const cell = ops[op]![b];
+                return cell ? `<td class="st ${CLASS[cell]}">${h(cell)}</td>` : '<td class="why">—</td>';
+              })
+              .join('')}</tr>`,
+        );
+      return `<h3>${h(model)}</h3><table>${head}${rows.join('')}</table>`;
+    })
+    .join('');
+}

@@ -1,0 +1,104 @@
+/**
+ * Joins the output directories of several runs (the shards of one run, or runs on different
+ * machines or browsers) into one: records united in plan order, judged again with the runs'
+ * shared references, labels, tolerances and gates — the same report one unsharded run gives.
+ * Node only.
+ */
+import { join } from 'node:path';
+import { judgeRun } from '../compare/judge.ts';
+import type { Report } from '../compare/types.ts';
+import { ParityError } from '../core/errors.ts';
+import type { RunRecord } from '../core/record.ts';
+import { readRecords } from './records-writer.ts';
+import { REPORT_FILES } from '../report/write-all.ts';
+import { readRunMeta, type RunMeta } from './run-meta.ts';
+
+export interface MergedRun {
+  records: RunRecord[];
+  /** The merged meta (no shard). */
+  meta: RunMeta;
+  report: Report;
+  /** Things worth telling: unreadable lines, targets no shard ran, duplicates. */
+  warnings: string[];
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+function unite<T>(into: Record<string, T>, from: Record<string, T>, what: string, dir: string): void {
+  for (const [k, v] of Object.entries(from)) {
+    if (k in into && !same(into[k], v)) {
+      throw new ParityError(
+        'CONFIG_INVALID',
+        `${dir}: its ${what} for '${k}' differs from the other runs'; only runs of the same suite and data can be merged`,
+      );
+    }
+    into[k] = v;
+  }
+}
+
+/** Reads and merges `dirs`. @throws ParityError FILE_NOT_FOUND, CONFIG_INVALID (runs that do not fit together). */
+export function mergeRuns(dirs: readonly string[], options: { createdAt?: string } = {}): MergedRun {
+  if (dirs.length === 0) throw new ParityError('USAGE', 'parity merge needs at least one run directory');
+  const warnings: string[] = [];
+  const metas = dirs.map((d) => readRunMeta(d));
+  const first = metas[0]!;
+  const references: Record<string, string> = {};
+  const labels: Record<string, readonly number[]> = {};
+  const classifierOutputs: Record<string, string> = {};
+  const plan: string[] = [];
+  const byId = new Map<string, { record: RunRecord; dir: string }>();
+  metas.forEach((m, i) => {
+    const dir = dirs[i]!;
+    for (const key of ['policy', 'gates', 'expectedFailures', 'seed'] as const) {
+      if (!same(m[key], first[key]))
+        throw new ParityError('CONFIG_INVALID', `${dir}: its ${key} differs from ${dirs[0]}'s; only runs of the same suite can be merged`);
+    }
+    unite(references, m.references, 'reference target', dir);
+    unite(labels, m.labels, 'labels', dir);
+    unite(classifierOutputs, m.classifierOutputs, 'classifier output', dir);
+    for (const id of m.plan) if (!plan.includes(id)) plan.push(id);
+    const { records, skipped } = readRecords(join(dir, REPORT_FILES.records));
+    for (const s of skipped) warnings.push(`${dir}/${REPORT_FILES.records}:${s.line}: ${s.reason} (${s.preview})`);
+    const refs = new Set(Object.values(m.references));
+    for (const r of records) {
+      const prev = byId.get(r.target.id);
+      if (prev && refs.has(r.target.id)) {
+        if (!same(prev.record.outputs, r.outputs))
+          warnings.push(`reference ${r.target.id}: outputs in ${dir} differ from ${prev.dir}'s (a non-deterministic reference); the first is used`);
+        continue;
+      }
+      if (prev) warnings.push(`${r.target.id} was recorded in ${prev.dir} and ${dir}; the one from ${dir} is used`);
+      byId.set(r.target.id, { record: r, dir });
+    }
+  });
+  const missing = plan.filter((id) => !byId.has(id));
+  if (missing.length)
+    warnings.push(`${missing.length} planned target(s) are in no run (a shard missing?): ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ', …' : ''}`);
+  const order = (id: string) => (plan.includes(id) ? plan.indexOf(id) : plan.length);
+  const records = [...byId.values()].map((v) => v.record).sort((a, b) => order(a.target.id) - order(b.target.id));
+  const union = (xs: string[][]) => [...new Set(xs.flat())];
+  const { shard: _shard, ...base } = first;
+  const meta: RunMeta = {
+    ...base,
+    references,
+    labels,
+    classifierOutputs,
+    plan,
+    config: {
+      models: union(metas.map((m) => m.config.models)),
+      samples: Math.max(...metas.map((m) => m.config.samples)),
+      seed: first.config.seed,
+      variants: union(metas.map((m) => m.config.variants)),
+      backends: union(metas.map((m) => m.config.backends)),
+    },
+    environment: { ...withoutShard(first.environment), mergedFrom: dirs.join(', ') },
+  };
+  const { schemaVersion: _v, plan: _p, ...judge } = meta;
+  const report = judgeRun({ ...judge, records, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
+  return { records, meta, report, warnings };
+}
+
+function withoutShard(env: Record<string, unknown>): Record<string, unknown> {
+  const { shard: _s, ...rest } = env;
+  return rest;
+}

@@ -47,13 +47,14 @@ export interface BrowserLocalizeResult {
 /** One line about where the target ran, from the page's facts. */
 function whereLine(backend: string, facts: Record<string, unknown>): string {
   const parts = [`target ran in the browser (${String(facts.browser ?? 'Chromium')}) on ${backend} through the harness page`];
-  if (backend === 'ort-web/webgpu' && facts['webgpu.architecture'] !== undefined) {
+  // The GPU API a backend uses is in its id (ort-web/webgpu, ort-web/webgpu-jsep, ort-web/webgl).
+  if (/\/webgpu/.test(backend) && facts['webgpu.architecture'] !== undefined) {
     parts.push(
       `WebGPU adapter ${String(facts['webgpu.vendor'] ?? '')} ${String(facts['webgpu.architecture'])}`.replace(/\s+/g, ' ') +
         `${facts['webgpu.isFallbackAdapter'] ? ' (fallback adapter: software)' : ''}, shader-f16 ${facts['webgpu.shaderF16'] ? 'yes' : 'no'}`,
     );
   }
-  if (backend === 'ort-web/webgl' && facts['webgl.renderer'] !== undefined) parts.push(`WebGL renderer ${String(facts['webgl.renderer'])}`);
+  if (/\/webgl/.test(backend) && facts['webgl.renderer'] !== undefined) parts.push(`WebGL renderer ${String(facts['webgl.renderer'])}`);
   return parts.join('; ');
 }
 

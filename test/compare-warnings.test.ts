@@ -185,3 +185,22 @@ describe('self-noise floor', () => {
     ).toEqual({});
   });
 });
+
+describe('thin coverage', () => {
+  it('a variant that compressed under 5% of the weight bytes passes only with a warning; a real one without', () => {
+    const out = samples(4, 16, (s, i) => Math.sin(s + i));
+    const ref = record('fp32', 'ort-node/cpu', { y: out });
+    const judge = (lowPrecision: number) => {
+      const target = record('int4-weight', 'ort-node/cpu', { y: out });
+      target.target = { ...target.target, id: `det:int4-weight@ort-node/cpu:${lowPrecision}` };
+      target.facts = {
+        variantRecipe: { text: 'int4-weight', coverage: { nodes: { quantized: 1, eligible: 1 }, weightBytes: { lowPrecision, total: 10_000 } } },
+      };
+      return judgeRun({ records: [ref, target], references: { det: ref.target.id } }).targets[1]!;
+    };
+    const thin = judge(30);
+    expect(thin.status).toBe('passed');
+    expect(thin.warnings?.join('\n')).toMatch(/int4-weight compressed only 0\.3% of the weight bytes \(1\/1 nodes\)/);
+    expect(judge(9_000).warnings ?? []).toEqual([]);
+  });
+});

@@ -175,6 +175,8 @@ function comparisonWarnings(o: JudgeTargetOptions, classifier: string | undefine
     const dims = ref.sampleDims[0] ?? [];
     out.push(...degenerateWarnings(name, ref, name === classifier ? dims[dims.length - 1] : undefined));
   }
+  const thin = thinCoverage(o.target);
+  if (thin) out.push(thin);
   if (classifier && o.labels && o.expectedAccuracy !== undefined) {
     const ref = recordOutput(o.reference, classifier);
     const dims = ref?.sampleDims[0] ?? [];
@@ -222,4 +224,22 @@ function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { class
       ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
     });
   }
+}
+
+/** Below this share of weight bytes in low precision, a compressed variant is mostly the fp32 model. */
+export const THIN_COVERAGE = 0.05;
+
+/**
+ * A variant that compressed almost nothing (e.g. int4 on a Conv model with one small MatMul)
+ * passes for the wrong reason: say so, with its coverage (`facts.variantRecipe.coverage`).
+ */
+function thinCoverage(target: JudgeTargetOptions['target']): string | undefined {
+  const c = (
+    target.facts['variantRecipe'] as
+      { coverage?: { nodes: { quantized: number; eligible: number }; weightBytes: { lowPrecision: number; total: number } } } | undefined
+  )?.coverage;
+  if (!c || c.weightBytes.total === 0) return undefined;
+  const share = c.weightBytes.lowPrecision / c.weightBytes.total;
+  if (share >= THIN_COVERAGE) return undefined;
+  return `${target.target.variant} compressed only ${(100 * share).toFixed(1)}% of the weight bytes (${c.nodes.quantized}/${c.nodes.eligible} nodes): this comparison says little about ${target.target.variant} on this model`;
 }

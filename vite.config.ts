@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { harnessViteConfig } from './src/browser/vite-options.ts';
+import { harnessViteConfig } from './src/node/browser/vite-options.ts';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 // Its own dependency cache: `parity serve` and tests lease theirs under other names.

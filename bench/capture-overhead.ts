@@ -13,9 +13,9 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { createCapture } from '../src/capture/index.ts';
-import { nodeFileSink } from '../src/capture/node-file-sink.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { createCapture } from '../src/tools/capture/index.ts';
+import { nodeFileSink } from '../src/node/capture/node-file-sink.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);

@@ -4,8 +4,8 @@
  *
  *   node bin/run-ts.js bench/comparator.ts [elements] [runs]
  */
-import { computeOutputMetrics } from '../src/compare/output-metrics.ts';
-import { createRng } from '../src/core/rng.ts';
+import { computeOutputMetrics } from '../src/kernel/judge/output-metrics.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
 
 const n = Number(process.argv[2] ?? 10_000_000);
 const runs = Number(process.argv[3] ?? 9);

@@ -7,15 +7,15 @@
  * Rounds alternate harness and bare loop so machine noise hits both alike; the ratio is the
  * median over rounds.
  */
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import { summarizeLatency } from '../src/latency/summarize.ts';
-import { quantileSorted } from '../src/core/order-stats.ts';
-import { executeTarget } from '../src/run/execute-target.ts';
-import { loadModel } from '../src/run/load-model.ts';
-import { datasetFor } from '../src/run/model-dataset.ts';
-import { NODE_DATA_IO } from '../src/run/node-data-io.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
-import type { BackendId } from '../src/core/ids.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import { summarizeLatency } from '../src/kernel/latency/summarize.ts';
+import { quantileSorted } from '../src/kernel/core/order-stats.ts';
+import { executeTarget } from '../src/tools/run/execute-target.ts';
+import { loadModel } from '../src/node/run/load-model.ts';
+import { datasetFor } from '../src/tools/run/model-dataset.ts';
+import { NODE_DATA_IO } from '../src/node/run/node-data-io.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');

@@ -9,14 +9,14 @@
  * Rounds alternate harness and bare loop (and which goes first) so machine noise hits both
  * alike; the ratios printed are medians over rounds.
  */
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import { createBrowserEnvironment } from '../src/browser/browser-environment.ts';
-import { quantileSorted } from '../src/core/order-stats.ts';
-import { summarizeLatency } from '../src/latency/summarize.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
-import { loadModel } from '../src/run/load-model.ts';
-import { datasetFor } from '../src/run/model-dataset.ts';
-import { NODE_DATA_IO } from '../src/run/node-data-io.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import { createBrowserEnvironment } from '../src/node/browser/browser-environment.ts';
+import { quantileSorted } from '../src/kernel/core/order-stats.ts';
+import { summarizeLatency } from '../src/kernel/latency/summarize.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
+import { loadModel } from '../src/node/run/load-model.ts';
+import { datasetFor } from '../src/tools/run/model-dataset.ts';
+import { NODE_DATA_IO } from '../src/node/run/node-data-io.ts';
 
 const args = process.argv.slice(2);
 const roundsAt = args.indexOf('--rounds');

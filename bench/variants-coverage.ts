@@ -9,14 +9,14 @@
  */
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
-import type { TensorMap } from '../src/core/tensor.ts';
-import { readNpz } from '../src/data/npy.ts';
-import { synthesizeDataset } from '../src/data/synthesize.ts';
-import { inspectModel } from '../src/onnx/inspect.ts';
-import { autoMixed } from '../src/onnx/quantize/auto-mixed.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
-import { DEFAULT_RECIPES } from '../src/variants/recipes.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import { inspectModel } from '../src/kernel/onnx/inspect.ts';
+import { autoMixed } from '../src/node/quantize/auto-mixed.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
+import type { QuantizeRecipe } from '../src/tools/quantize/recipe.ts';
+import { DEFAULT_RECIPES } from '../src/tools/variants/recipes.ts';
 import { cancellationModel, ifBranchModel, int8CancellationModel } from '../test/helpers/tiny-models.ts';
 
 type Ort = typeof ortNode;

@@ -17,15 +17,15 @@
  */
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
-import { createRng } from '../src/core/rng.ts';
-import { tensor, type TensorMap } from '../src/core/tensor.ts';
-import { readNpz } from '../src/data/npy.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
-import { applyRecipe } from '../src/onnx/quantize/rewrite.ts';
-import { validateVariant } from '../src/onnx/quantize/validate.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { tensor, type TensorMap } from '../src/kernel/core/tensor.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
+import type { QuantizeRecipe } from '../src/tools/quantize/recipe.ts';
+import { applyRecipe } from '../src/tools/quantize/rewrite.ts';
+import { validateVariant } from '../src/node/quantize/validate.ts';
 
 type Ort = typeof ortNode;
 const args = process.argv.slice(2);

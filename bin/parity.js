@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const compiled = `${root}dist/cli/main.js`;
+const compiled = `${root}dist/node/cli/main.js`;
 const forced = process.env.PARITY_RUNTIME;
 if (forced !== undefined && forced !== 'dist' && forced !== 'source') {
   process.stderr.write(`parity: error [USAGE]: PARITY_RUNTIME='${forced}': expected 'dist' or 'source'\n`);
@@ -22,10 +22,10 @@ if (useDist && !existsSync(compiled)) {
 
 let main;
 if (useDist) {
-  ({ main } = await import('../dist/cli/main.js'));
+  ({ main } = await import('../dist/node/cli/main.js'));
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  ({ main } = await import('../src/cli/main.ts'));
+  ({ main } = await import('../src/node/cli/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

@@ -7,16 +7,16 @@
  * (`tfjs/webgl-f16`) and unpacked (`tfjs/webgl-nopack`). A backend this browser cannot run
  * probes unavailable with the real reason — never a silent fallback to another backend.
  */
-import { createOrtWebBackend } from '../src/backends/ort-web.ts';
-import { BackendRegistry } from '../src/backends/registry.ts';
-import { createTfjsBackend } from '../src/backends/tfjs.ts';
-import { ParityError } from '../src/core/errors.ts';
+import { createOrtWebBackend } from '../src/kernel/runtime/ort-web.ts';
+import { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import { createTfjsBackend } from '../src/kernel/runtime/tfjs.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 import { probeWebGl, probeWebGpu } from './gpu-probe.ts';
 import { importOrtAll } from './ort-all.ts';
 import { importOrtWebGpu, ORT_BUILDS } from './ort-webgpu.ts';
 import { probeWebNn } from './webnn-probe.ts';
 import { tfjsWasmThreadsAtStart } from './wasm-threads.ts';
-import { WEBGL_F16_FLAGS, WEBGL_NOPACK_FLAGS, type TfjsFlags } from '../src/backends/tfjs-flags.ts';
+import { WEBGL_F16_FLAGS, WEBGL_NOPACK_FLAGS, type TfjsFlags } from '../src/kernel/runtime/tfjs-flags.ts';
 import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';

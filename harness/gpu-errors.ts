@@ -2,7 +2,7 @@
  * Collects what the page raises while a target runs: WebGPU uncaptured errors and device losses
  * (every device any runtime requests is watched, by wrapping `GPUAdapter.prototype.requestDevice`),
  * `console.error` calls, uncaught exceptions and unhandled rejections. `captureDuring` returns them
- * for src/backends/gpu-errors.ts to count and explain in the record.
+ * for src/kernel/runtime/gpu-errors.ts to count and explain in the record.
  */
 
 /** ORT log lines below warning: `… [I:onnxruntime:, …]` and `… [V:onnxruntime:, …]`. */

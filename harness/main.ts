@@ -1,10 +1,10 @@
 /**
- * The benchmark page. `window.parity` (see src/browser/page-api.ts) is installed first, so a
+ * The benchmark page. `window.parity` (see src/contract/page-api.ts) is installed first, so a
  * driver can use the page as soon as it exists. With `?driver` in the URL (how `parity run
  * --browser` opens it) the interactive UI stays off: it would probe and start runtimes while the
  * driver's targets run.
  */
-import { REPORT_CSS } from '../src/report/html.ts';
+import { REPORT_CSS } from '../src/kernel/render/html.ts';
 import { createBrowserRegistry } from './browser-registry.ts';
 import { createPageApi } from './page-api.ts';
 import './styles.css';

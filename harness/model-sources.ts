@@ -4,14 +4,14 @@
  * model.json with its weight shards; optionally an .npz/.npy of real inputs). Both become a
  * `LoadedModel` whose paths are URLs.
  */
-import type { ModelManifest } from '../src/core/manifest.ts';
-import { ParityError } from '../src/core/errors.ts';
-import type { Tensor } from '../src/core/tensor.ts';
-import { NO_OVERRIDES } from '../src/data/input-options.ts';
-import { readNpy, readNpz } from '../src/data/npy.ts';
-import { ONLY_INPUT } from '../src/run/model-dataset.ts';
-import { checkTfjsManifest, checkTfjsShards } from '../src/onnx/tfjs-model-check.ts';
-import type { LoadedModel, TfjsSource } from '../src/run/loaded-model.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
+import { NO_OVERRIDES } from '../src/kernel/data/input-options.ts';
+import { readNpy, readNpz } from '../src/kernel/data/npy.ts';
+import { ONLY_INPUT } from '../src/tools/run/model-dataset.ts';
+import { checkTfjsManifest, checkTfjsShards } from '../src/kernel/onnx/tfjs-model-check.ts';
+import type { LoadedModel, TfjsSource } from '../src/tools/run/loaded-model.ts';
 
 const MANIFESTS = import.meta.glob<ModelManifest>('../models/*/parity-model.json', { eager: true, import: 'default' });
 const FILES = import.meta.glob<string>(['../models/*/**/*.{onnx,json,bin,npz,csv}', '!../models/data/**'], { eager: true, query: '?url', import: 'default' });

@@ -5,16 +5,16 @@
  * `transform` the CLI uses in Node run here; the browser facts are added to each record.
  * Localization and the pipeline are imported on first use, so a plain run page stays light.
  */
-import type { BackendRegistry } from '../src/backends/registry.ts';
-import type { Availability } from '../src/backends/types.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import { decodeJob } from '../src/browser/job-codec.ts';
-import { PAGE_API_VERSION, type PageBackend, type ParityPageApi } from '../src/browser/page-api.ts';
-import { executeTarget } from '../src/run/execute-target.ts';
-import { withGpuErrors } from '../src/backends/gpu-errors.ts';
+import type { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import type { Availability } from '../src/kernel/runtime/types.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import { decodeJob } from '../src/contract/job-codec.ts';
+import { PAGE_API_VERSION, type PageBackend, type ParityPageApi } from '../src/contract/page-api.ts';
+import { executeTarget } from '../src/tools/run/execute-target.ts';
+import { withGpuErrors } from '../src/kernel/runtime/gpu-errors.ts';
 import { browserFacts } from './browser-facts.ts';
 import { requestTfjsWasmThreads } from './wasm-threads.ts';
-import { SCHEMA_VERSION } from '../src/core/record.ts';
+import { SCHEMA_VERSION } from '../src/kernel/core/record.ts';
 import { captureDuring, installErrorCapture } from './gpu-errors.ts';
 
 export function createPageApi(registry: BackendRegistry): ParityPageApi {
@@ -63,7 +63,7 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
         }
       }
       const facts = { ...(await browserFacts()), ...job.facts };
-      // WebGPU errors and console errors raised meanwhile go into the record (src/backends/gpu-errors.ts).
+      // WebGPU errors and console errors raised meanwhile go into the record (src/kernel/runtime/gpu-errors.ts).
       const { result, messages } = await captureDuring(() => executeTarget({ ...job, facts }, registry));
       return withGpuErrors(result, messages);
     },
@@ -73,8 +73,8 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
     },
     async transform(fitted, rows, mode) {
       const [{ parseFitted, transform }, { encodeFeatureMatrix }] = await Promise.all([
-        import('../src/pipeline/index.ts'),
-        import('../src/browser/feature-codec.ts'),
+        import('../src/tools/pipeline/index.ts'),
+        import('../src/contract/feature-codec.ts'),
       ]);
       return encodeFeatureMatrix(transform(parseFitted(fitted, 'fitted pipeline'), rows, mode));
     },

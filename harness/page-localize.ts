@@ -1,16 +1,16 @@
 /**
- * `window.parity.localize` in the page: the localization core (src/localize, pure TypeScript)
+ * `window.parity.localize` in the page: the localization core (src/tools/localize, pure TypeScript)
  * with the recorded Node reference replayed as its reference backend and a page backend
  * (ort-web wasm / webgl / webgpu) as its target. The target backend is probed first: one this
  * browser cannot run is a failed result with the real reason — never another backend instead.
  */
-import type { BackendRegistry } from '../src/backends/registry.ts';
-import { decodeSamples } from '../src/browser/job-codec.ts';
-import { decodeSide, isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS, type EncodedLocalizeJob, type PageLocalizeResult } from '../src/browser/localize-job.ts';
-import { replayBackend } from '../src/browser/recorded-backend.ts';
-import { choices, errorMessage, isParityError, ParityError } from '../src/core/errors.ts';
-import { localize } from '../src/localize/localize.ts';
-import { renderLocalizeJson } from '../src/localize/json.ts';
+import type { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import { decodeSamples } from '../src/contract/job-codec.ts';
+import { decodeSide, isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS, type EncodedLocalizeJob, type PageLocalizeResult } from '../src/contract/localize-job.ts';
+import { replayBackend } from '../src/contract/recorded-backend.ts';
+import { choices, errorMessage, isParityError, ParityError } from '../src/kernel/core/errors.ts';
+import { localize } from '../src/tools/localize/localize.ts';
+import { renderLocalizeJson } from '../src/tools/localize/json.ts';
 
 /** Runs one localization job; every failure becomes a `failed` result with its error code. */
 export async function runLocalizeJob(

@@ -1,27 +1,27 @@
 /**
- * A parity run inside the page, for a person at the browser: the one run core (src/run/run-core.ts)
+ * A parity run inside the page, for a person at the browser: the one run core (src/tools/run/run-core.ts)
  * with every target in this browser. Same samples, variants (TF.js twins included), classifier rule,
  * default gates and verdict as `parity run`; only the reference differs — fp32 on ort-web/wasm here
  * (tfjs/cpu for TF.js-only models), where `parity run --browser` keeps it in Node. Each finished
  * target re-judges the run so verdicts appear live. Targets run on the main thread, yielding to
  * the event loop between runs.
  */
-import type { BackendRegistry } from '../src/backends/registry.ts';
-import type { Report } from '../src/compare/types.ts';
-import { resolveConfig } from '../src/config/resolve.ts';
-import { ParityError } from '../src/core/errors.ts';
-import type { BackendId, ModelFormat } from '../src/core/ids.ts';
-import type { RunRecord, TargetSpec, VariantName } from '../src/core/record.ts';
-import type { Tensor } from '../src/core/tensor.ts';
-import type { LatencyPlan } from '../src/latency/warm.ts';
-import type { LoadedModel } from '../src/run/loaded-model.ts';
-import type { DataIO } from '../src/run/model-dataset.ts';
-import { referenceBackend } from '../src/run/plan.ts';
-import { runCore } from '../src/run/run-core.ts';
-import { executeTarget } from '../src/run/execute-target.ts';
-import { withGpuErrors } from '../src/backends/gpu-errors.ts';
+import type { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import type { Report } from '../src/kernel/judge/types.ts';
+import { resolveConfig } from '../src/kernel/config/resolve.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import type { BackendId, ModelFormat } from '../src/kernel/core/ids.ts';
+import type { RunRecord, TargetSpec, VariantName } from '../src/kernel/core/record.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
+import type { LatencyPlan } from '../src/kernel/latency/warm.ts';
+import type { LoadedModel } from '../src/tools/run/loaded-model.ts';
+import type { DataIO } from '../src/tools/run/model-dataset.ts';
+import { referenceBackend } from '../src/tools/run/plan.ts';
+import { runCore } from '../src/tools/run/run-core.ts';
+import { executeTarget } from '../src/tools/run/execute-target.ts';
+import { withGpuErrors } from '../src/kernel/runtime/gpu-errors.ts';
 import { captureDuring } from './gpu-errors.ts';
-import { createInMemoryVariantBuilder } from '../src/variants/in-memory-builder.ts';
+import { createInMemoryVariantBuilder } from '../src/tools/variants/in-memory-builder.ts';
 import { distilledKey, loadBundled } from './model-sources.ts';
 import { yieldingRegistry } from './yielding-registry.ts';
 

@@ -1,12 +1,12 @@
 /**
- * Variants offered on the page for a model: the same list the CLI runs (src/run/plan-model.ts
+ * Variants offered on the page for a model: the same list the CLI runs (src/tools/run/plan-model.ts
  * `defaultVariants`), each with the reason when the page cannot make it. The page builds them with
- * src/variants/in-memory-builder.ts, the same recipes and TF.js twins as the CLI's factory.
+ * src/tools/variants/in-memory-builder.ts, the same recipes and TF.js twins as the CLI's factory.
  */
-import { VARIANT_NAMES, type VariantName } from '../src/core/record.ts';
-import type { LoadedModel } from '../src/run/loaded-model.ts';
-import { defaultVariants } from '../src/run/plan-model.ts';
-import { inMemoryLimit } from '../src/variants/in-memory-builder.ts';
+import { VARIANT_NAMES, type VariantName } from '../src/kernel/core/record.ts';
+import type { LoadedModel } from '../src/tools/run/loaded-model.ts';
+import { defaultVariants } from '../src/tools/run/plan-model.ts';
+import { inMemoryLimit } from '../src/tools/variants/in-memory-builder.ts';
 import { distilledKey } from './model-sources.ts';
 
 export function variantChoices(model: LoadedModel): { variant: VariantName; reason?: string }[] {

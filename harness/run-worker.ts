@@ -5,11 +5,11 @@
  * unavailable here with their reason; the page then runs on the main thread instead (see
  * worker-client.ts). Protocol: {@link WorkerRequest} in, {@link WorkerEvent} out.
  */
-import type { Availability } from '../src/backends/types.ts';
-import type { Report } from '../src/compare/types.ts';
-import { errorMessage, isParityError } from '../src/core/errors.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import type { RunRecord, TargetSpec } from '../src/core/record.ts';
+import type { Availability } from '../src/kernel/runtime/types.ts';
+import type { Report } from '../src/kernel/judge/types.ts';
+import { errorMessage, isParityError } from '../src/kernel/core/errors.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import type { RunRecord, TargetSpec } from '../src/kernel/core/record.ts';
 import { createBrowserRegistry } from './browser-registry.ts';
 import { installErrorCapture } from './gpu-errors.ts';
 import { runInPage, type PageRunOptions } from './page-run.ts';

@@ -4,7 +4,7 @@
  * first job asked for and its backend setup applies it. A later job asking another count in the
  * same page is refused (the browser environment opens a fresh page per count).
  */
-import { ParityError } from '../src/core/errors.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 
 let requested: number | undefined;
 let startedWith: number | 'default' | undefined;

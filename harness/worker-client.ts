@@ -4,9 +4,9 @@
  * (ui/app.ts) picks the worker when every chosen backend runs there and the main thread (whose
  * sessions yield between runs) otherwise. A failure in the worker comes back as a ParityError.
  */
-import type { Availability } from '../src/backends/types.ts';
-import { ParityError, type ErrorCode } from '../src/core/errors.ts';
-import type { BackendId } from '../src/core/ids.ts';
+import type { Availability } from '../src/kernel/runtime/types.ts';
+import { ParityError, type ErrorCode } from '../src/kernel/core/errors.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
 import type { PageRunOptions, PageRunResult } from './page-run.ts';
 import type { WorkerEvent, WorkerRequest, WorkerRunOptions } from './run-worker.ts';
 

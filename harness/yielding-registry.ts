@@ -1,13 +1,13 @@
 /**
  * Keeps the benchmark page responsive while targets run on the main thread: a registry whose
  * sessions yield to the event loop between runs (`Session.between`, awaited outside every timing
- * by src/run/execute-target.ts and src/latency/warm.ts) and around each load. A yield costs one
+ * by src/tools/run/execute-target.ts and src/kernel/latency/warm.ts) and around each load. A yield costs one
  * MessageChannel task and is taken only once `sliceMs` has passed since the last one, so a loop of
  * 1 ms runs yields every ~20 runs and timers, input and rendering get their turn in between.
  * Backends whose single run or load is itself long still block for that run: they need a worker.
  */
-import { BackendRegistry } from '../src/backends/registry.ts';
-import type { Backend, Session } from '../src/backends/types.ts';
+import { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import type { Backend, Session } from '../src/kernel/runtime/types.ts';
 
 /** Longest stretch of runs between two yields, ms. */
 export const YIELD_SLICE_MS = 20;

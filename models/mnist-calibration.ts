@@ -6,8 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tensor } from '../src/core/tensor.ts';
-import { writeNpz } from '../src/data/npy.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { writeNpz } from '../src/kernel/data/npy.ts';
 import { loadSplit } from './mnist-data.ts';
 
 const HERE = new URL('.', import.meta.url).pathname;

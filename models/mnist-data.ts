@@ -1,7 +1,7 @@
 /** The vendored MNIST splits (models/data/*.npz: uint8 images, uint8 labels) as [0, 1] float32. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpz } from '../src/data/npy.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
 
 export interface Split {
   /** n × 784 pixels in [0, 1], row-major 28 × 28 (the same bytes feed both twins). */

@@ -14,11 +14,11 @@
  *
  * Biases, ReLU, 2x2 max pooling and softmax are layout-independent.
  */
-import type { ModelManifest } from '../src/core/manifest.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
 import type { LayersModel, SymbolicTensor } from '@tensorflow/tfjs';
 import type { ModelProto } from 'onnx-buf';
-import { tensor, type Tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
+import { tensor, type Tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
 
 /** A float32 weight as TF.js returns it (`layer.getWeights()[i].dataSync()` + shape). */
 export interface Weight {

@@ -18,12 +18,12 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import type { ModelManifest } from '../src/core/manifest.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
 import { writeMnistCalibration } from './mnist-calibration.ts';
-import { createRng } from '../src/core/rng.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { writeNpz } from '../src/data/npy.ts';
-import { encodeModel } from '../src/onnx/io.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { writeNpz } from '../src/kernel/data/npy.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
 import { loadSplit, type Split } from './mnist-data.ts';
 import { buildOnnxTwin, cnnWeightsFromLayers, mnistTwinMapping } from './mnist-twin.ts';
 import { installFastCpuGrads } from './tfjs-fast-grads.ts';
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
 
   const manifest: ModelManifest = {
     name: 'mnist-cnn',
-    description: 'Small MNIST CNN (2 conv + dense, ~5k parameters) trained with tfjs-layers; ONNX twin written with src/onnx/builder.ts.',
+    description: 'Small MNIST CNN (2 conv + dense, ~5k parameters) trained with tfjs-layers; ONNX twin written with src/kernel/onnx/builder.ts.',
     onnx: 'model.onnx',
     tfjs: 'tfjs/model.json',
     twin: mnistTwinMapping(model),

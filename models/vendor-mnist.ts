@@ -15,10 +15,10 @@
  */
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ParityError } from '../src/core/errors.ts';
-import { createRng } from '../src/core/rng.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { writeNpz } from '../src/data/npy.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { writeNpz } from '../src/kernel/data/npy.ts';
 
 /** Per-class counts: 600 + 100 per digit → 6,000 train and 1,000 test digits. */
 const TRAIN_PER_CLASS = 600;

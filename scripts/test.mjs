@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { register } from 'tsx/esm/api';
 
 register();
-const { findChromium, INSTALL_HINT } = await import('../src/browser/find-chromium.ts');
+const { findChromium, INSTALL_HINT } = await import('../src/node/browser/find-chromium.ts');
 
 const run = (cmd, args, opts = {}) => {
   const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });

@@ -3,8 +3,8 @@
  * (STYLE.md habit 8). ONNX backends run a tiny Gemm+Softmax; tfjs backends a tiny Dense model.
  */
 import { describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import type { ModelSource } from '../src/backends/types.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import type { ModelSource } from '../src/kernel/runtime/types.ts';
 import { tinyClassifier } from './helpers/tiny-models.ts';
 import { tinyTfjsModel } from './helpers/tiny-tfjs.ts';
 

@@ -7,9 +7,9 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeFailure } from '../src/cli/failure.ts';
-import { ParityError } from '../src/core/errors.ts';
-import { parseJsonArrays } from '../src/data/load-data-file.ts';
+import { describeFailure } from '../src/node/cli/failure.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import { parseJsonArrays } from '../src/node/data/load-data-file.ts';
 import { parity } from './helpers/cli.ts';
 import { diffSnapshots, parityBatch, snapshot, type BatchResult } from './helpers/cli-batch.ts';
 import { buildBadInputFixtures } from './helpers/bad-input-fixtures.ts';

@@ -5,11 +5,11 @@
  */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runParity } from '../src/api/run-parity.ts';
-import { baselineReasons, compareBaseline } from '../src/baseline/compare-baseline.ts';
-import { wilson } from '../src/baseline/rules.ts';
-import type { Report, TargetVerdict } from '../src/compare/types.ts';
-import type { ParityConfig } from '../src/config/schema.ts';
+import { runParity } from '../src/node/api/run-parity.ts';
+import { baselineReasons, compareBaseline } from '../src/tools/baseline/compare-baseline.ts';
+import { wilson } from '../src/tools/baseline/rules.ts';
+import type { Report, TargetVerdict } from '../src/kernel/judge/types.ts';
+import type { ParityConfig } from '../src/kernel/config/schema.ts';
 
 const PENGUINS = fileURLToPath(new URL('../models/penguins/parity-model.json', import.meta.url));
 const config: ParityConfig = {

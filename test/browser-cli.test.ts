@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { parity } from './helpers/cli.ts';
 
 const MNIST = join(PACKAGE_ROOT, 'models/mnist-cnn/parity-model.json');

@@ -1,6 +1,6 @@
 /**
  * The bundled penguin pipeline in Node and in headless Chromium (the harness page runs the same
- * src/pipeline code): serving features match Node's bit for bit, offline features too (Float64),
+ * src/tools/pipeline code): serving features match Node's bit for bit, offline features too (Float64),
  * offline vs serving agree within float32 rounding; then the browser-made serving features go
  * through the penguin model on ort-web/wasm in the page and its predictions match Node's
  * ort-node/cpu predictions on the same rows.
@@ -8,17 +8,17 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import type { BrowserEnvironment } from '../src/browser/browser-environment.ts';
-import { decodeFeatureMatrix } from '../src/browser/feature-codec.ts';
-import { encodeJob } from '../src/browser/job-codec.ts';
-import type { PageDriver } from '../src/browser/page-driver.ts';
-import type { ModelManifest } from '../src/core/manifest.ts';
-import { decodeTensor } from '../src/core/tensor-codec.ts';
-import { tensor, type Tensor } from '../src/core/tensor.ts';
-import type { CsvRow } from '../src/data/csv.ts';
-import { parseFitted, transform, type FittedPipeline, type TransformResult } from '../src/pipeline/index.ts';
-import type { FeatureMatrix } from '../src/pipeline/types.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import type { BrowserEnvironment } from '../src/node/browser/browser-environment.ts';
+import { decodeFeatureMatrix } from '../src/contract/feature-codec.ts';
+import { encodeJob } from '../src/contract/job-codec.ts';
+import type { PageDriver } from '../src/node/browser/page-driver.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
+import { decodeTensor } from '../src/kernel/core/tensor-codec.ts';
+import { tensor, type Tensor } from '../src/kernel/core/tensor.ts';
+import type { CsvRow } from '../src/kernel/data/csv.ts';
+import { parseFitted, transform, type FittedPipeline, type TransformResult } from '../src/tools/pipeline/index.ts';
+import type { FeatureMatrix } from '../src/tools/pipeline/types.ts';
 import { PENGUINS_DIR, penguinRows } from './fixtures/tabular/penguins.ts';
 import { harnessEnvironment } from './helpers/browser.ts';
 

@@ -5,11 +5,11 @@
  */
 import { chromium, type BrowserServer } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBrowserEnvironment, type BrowserEnvironment } from '../src/browser/browser-environment.ts';
-import { findChromium } from '../src/browser/find-chromium.ts';
-import { CHROMIUM_ARGS } from '../src/browser/launch.ts';
-import type { TargetJob } from '../src/run/execute-target.ts';
-import { targetId } from '../src/run/plan.ts';
+import { createBrowserEnvironment, type BrowserEnvironment } from '../src/node/browser/browser-environment.ts';
+import { findChromium } from '../src/node/browser/find-chromium.ts';
+import { CHROMIUM_ARGS } from '../src/node/browser/launch.ts';
+import type { TargetJob } from '../src/tools/run/execute-target.ts';
+import { targetId } from '../src/tools/run/plan.ts';
 import { tinyClassifier } from './helpers/tiny-models.ts';
 
 const model = { format: 'onnx' as const, name: 'tiny.onnx', bytes: tinyClassifier() };

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { callbackSink, createCapture, fetchSink, type CaptureRecord } from '../src/capture/index.ts';
-import { nodeFileSink } from '../src/capture/node-file-sink.ts';
-import { parseLog } from '../src/replay/read-log.ts';
+import { callbackSink, createCapture, fetchSink, type CaptureRecord } from '../src/tools/capture/index.ts';
+import { nodeFileSink } from '../src/node/capture/node-file-sink.ts';
+import { parseLog } from '../src/tools/replay/read-log.ts';
 
 const MODEL = new URL('../models/penguins/model.onnx', import.meta.url).pathname;
 const feeds = (k: number) => ({

@@ -7,15 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { judgeTarget } from '../src/compare/judge-target.ts';
-import type { TargetVerdict } from '../src/compare/types.ts';
-import type { ModelSource } from '../src/backends/types.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import type { RunRecord, VariantName } from '../src/core/record.ts';
-import type { Tensor } from '../src/core/tensor.ts';
-import { encodeModel } from '../src/onnx/io.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { judgeTarget } from '../src/kernel/judge/judge-target.ts';
+import type { TargetVerdict } from '../src/kernel/judge/types.ts';
+import type { ModelSource } from '../src/kernel/runtime/types.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import type { RunRecord, VariantName } from '../src/kernel/core/record.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
+import type { QuantizeRecipe } from '../src/tools/quantize/recipe.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import {
   deepTfjsCnn,
   makeRecord,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeDecisionMetrics } from '../src/compare/decision.ts';
-import { looksLikeProbabilities, predictedClasses, toProbabilityRows } from '../src/compare/probabilities.ts';
+import { computeDecisionMetrics } from '../src/kernel/judge/decision.ts';
+import { looksLikeProbabilities, predictedClasses, toProbabilityRows } from '../src/kernel/judge/probabilities.ts';
 
 const f32 = (xs: number[]) => new Float32Array(xs);
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseGate } from '../src/compare/gates.ts';
-import { judgeRun, judgeTarget } from '../src/compare/judge.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import { f32ToF16Array } from '../src/core/float16.ts';
-import type { RunRecord, VariantName } from '../src/core/record.ts';
-import { encodeTensor } from '../src/core/tensor-codec.ts';
-import { ParityError } from '../src/core/errors.ts';
+import { parseGate } from '../src/kernel/judge/gates.ts';
+import { judgeRun, judgeTarget } from '../src/kernel/judge/judge.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import { f32ToF16Array } from '../src/kernel/core/float16.ts';
+import type { RunRecord, VariantName } from '../src/kernel/core/record.ts';
+import { encodeTensor } from '../src/kernel/core/tensor-codec.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 
 const SAMPLES = [
   [2, 1, 0.5],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeOutputMetrics } from '../src/compare/output-metrics.ts';
-import { quantileInPlace } from '../src/compare/select.ts';
-import { createRng } from '../src/core/rng.ts';
+import { computeOutputMetrics } from '../src/kernel/judge/output-metrics.ts';
+import { quantileInPlace } from '../src/kernel/judge/select.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
 
 const f32 = (xs: number[]) => new Float32Array(xs);
 const tol = (atol: number, rtol: number) => ({ atol, rtol });

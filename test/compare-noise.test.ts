@@ -4,11 +4,11 @@
  * 1% weight error (must fail), a healthy and a broken fp16 detector map.
  */
 import { describe, expect, it } from 'vitest';
-import { f16ToF32 } from '../src/compare/float-data.ts';
-import { computeOutputMetrics } from '../src/compare/output-metrics.ts';
-import { DEFAULT_TOLERANCES } from '../src/compare/tolerance.ts';
-import { f32ToF16Array } from '../src/core/float16.ts';
-import { createRng } from '../src/core/rng.ts';
+import { f16ToF32 } from '../src/kernel/judge/float-data.ts';
+import { computeOutputMetrics } from '../src/kernel/judge/output-metrics.ts';
+import { DEFAULT_TOLERANCES } from '../src/kernel/judge/tolerance.ts';
+import { f32ToF16Array } from '../src/kernel/core/float16.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
 
 const fp32 = DEFAULT_TOLERANCES.fp32;
 const fp16 = DEFAULT_TOLERANCES.fp16;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMeanCi, pairedBootstrapDeltaCi } from '../src/compare/bootstrap.ts';
-import { computeTaskMetrics } from '../src/compare/task.ts';
-import { isParityError } from '../src/core/errors.ts';
-import { createRng } from '../src/core/rng.ts';
+import { bootstrapMeanCi, pairedBootstrapDeltaCi } from '../src/kernel/judge/bootstrap.ts';
+import { computeTaskMetrics } from '../src/kernel/judge/task.ts';
+import { isParityError } from '../src/kernel/core/errors.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
 
 /** One-hot-ish logits for predicted classes. */
 function logits(preds: number[], classes: number): Float32Array {

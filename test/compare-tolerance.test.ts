@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_TOLERANCES, normalizeTolerance, resolveTolerance, validateTolerancePolicy } from '../src/compare/tolerance.ts';
-import { EXPECTED_NOISE } from '../src/compare/precision-noise.ts';
-import type { TolerancePolicy } from '../src/compare/types.ts';
-import { ParityError } from '../src/core/errors.ts';
+import { DEFAULT_TOLERANCES, normalizeTolerance, resolveTolerance, validateTolerancePolicy } from '../src/kernel/judge/tolerance.ts';
+import { EXPECTED_NOISE } from '../src/kernel/judge/precision-noise.ts';
+import type { TolerancePolicy } from '../src/kernel/judge/types.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 
 describe('tolerances', () => {
   it('defaults by precision', () => {

@@ -4,17 +4,17 @@
  * and W swapped, on the real model and runtimes), and the fp32 self-noise floor beside each error.
  */
 import { describe, expect, it } from 'vitest';
-import { degenerateWarnings } from '../src/compare/degenerate.ts';
-import { judgeRun } from '../src/compare/judge.ts';
-import { noiseFloorFor } from '../src/compare/noise-floor.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import type { VariantName } from '../src/core/record.ts';
-import { createRng } from '../src/core/rng.ts';
-import { renderConsoleTable } from '../src/report/console.ts';
-import { renderHtml } from '../src/report/html.ts';
-import { renderJunit } from '../src/report/junit.ts';
-import { renderMarkdown } from '../src/report/markdown.ts';
-import type { Tensor } from '../src/core/tensor.ts';
+import { degenerateWarnings } from '../src/kernel/judge/degenerate.ts';
+import { judgeRun } from '../src/kernel/judge/judge.ts';
+import { noiseFloorFor } from '../src/kernel/judge/noise-floor.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import type { VariantName } from '../src/kernel/core/record.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { renderConsoleTable } from '../src/node/report/console.ts';
+import { renderHtml } from '../src/kernel/render/html.ts';
+import { renderJunit } from '../src/kernel/render/junit.ts';
+import { renderMarkdown } from '../src/kernel/render/markdown.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
 import { makeRecord, mnistOnnx, mnistTest, onnxSource, runSamples, transposeHW } from './helpers/compare-corpus.ts';
 
 const t = (data: Float32Array, dims = [1, data.length]): Tensor => ({ dtype: 'float32', dims, data });

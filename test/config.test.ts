@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../src/config/load-config.ts';
-import { validateConfig } from '../src/config/validate.ts';
-import type { ParityError } from '../src/core/errors.ts';
+import { loadConfig } from '../src/node/config/load-config.ts';
+import { validateConfig } from '../src/kernel/config/validate.ts';
+import type { ParityError } from '../src/kernel/core/errors.ts';
 
 const fail = (raw: unknown): ParityError => {
   try {
@@ -54,7 +54,7 @@ describe('config files', () => {
   it('loads parity.config.ts with defineConfig from the cwd', async () => {
     writeFileSync(
       join(dir, 'parity.config.ts'),
-      `import { defineConfig } from '${process.cwd()}/src/config/schema.ts';\nexport default defineConfig({ samples: 5, seed: 3 });\n`,
+      `import { defineConfig } from '${process.cwd()}/src/kernel/config/schema.ts';\nexport default defineConfig({ samples: 5, seed: 3 });\n`,
     );
     const { config, path } = await loadConfig(undefined, dir);
     expect(config).toEqual({ samples: 5, seed: 3 });

@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runParity, type RunParityResult } from '../src/api/run-parity.ts';
-import type { TargetVerdict } from '../src/compare/types.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { runParity, type RunParityResult } from '../src/node/api/run-parity.ts';
+import type { TargetVerdict } from '../src/kernel/judge/types.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 const MNIST = join(PACKAGE_ROOT, 'models/mnist-cnn/parity-model.json');
 let dir: string;

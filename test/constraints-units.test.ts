@@ -4,17 +4,17 @@
  * tfjs profiles turn into top ops, and the trade-off chart marks the Pareto front.
  */
 import { describe, expect, it } from 'vitest';
-import type { TargetVerdict } from '../src/compare/types.ts';
-import { resolveConfig } from '../src/config/resolve.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { addTfKernels, parseOrtProfile, topOps } from '../src/latency/op-profile.ts';
-import { summarizeLatency } from '../src/latency/summarize.ts';
-import { budgetLine } from '../src/report/html-constraints.ts';
-import { tradeoffFigure, tradeoffPoints } from '../src/report/svg-tradeoff.ts';
-import { batchFeeds, batchProblem, splitOutputs } from '../src/run/batching.ts';
-import { planTargets } from '../src/run/plan.ts';
-import { expandSettings, NO_SWEEPS, parseSweep, settingsSuffix } from '../src/run/settings.ts';
-import { shardFilter } from '../src/run/shard.ts';
+import type { TargetVerdict } from '../src/kernel/judge/types.ts';
+import { resolveConfig } from '../src/kernel/config/resolve.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { addTfKernels, parseOrtProfile, topOps } from '../src/kernel/latency/op-profile.ts';
+import { summarizeLatency } from '../src/kernel/latency/summarize.ts';
+import { budgetLine } from '../src/kernel/render/html-constraints.ts';
+import { tradeoffFigure, tradeoffPoints } from '../src/kernel/render/svg-tradeoff.ts';
+import { batchFeeds, batchProblem, splitOutputs } from '../src/tools/run/batching.ts';
+import { planTargets } from '../src/tools/run/plan.ts';
+import { expandSettings, NO_SWEEPS, parseSweep, settingsSuffix } from '../src/tools/run/settings.ts';
+import { shardFilter } from '../src/tools/run/shard.ts';
 
 const plan = () =>
   planTargets({

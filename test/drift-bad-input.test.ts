@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatCsv } from '../src/data/csv.ts';
-import { analyzeDrift } from '../src/drift/analyze.ts';
+import { formatCsv } from '../src/kernel/data/csv.ts';
+import { analyzeDrift } from '../src/tools/drift/analyze.ts';
 import { runCli } from './fixtures/tabular/cli.ts';
 
 const FIX = join(import.meta.dirname, 'fixtures/tabular');

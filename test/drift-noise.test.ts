@@ -8,11 +8,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import { parseCsv } from '../src/data/csv.ts';
-import { analyzeDrift } from '../src/drift/analyze.ts';
-import { DEFAULT_DRIFT_GATES } from '../src/drift/defaults.ts';
-import { driftToText } from '../src/drift/render-text.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { parseCsv } from '../src/kernel/data/csv.ts';
+import { analyzeDrift } from '../src/tools/drift/analyze.ts';
+import { DEFAULT_DRIFT_GATES } from '../src/tools/drift/defaults.ts';
+import { driftToText } from '../src/tools/drift/render-text.ts';
 
 type Row = Record<string, unknown>;
 const DATA = join(import.meta.dirname, '../node_modules/vega-datasets/data');

@@ -4,12 +4,12 @@
  * smallest attainable p, missing values as a bin), and the alarm rule's two conditions.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import { analyzeDrift } from '../src/drift/analyze.ts';
-import { DEFAULT_SIGNIFICANCE } from '../src/drift/defaults.ts';
-import { benjaminiHochberg, holm } from '../src/drift/multiple-testing.ts';
-import { categoricalPsiNull, numericPsiNull, psiWithMissing } from '../src/drift/permutation.ts';
-import { psi } from '../src/drift/stats.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { analyzeDrift } from '../src/tools/drift/analyze.ts';
+import { DEFAULT_SIGNIFICANCE } from '../src/tools/drift/defaults.ts';
+import { benjaminiHochberg, holm } from '../src/tools/drift/multiple-testing.ts';
+import { categoricalPsiNull, numericPsiNull, psiWithMissing } from '../src/tools/drift/permutation.ts';
+import { psi } from '../src/tools/drift/stats.ts';
 
 describe('multiple-testing corrections', () => {
   it('Holm and BH match statsmodels on a small family, NaN left out', () => {

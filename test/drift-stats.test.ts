@@ -1,10 +1,10 @@
 /** Drift statistics against values computed by hand on small examples. */
 import { describe, expect, it } from 'vitest';
-import { binCounts, quantileEdges } from '../src/drift/binning.ts';
-import { chiSquareSf, gammaQ, kolmogorovSf, logGamma } from '../src/drift/special.ts';
-import { chiSquare, jsDistance, ksTwoSample, psi, PSI_EPSILON } from '../src/drift/stats.ts';
-import { evaluateGates, parseDriftGate as parseGate } from '../src/drift/gates.ts';
-import { analyzeDrift } from '../src/drift/analyze.ts';
+import { binCounts, quantileEdges } from '../src/tools/drift/binning.ts';
+import { chiSquareSf, gammaQ, kolmogorovSf, logGamma } from '../src/tools/drift/special.ts';
+import { chiSquare, jsDistance, ksTwoSample, psi, PSI_EPSILON } from '../src/tools/drift/stats.ts';
+import { evaluateGates, parseDriftGate as parseGate } from '../src/tools/drift/gates.ts';
+import { analyzeDrift } from '../src/tools/drift/analyze.ts';
 
 describe('PSI', () => {
   it('matches Σ (q − p) ln(q / p) on two tiny histograms', () => {

@@ -1,5 +1,5 @@
 /**
- * Fixed-shape copies (src/onnx/fix-shapes.ts, src/backends/fixed-shape.ts): the bundled models'
+ * Fixed-shape copies (src/kernel/onnx/fix-shapes.ts, src/kernel/runtime/fixed-shape.ts): the bundled models'
  * symbolic batch dims are fixed to a feed's dims, the copy declares them, and it computes the same
  * outputs as the original on onnxruntime-node. The browser WebGL run is in browser-backend-matrix.
  */
@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { FixedShapeSession } from '../src/backends/fixed-shape.ts';
-import { OrtSession } from '../src/backends/ort-session.ts';
-import type { Tensor } from '../src/core/tensor.ts';
-import { fixShapes, hasSymbolicInputs } from '../src/onnx/fix-shapes.ts';
-import { inspectModel } from '../src/onnx/inspect.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { FixedShapeSession } from '../src/kernel/runtime/fixed-shape.ts';
+import { OrtSession } from '../src/kernel/runtime/ort-session.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
+import { fixShapes, hasSymbolicInputs } from '../src/kernel/onnx/fix-shapes.ts';
+import { inspectModel } from '../src/kernel/onnx/inspect.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 const mnist = readFileSync(join(PACKAGE_ROOT, 'models/mnist-cnn/model.onnx'));
 const penguins = readFileSync(join(PACKAGE_ROOT, 'models/penguins/model.onnx'));

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, evaluateGates, gateAppliesTo } from '../src/compare/gate-eval.ts';
-import { parseGate, parseGates, validateGate } from '../src/compare/gates.ts';
-import { incomparableMetrics } from '../src/compare/output-metrics.ts';
-import type { OutputMetrics, TargetVerdict } from '../src/compare/types.ts';
-import { ParityError } from '../src/core/errors.ts';
+import { evaluateGate, evaluateGates, gateAppliesTo } from '../src/kernel/judge/gate-eval.ts';
+import { parseGate, parseGates, validateGate } from '../src/kernel/judge/gates.ts';
+import { incomparableMetrics } from '../src/kernel/judge/output-metrics.ts';
+import type { OutputMetrics, TargetVerdict } from '../src/kernel/judge/types.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

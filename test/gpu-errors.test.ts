@@ -1,17 +1,17 @@
 /**
- * GPU errors and node placement as record data (src/backends/gpu-errors.ts,
- * src/backends/ort-placement.ts), on the messages the runtimes really print: Chromium's WGSL
+ * GPU errors and node placement as record data (src/kernel/runtime/gpu-errors.ts,
+ * src/kernel/runtime/ort-placement.ts), on the messages the runtimes really print: Chromium's WGSL
  * error for f16 without shader-f16, the native WebGPU EP's GenerateSourceCode failure, and ORT's
  * verbose placement log; and the judge reading what the page recorded (the cause leads a failed
  * verdict, `computePrecision: 'fp16'` picks the fp16 tolerances). The browser run that produces
  * them is in browser-backend-matrix.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { dedupeErrors, gpuErrorCause, MAX_DISTINCT_ERRORS, withGpuErrors } from '../src/backends/gpu-errors.ts';
-import { fallbackNodes, parsePlacement, withPlacementLog } from '../src/backends/ort-placement.ts';
-import { judgeTarget } from '../src/compare/judge-target.ts';
-import { SCHEMA_VERSION, type RunRecord } from '../src/core/record.ts';
-import { encodeTensor } from '../src/core/tensor-codec.ts';
+import { dedupeErrors, gpuErrorCause, MAX_DISTINCT_ERRORS, withGpuErrors } from '../src/kernel/runtime/gpu-errors.ts';
+import { fallbackNodes, parsePlacement, withPlacementLog } from '../src/kernel/runtime/ort-placement.ts';
+import { judgeTarget } from '../src/kernel/judge/judge-target.ts';
+import { SCHEMA_VERSION, type RunRecord } from '../src/kernel/core/record.ts';
+import { encodeTensor } from '../src/kernel/core/tensor-codec.ts';
 
 const WGSL = "WebGPU: Error while parsing WGSL: :8:71 error: 'f16' type used without 'f16' extension enabled";
 const NATIVE =

@@ -9,9 +9,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKEND_IDS } from '../src/core/ids.ts';
-import { parseRecords } from '../src/report/records-jsonl.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { BACKEND_IDS } from '../src/kernel/core/ids.ts';
+import { parseRecords } from '../src/kernel/render/records-jsonl.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { openHarnessPage, type HarnessPage } from './helpers/browser.ts';
 
 const ARTIFACTS = join(PACKAGE_ROOT, 'test-results');

@@ -8,9 +8,9 @@ import { existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leaseCacheDir } from '../src/browser/cache-dir.ts';
-import { startHarnessServer, type HarnessServer } from '../src/browser/harness-server.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { leaseCacheDir } from '../src/node/browser/cache-dir.ts';
+import { startHarnessServer, type HarnessServer } from '../src/node/browser/harness-server.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 /** A raw GET: the path goes out exactly as written (no client-side `..` normalization). */
 function get(base: string, path: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {

@@ -1,8 +1,17 @@
 /**
- * Folders import only downward (issue 9): no two folders under src/ may import each other, and
- * the folder graph has no longer cycle either. A folder is a file's directory under src/, so
- * nested folders (src/onnx/quantize, src/cli/commands) count on their own. Every static
- * `import/export ... from`, side-effect `import '...'` and relative `import('...')` counts.
+ * The house rules of src/ (issue 19), checked on every relative import:
+ *
+ * 1. Wings import in one direction: `kernel` (pure building blocks) imports only itself; `tools`
+ *    (one engine per command) imports `kernel`; `contract` (what the page and the Node driver
+ *    exchange) imports `kernel` and `tools`; `node` may import everything.
+ * 2. No two folders import each other, at any depth of nesting: `src/tools/run` and
+ *    `src/tools/variants` count as folders, and so do `src/tools` and `src/kernel` (a folder's
+ *    nested folders count as part of it when it is compared with a sibling). And no longer cycle.
+ * 3. Nothing outside `src/node` imports Node built-ins or a Node-only package (onnxruntime-node,
+ *    Playwright, Vite, tsx, the terminal kits, DuckDB's Node API, the native tokenizers binding).
+ * 4. `harness/` (the page) never imports `src/node`.
+ *
+ * Each rule is shown failing on a planted edge, so a green run means something.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -11,57 +20,81 @@ import { describe, expect, it } from 'vitest';
 import { importsOf } from './helpers/imports.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SRC = join(ROOT, 'src');
 
-/** One import from file to file, both as repo-relative paths (`src/run/shard.ts`). */
+/** One import from file to file, both as repo-relative paths (`src/tools/run/shard.ts`). */
 interface FileEdge {
   from: string;
   to: string;
 }
 
-/** Two folders that import each other, with the files behind each direction. */
-interface TwoWayPair {
-  a: string;
-  b: string;
-  aToB: string[];
-  bToA: string[];
+const WINGS = ['kernel', 'tools', 'contract', 'node'] as const;
+type Wing = (typeof WINGS)[number];
+/** What each wing may import besides itself. */
+const MAY_IMPORT: Record<Wing, readonly Wing[]> = { kernel: [], tools: ['kernel'], contract: ['kernel', 'tools'], node: ['kernel', 'tools', 'contract'] };
+/** Packages only Node has (direct imports outside src/node are refused). */
+const NODE_ONLY_PACKAGE =
+  /^(node:|fs$|path$|os$|child_process$|onnxruntime-node$|playwright|vite$|tsx(\/|$)|cli-table3$|cli-progress$|@duckdb\/node-api$|tokenizers$)/;
+
+/** `src/tools/run/x.ts` → `['tools', 'run']`; a file directly in src/ → `[]`. */
+function foldersOf(file: string): string[] {
+  const parts = file.split('/');
+  return parts[0] === 'src' ? parts.slice(1, -1) : [];
 }
 
-/** `src/onnx/quantize/x.ts` → `onnx/quantize`; `src/index.ts` → `.` (the root). */
-function folderOf(file: string): string {
-  const dir = relative('src', dirname(file)).split('\\').join('/');
-  return dir === '' ? '.' : dir;
+function wingOf(file: string): Wing | undefined {
+  const w = foldersOf(file)[0];
+  return (WINGS as readonly string[]).includes(w ?? '') ? (w as Wing) : undefined;
 }
 
-/** Cross-folder edges grouped as `from -> to` folder keys, each with its file edges. */
-function folderEdges(edges: readonly FileEdge[]): Map<string, Map<string, string[]>> {
-  const out = new Map<string, Map<string, string[]>>();
-  for (const e of edges) {
-    const a = folderOf(e.from);
-    const b = folderOf(e.to);
-    if (a === b) continue;
-    const row = out.get(a) ?? out.set(a, new Map()).get(a)!;
-    (row.get(b) ?? row.set(b, []).get(b)!).push(`${e.from} -> ${e.to}`);
-  }
-  return out;
+/** Edges that break rule 1, as `from -> to` lines. */
+function wrongWay(edges: readonly FileEdge[]): string[] {
+  return edges
+    .filter((e) => {
+      const a = wingOf(e.from);
+      const b = wingOf(e.to);
+      if (!a || !b || a === b) return false;
+      return !MAY_IMPORT[a].includes(b);
+    })
+    .map((e) => `${e.from} -> ${e.to}`);
 }
 
-/** Every pair of folders with imports both ways, sorted; empty when all folder edges are one-way. */
-function twoWayPairs(edges: readonly FileEdge[]): TwoWayPair[] {
-  const g = folderEdges(edges);
-  const pairs: TwoWayPair[] = [];
-  for (const [a, row] of g) {
-    for (const [b, aToB] of row) {
-      const bToA = g.get(b)?.get(a);
-      if (bToA && a < b) pairs.push({ a, b, aToB, bToA });
+/**
+ * Two-way pairs at every depth (rule 2): at depth d a file belongs to its first d folders; two
+ * distinct folders of which neither contains the other import each other. Sorted, with one edge
+ * each way as evidence.
+ */
+function twoWayPairs(edges: readonly FileEdge[]): string[] {
+  const out = new Set<string>();
+  const maxDepth = Math.max(0, ...edges.flatMap((e) => [foldersOf(e.from).length, foldersOf(e.to).length]));
+  for (let d = 1; d <= maxDepth; d++) {
+    const at = (f: string) => {
+      const p = foldersOf(f);
+      return p.length >= d ? p.slice(0, d).join('/') : undefined;
+    };
+    const seen = new Map<string, string>();
+    for (const e of edges) {
+      const a = at(e.from);
+      const b = at(e.to);
+      if (!a || !b || a === b) continue;
+      if (!seen.has(`${a} > ${b}`)) seen.set(`${a} > ${b}`, `${e.from} -> ${e.to}`);
+    }
+    for (const [key, edge] of seen) {
+      const [a, b] = key.split(' > ') as [string, string];
+      const back = seen.get(`${b} > ${a}`);
+      if (back && a < b) out.add(`${a} <-> ${b}: ${edge}; ${back}`);
     }
   }
-  return pairs.sort((x, y) => `${x.a} ${x.b}`.localeCompare(`${y.a} ${y.b}`));
+  return [...out].sort();
 }
 
-/** One folder cycle (`[a, b, c, a]`) when the folder graph has any, else undefined. */
+/** One cycle of leaf folders (`[a, b, c, a]`) when there is any, else undefined. */
 function folderCycle(edges: readonly FileEdge[]): string[] | undefined {
-  const g = folderEdges(edges);
+  const g = new Map<string, Set<string>>();
+  for (const e of edges) {
+    const a = foldersOf(e.from).join('/');
+    const b = foldersOf(e.to).join('/');
+    if (a !== b) (g.get(a) ?? g.set(a, new Set()).get(a)!).add(b);
+  }
   const state = new Map<string, 'open' | 'done'>();
   const path: string[] = [];
   const visit = (v: string): string[] | undefined => {
@@ -69,7 +102,7 @@ function folderCycle(edges: readonly FileEdge[]): string[] | undefined {
     if (state.get(v) === 'done') return undefined;
     state.set(v, 'open');
     path.push(v);
-    for (const w of [...(g.get(v)?.keys() ?? [])].sort()) {
+    for (const w of [...(g.get(v) ?? [])].sort()) {
       const c = visit(w);
       if (c) return c;
     }
@@ -84,10 +117,6 @@ function folderCycle(edges: readonly FileEdge[]): string[] | undefined {
   return undefined;
 }
 
-function describePairs(pairs: readonly TwoWayPair[]): string {
-  return pairs.map((p) => [`${p.a} <-> ${p.b}`, ...p.aToB.map((e) => `  ${e}`), ...p.bToA.map((e) => `  ${e}`)].join('\n')).join('\n');
-}
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir)
     .sort()
@@ -97,93 +126,140 @@ function sourceFiles(dir: string): string[] {
     });
 }
 
-/** Relative specifiers the static-import helper does not see: `import './x.ts'` and `import('./x.ts')`. */
-function otherRelativeImports(file: string): string[] {
+/** Every specifier of `file`: static imports/exports, `import 'x'` and `import('x')`. */
+function specifiersOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const bare = [...text.matchAll(/^import\s+'(\.[^']+)'/gm)].map((m) => m[1]!);
-  const lazy = [...text.matchAll(/\bimport\(\s*'(\.[^']+)'\s*\)/g)].map((m) => m[1]!);
-  return [...bare, ...lazy];
+  const bare = [...text.matchAll(/^import\s+'([^']+)'/gm)].map((m) => m[1]!);
+  const lazy = [...text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)].map((m) => m[1]!);
+  return [...importsOf(file), ...bare, ...lazy];
 }
 
-/** Every relative import in src/, as repo-relative file edges, and the specifiers that resolve to no file. */
-function srcEdges(): { edges: FileEdge[]; unresolved: string[] } {
+const rel = (p: string) => relative(ROOT, p).split('\\').join('/');
+
+/** Relative imports of `dir` as file edges, package imports per file, and specifiers that resolve to nothing. */
+function scan(dir: string): { edges: FileEdge[]; packages: { file: string; spec: string }[]; unresolved: string[] } {
   const edges: FileEdge[] = [];
+  const packages: { file: string; spec: string }[] = [];
   const unresolved: string[] = [];
-  for (const file of sourceFiles(SRC)) {
-    for (const spec of [...importsOf(file), ...otherRelativeImports(file)]) {
-      if (!spec.startsWith('.')) continue;
+  for (const file of sourceFiles(join(ROOT, dir))) {
+    const from = rel(file);
+    for (const spec of specifiersOf(file)) {
+      if (!spec.startsWith('.')) {
+        packages.push({ file: from, spec });
+        continue;
+      }
       const target = resolve(dirname(file), spec);
-      const from = relative(ROOT, file).split('\\').join('/');
       if (!existsSync(target) || !statSync(target).isFile()) unresolved.push(`${from}: '${spec}'`);
-      else edges.push({ from, to: relative(ROOT, target).split('\\').join('/') });
+      else edges.push({ from, to: rel(target) });
     }
   }
-  return { edges, unresolved };
+  return { edges, packages, unresolved };
 }
 
-describe('the two-way check itself', () => {
-  it('finds a pair of folders that import each other, naming the files both ways', () => {
-    const pairs = twoWayPairs([
-      { from: 'src/run/run-suite.ts', to: 'src/browser/shard.ts' },
-      { from: 'src/browser/run-meta.ts', to: 'src/run/run-suite.ts' },
-      { from: 'src/browser/launch.ts', to: 'src/core/errors.ts' },
-    ]);
-    expect(pairs).toEqual([
-      { a: 'browser', b: 'run', aToB: ['src/browser/run-meta.ts -> src/run/run-suite.ts'], bToA: ['src/run/run-suite.ts -> src/browser/shard.ts'] },
-    ]);
-    expect(describePairs(pairs)).toContain('browser <-> run');
+const nodeOnlyOutsideNode = (packages: readonly { file: string; spec: string }[]) =>
+  packages.filter((p) => wingOf(p.file) !== 'node' && NODE_ONLY_PACKAGE.test(p.spec)).map((p) => `${p.file}: '${p.spec}'`);
+
+describe('the checks themselves fail on a planted import', () => {
+  it('rule 1: a kernel file importing a tool, or a tool importing the Node wing', () => {
+    expect(wrongWay([{ from: 'src/kernel/core/ids.ts', to: 'src/tools/run/plan.ts' }])).toEqual(['src/kernel/core/ids.ts -> src/tools/run/plan.ts']);
+    expect(wrongWay([{ from: 'src/tools/run/plan.ts', to: 'src/node/run/load-model.ts' }])).toHaveLength(1);
+    expect(wrongWay([{ from: 'src/node/cli/main.ts', to: 'src/kernel/core/ids.ts' }])).toEqual([]);
   });
 
-  it('counts a nested folder on its own, and ignores imports inside one folder', () => {
+  it('rule 2: a two-way pair is found at any depth, a nested folder counting as part of its parent', () => {
+    // The pair the old test missed: backends <-> onnx, through onnx's nested quantize folder.
+    const nested = twoWayPairs([
+      { from: 'src/kernel/runtime/fixed-shape.ts', to: 'src/kernel/onnx/fix-shapes.ts' },
+      { from: 'src/kernel/onnx/quantize/calibrate.ts', to: 'src/kernel/runtime/ort-tensors.ts' },
+    ]);
+    expect(nested).toHaveLength(1);
+    expect(nested[0]).toMatch(/^kernel\/onnx <-> kernel\/runtime: /);
+    // Wings too, at depth 1.
     expect(
       twoWayPairs([
-        { from: 'src/onnx/fp16.ts', to: 'src/onnx/quantize/half.ts' },
-        { from: 'src/onnx/quantize/opset.ts', to: 'src/onnx/io.ts' },
-        { from: 'src/core/a.ts', to: 'src/core/b.ts' },
-        { from: 'src/core/b.ts', to: 'src/core/a.ts' },
-      ]).map((p) => `${p.a} <-> ${p.b}`),
-    ).toEqual(['onnx <-> onnx/quantize']);
+        { from: 'src/tools/run/a.ts', to: 'src/kernel/core/b.ts' },
+        { from: 'src/kernel/judge/c.ts', to: 'src/tools/run/d.ts' },
+      ])[0],
+    ).toMatch(/^kernel <-> tools/);
+    // A folder and its own nested folder are not a pair; imports inside one folder never are.
+    expect(
+      twoWayPairs([
+        { from: 'src/tools/pipeline/skew/a.ts', to: 'src/tools/pipeline/b.ts' },
+        { from: 'src/tools/pipeline/b.ts', to: 'src/tools/pipeline/skew/a.ts' },
+        { from: 'src/kernel/core/a.ts', to: 'src/kernel/core/b.ts' },
+        { from: 'src/kernel/core/b.ts', to: 'src/kernel/core/a.ts' },
+      ]),
+    ).toEqual([]);
   });
 
-  it('passes one-way edges, and finds a longer cycle when there is one', () => {
+  it('rule 2: a longer cycle of folders', () => {
     const chain = [
-      { from: 'src/cli/main.ts', to: 'src/cli/commands/run.ts' },
-      { from: 'src/cli/commands/run.ts', to: 'src/cli/shared/options.ts' },
-      { from: 'src/core/errors.ts', to: 'src/cli/shared/exit-codes.ts' },
+      { from: 'src/node/cli/main.ts', to: 'src/node/cli/commands/run.ts' },
+      { from: 'src/node/cli/commands/run.ts', to: 'src/node/cli/shared/options.ts' },
     ];
-    expect(twoWayPairs(chain)).toEqual([]);
     expect(folderCycle(chain)).toBeUndefined();
-    const loop = [...chain, { from: 'src/cli/shared/options.ts', to: 'src/cli/main.ts' }];
-    expect(twoWayPairs(loop)).toEqual([]);
-    expect(folderCycle(loop)).toEqual(['cli', 'cli/commands', 'cli/shared', 'cli']);
+    expect(folderCycle([...chain, { from: 'src/node/cli/shared/options.ts', to: 'src/node/cli/main.ts' }])).toEqual([
+      'node/cli',
+      'node/cli/commands',
+      'node/cli/shared',
+      'node/cli',
+    ]);
+  });
+
+  it('rule 3: a Node built-in or onnxruntime-node outside the Node wing', () => {
+    expect(
+      nodeOnlyOutsideNode([
+        { file: 'src/kernel/core/x.ts', spec: 'node:fs' },
+        { file: 'src/tools/run/y.ts', spec: 'onnxruntime-node' },
+        { file: 'src/contract/z.ts', spec: 'playwright-core' },
+        { file: 'src/node/cli/main.ts', spec: 'node:fs' },
+        { file: 'src/kernel/core/w.ts', spec: 'onnxruntime-web' },
+      ]),
+    ).toEqual(["src/kernel/core/x.ts: 'node:fs'", "src/tools/run/y.ts: 'onnxruntime-node'", "src/contract/z.ts: 'playwright-core'"]);
   });
 });
 
-describe('folders under src/ import only downward', () => {
-  const { edges, unresolved } = srcEdges();
+describe('src/ keeps the house rules', () => {
+  const { edges, packages, unresolved } = scan('src');
 
   it('sees every relative import (each resolves to a file, and there are many across folders)', () => {
     expect(unresolved, unresolved.join('\n')).toEqual([]);
-    const cross = edges.filter((e) => folderOf(e.from) !== folderOf(e.to));
-    expect(cross.length).toBeGreaterThan(300);
-    expect(cross).toContainEqual({ from: 'src/cli/main.ts', to: 'src/cli/commands/index.ts' });
+    expect(edges.filter((e) => foldersOf(e.from).join('/') !== foldersOf(e.to).join('/')).length).toBeGreaterThan(300);
+    expect(edges).toContainEqual({ from: 'src/node/cli/main.ts', to: 'src/node/cli/commands/index.ts' });
   });
 
-  it('has no two folders that import each other', () => {
+  it('has every file in one of the four wings', () => {
+    const stray = sourceFiles(join(ROOT, 'src'))
+      .map(rel)
+      .filter((f) => !wingOf(f));
+    expect(stray).toEqual([]);
+  });
+
+  it('rule 1: wings import in one direction', () => {
+    expect(wrongWay(edges)).toEqual([]);
+  });
+
+  it('rule 2: no two folders import each other at any depth, and no longer cycle', () => {
     const pairs = twoWayPairs(edges);
-    expect(pairs, `folders importing each other:\n${describePairs(pairs)}`).toEqual([]);
-  });
-
-  it('would fail on one import back up (core → backends)', () => {
-    const key = (p: TwoWayPair) => `${p.a} <-> ${p.b}`;
-    expect(twoWayPairs(edges).map(key)).not.toContain('backends <-> core');
-    const pair = twoWayPairs([...edges, { from: 'src/core/ids.ts', to: 'src/backends/types.ts' }]).find((p) => key(p) === 'backends <-> core');
-    expect(pair?.bToA).toEqual(['src/core/ids.ts -> src/backends/types.ts']);
-    expect(pair?.aToB.length).toBeGreaterThan(5);
-  });
-
-  it('has no longer folder cycle either', () => {
+    expect(pairs, pairs.join('\n')).toEqual([]);
     const cycle = folderCycle(edges);
     expect(cycle, `folder cycle: ${cycle?.join(' -> ')}`).toBeUndefined();
+  });
+
+  it('rule 3: only src/node imports Node built-ins and Node-only packages', () => {
+    expect(nodeOnlyOutsideNode(packages)).toEqual([]);
+    // ...and the Node wing really does (the check looks at the right specifiers).
+    expect(packages.some((p) => wingOf(p.file) === 'node' && p.spec === 'onnxruntime-node')).toBe(true);
+  });
+});
+
+describe('harness/ (the page) stays out of the Node wing', () => {
+  const { edges, packages, unresolved } = scan('harness');
+
+  it('rule 4: no import reaches src/node, and no Node-only package', () => {
+    expect(unresolved, unresolved.join('\n')).toEqual([]);
+    expect(edges.filter((e) => e.to.startsWith('src/node/')).map((e) => `${e.from} -> ${e.to}`)).toEqual([]);
+    expect(packages.filter((p) => NODE_ONLY_PACKAGE.test(p.spec)).map((p) => `${p.file}: '${p.spec}'`)).toEqual([]);
+    expect(edges.some((e) => e.to.startsWith('src/kernel/'))).toBe(true);
   });
 });

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ParityError } from '../src/core/errors.ts';
-import { feedsFromArrays } from '../src/data/feeds-from-arrays.ts';
-import { assertOverridesMatch, parseInputOverrides } from '../src/data/input-options.ts';
-import { readNpy, readNpz, writeNpy, writeNpz } from '../src/data/npy.ts';
-import { parseJsonArrays } from '../src/data/load-data-file.ts';
-import { explainSynthesisFailure, synthesizeDataset } from '../src/data/synthesize.ts';
-import type { TensorSpec } from '../src/core/tensor.ts';
-import { transpose, inversePerm } from '../src/core/transpose.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import { feedsFromArrays } from '../src/kernel/data/feeds-from-arrays.ts';
+import { assertOverridesMatch, parseInputOverrides } from '../src/kernel/data/input-options.ts';
+import { readNpy, readNpz, writeNpy, writeNpz } from '../src/kernel/data/npy.ts';
+import { parseJsonArrays } from '../src/node/data/load-data-file.ts';
+import { explainSynthesisFailure, synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import type { TensorSpec } from '../src/kernel/core/tensor.ts';
+import { transpose, inversePerm } from '../src/kernel/core/transpose.ts';
 
 const code = (fn: () => unknown) => {
   try {

@@ -1,14 +1,14 @@
 /**
- * `parity inspect` on TF.js model.json (src/onnx/inspect-tfjs.ts): the bundled layers models
+ * `parity inspect` on TF.js model.json (src/kernel/onnx/inspect-tfjs.ts): the bundled layers models
  * (functional CNN and Sequential MLP) through the checked reader, and a small graph model with a
  * quantized weight, whose stored dtype and size are what count.
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatTfjsInspect, inspectTfjsModel } from '../src/onnx/inspect-tfjs.ts';
-import { readTfjsModel } from '../src/onnx/read-tfjs.ts';
-import type { TfjsModelJson } from '../src/onnx/tfjs-quantize.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { formatTfjsInspect, inspectTfjsModel } from '../src/kernel/onnx/inspect-tfjs.ts';
+import { readTfjsModel } from '../src/node/onnx/read-tfjs.ts';
+import type { TfjsModelJson } from '../src/kernel/onnx/tfjs-quantize.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 describe('inspectTfjsModel', () => {
   it('reads the bundled CNN: input shape, layer histogram, float32 weights and their bytes', () => {

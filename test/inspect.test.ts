@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeConstant, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { encodeModel } from '../src/onnx/io.ts';
-import { formatInspect, inspectModel } from '../src/onnx/inspect.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeConstant, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
+import { formatInspect, inspectModel } from '../src/kernel/onnx/inspect.ts';
 
 const OCR = new Uint8Array(readFileSync(new URL('./fixtures/ocr-cls.onnx', import.meta.url)));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import { medianCiRanks, quantileSorted } from '../src/core/order-stats.ts';
-import { summarizeLatency, thin } from '../src/latency/summarize.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { medianCiRanks, quantileSorted } from '../src/kernel/core/order-stats.ts';
+import { summarizeLatency, thin } from '../src/kernel/latency/summarize.ts';
 
 const timings = (runMs: number[]) => ({ loadMs: 12, firstRunMs: 30, runMs, readbackIncluded: true, stopReason: 'converged' as const });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ParityError } from '../src/core/errors.ts';
-import { DEFAULT_LATENCY_PLAN, measureWarm } from '../src/latency/warm.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
+import { DEFAULT_LATENCY_PLAN, measureWarm } from '../src/kernel/latency/warm.ts';
 
 /** A fake clock: each run advances it by the next duration. */
 function fakeRunner(durations: (i: number) => number) {

@@ -4,16 +4,16 @@
  * fit), the final-output verdict, and the repro files. No runtime needed.
  */
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_NOISE } from '../src/compare/precision-noise.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { constantCauses, qdqCauses } from '../src/localize/causes.ts';
-import { candidates, dropCeiling, sqnrDrops } from '../src/localize/culprits.ts';
-import { judgeFinalOutputs } from '../src/localize/final-outputs.ts';
-import { reproFiles } from '../src/localize/repro.ts';
-import type { SideRun } from '../src/localize/run-side.ts';
-import type { NodeRow, TensorError } from '../src/localize/types.ts';
-import { makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { convertToFloat16 } from '../src/onnx/fp16.ts';
+import { EXPECTED_NOISE } from '../src/kernel/judge/precision-noise.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { constantCauses, qdqCauses } from '../src/tools/localize/causes.ts';
+import { candidates, dropCeiling, sqnrDrops } from '../src/tools/localize/culprits.ts';
+import { judgeFinalOutputs } from '../src/tools/localize/final-outputs.ts';
+import { reproFiles } from '../src/tools/localize/repro.ts';
+import type { SideRun } from '../src/tools/localize/run-side.ts';
+import type { NodeRow, TensorError } from '../src/tools/localize/types.ts';
+import { makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { convertToFloat16 } from '../src/kernel/onnx/fp16.ts';
 import { clone } from '@bufbuild/protobuf';
 import { ModelProtoSchema } from 'onnx-buf';
 

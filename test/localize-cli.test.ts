@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseLocalizeJson } from '../src/localize/json.ts';
-import { decodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { parseLocalizeJson } from '../src/tools/localize/json.ts';
+import { decodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import { parity } from './helpers/cli.ts';
 import { mlpModel, overflowModel } from './fixtures/localize/models.ts';
 

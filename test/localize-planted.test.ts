@@ -4,15 +4,15 @@
  */
 import { TensorProto_DataType as DT } from 'onnx-buf';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backends/types.ts';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import { NO_OVERRIDES } from '../src/data/input-options.ts';
-import { synthesizeDataset } from '../src/data/synthesize.ts';
-import { localize } from '../src/localize/localize.ts';
-import type { LocalizeReport } from '../src/localize/types.ts';
-import { inspectModel } from '../src/onnx/inspect.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import type { Backend } from '../src/kernel/runtime/types.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import { NO_OVERRIDES } from '../src/kernel/data/input-options.ts';
+import { synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import { localize } from '../src/tools/localize/localize.ts';
+import type { LocalizeReport } from '../src/tools/localize/types.ts';
+import { inspectModel } from '../src/kernel/onnx/inspect.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import { mlpModel, overflowModel } from './fixtures/localize/models.ts';
 
 let cpu: Backend;

@@ -6,17 +6,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Backend } from '../src/backends/types.ts';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import type { TensorMap } from '../src/core/tensor.ts';
-import { feedsFromArrays } from '../src/data/feeds-from-arrays.ts';
-import { readNpz } from '../src/data/npy.ts';
-import { synthesizeDataset } from '../src/data/synthesize.ts';
-import { localize } from '../src/localize/localize.ts';
-import type { LocalizeReport } from '../src/localize/types.ts';
-import { inspectModel } from '../src/onnx/inspect.ts';
-import { decodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import type { Backend } from '../src/kernel/runtime/types.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import { feedsFromArrays } from '../src/kernel/data/feeds-from-arrays.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import { localize } from '../src/tools/localize/localize.ts';
+import type { LocalizeReport } from '../src/tools/localize/types.ts';
+import { inspectModel } from '../src/kernel/onnx/inspect.ts';
+import { decodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 
 let cpu: Backend;
 beforeAll(async () => {

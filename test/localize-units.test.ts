@@ -1,17 +1,17 @@
 /** The pure parts of localization: pairing, isolation graphs, conversion, verdicts, renderers. */
 import { describe, expect, it } from 'vitest';
 import { nodeOnlyImports } from './helpers/imports.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { classify } from '../src/localize/isolate.ts';
-import { convertTensor } from '../src/localize/convert.ts';
-import { isolateGraph } from '../src/localize/isolate-graph.ts';
-import { parseLocalizeJson, renderLocalizeJson } from '../src/localize/json.ts';
-import { planRows } from '../src/localize/pairing.ts';
-import { detectPrecision } from '../src/localize/precision.ts';
-import { renderLocalizeHtml } from '../src/localize/render-html.ts';
-import { renderLocalizeText, visibleRows } from '../src/localize/render-text.ts';
-import type { LocalizeReport, NodeRow, TensorError } from '../src/localize/types.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { classify } from '../src/tools/localize/isolate.ts';
+import { convertTensor } from '../src/tools/localize/convert.ts';
+import { isolateGraph } from '../src/tools/localize/isolate-graph.ts';
+import { parseLocalizeJson, renderLocalizeJson } from '../src/tools/localize/json.ts';
+import { planRows } from '../src/tools/localize/pairing.ts';
+import { detectPrecision } from '../src/tools/localize/precision.ts';
+import { renderLocalizeHtml } from '../src/tools/localize/render-html.ts';
+import { renderLocalizeText, visibleRows } from '../src/node/localize/render-text.ts';
+import type { LocalizeReport, NodeRow, TensorError } from '../src/tools/localize/types.ts';
 
 const f32 = (dims: number[], ...v: number[]) => tensor('float32', dims, Float32Array.from(v));
 const scalar = (name: string, v: number) => makeInitializer(name, f32([], v));
@@ -210,7 +210,7 @@ describe('renderers', () => {
 });
 
 describe('purity', () => {
-  it('the localization core (src/localize/index.ts) imports nothing Node-only', () => {
-    expect(nodeOnlyImports('src/localize/index.ts')).toEqual([]);
+  it('the localization core (src/tools/localize/index.ts) imports nothing Node-only', () => {
+    expect(nodeOnlyImports('src/tools/localize/index.ts')).toEqual([]);
   });
 });

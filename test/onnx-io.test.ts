@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { StringStringEntryProtoSchema, TensorProtoSchema, TensorProto_DataLocation, TensorProto_DataType } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { isParityError } from '../src/core/errors.ts';
-import { f32ToF16Array } from '../src/core/float16.ts';
-import { tensor, type Tensor } from '../src/core/tensor.ts';
-import { attr, makeConstant, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { inlineExternalData, readModelFile } from '../src/onnx/read-file.ts';
-import { protoToTensor, tensorToProto } from '../src/onnx/tensor-proto.ts';
+import { isParityError } from '../src/kernel/core/errors.ts';
+import { f32ToF16Array } from '../src/kernel/core/float16.ts';
+import { tensor, type Tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeConstant, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { inlineExternalData, readModelFile } from '../src/node/onnx/read-file.ts';
+import { protoToTensor, tensorToProto } from '../src/kernel/onnx/tensor-proto.ts';
 
 const OCR = readFileSync(new URL('./fixtures/ocr-cls.onnx', import.meta.url));
 

@@ -1,13 +1,13 @@
 /**
- * The op coverage matrix (src/compare/op-coverage.ts) and its report.html table, from records as
+ * The op coverage matrix (src/kernel/judge/op-coverage.ts) and its report.html table, from records as
  * the browser writes them: fallback nodes from ORT's placement log, a WebGL refusal naming its op,
  * a TF.js twin (left out: it does not run the ONNX ops), a backend that was unavailable.
  */
 import { describe, expect, it } from 'vitest';
-import { opCoverage } from '../src/compare/op-coverage.ts';
-import { SCHEMA_VERSION, type RunRecord, type VariantName } from '../src/core/record.ts';
-import type { BackendId } from '../src/core/ids.ts';
-import { opCoverageTable } from '../src/report/html-op-coverage.ts';
+import { opCoverage } from '../src/kernel/judge/op-coverage.ts';
+import { SCHEMA_VERSION, type RunRecord, type VariantName } from '../src/kernel/core/record.ts';
+import type { BackendId } from '../src/kernel/core/ids.ts';
+import { opCoverageTable } from '../src/kernel/render/html-op-coverage.ts';
 
 function rec(variant: VariantName, backend: BackendId, status: RunRecord['status'], facts: Record<string, unknown>, extra: Partial<RunRecord> = {}): RunRecord {
   return {

@@ -71,7 +71,7 @@ describe('the npm package', () => {
     }
     // The benchmark page (`parity serve`, `parity run --browser`) serves harness/ and the TypeScript source.
     expect(tarFiles).toContain('harness/index.html');
-    expect(tarFiles).toContain('src/index.ts');
+    expect(tarFiles).toContain('src/node/api/index.ts');
     expect(tarFiles.filter((f) => /^(test|bench|scripts)\/|^models\/data\/|^models\/[^/]+\.ts$|^models\/.*\/train\.ts$|^tsconfig/.test(f))).toEqual([]);
     // npm pruned what the package does not declare: the seed's devDependencies are gone.
     for (const dev of ['vitest', 'prettier', 'typescript']) expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);

@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Report, TargetVerdict } from '../src/compare/types.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import type { Report, TargetVerdict } from '../src/kernel/judge/types.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { openHarnessPage, type HarnessPage } from './helpers/browser.ts';
 import { parity } from './helpers/cli.ts';
 

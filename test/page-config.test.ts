@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseUrlConfig, urlFor } from '../harness/ui/url-config.ts';
 import { createYielder } from '../harness/yielding-registry.ts';
-import { measureWarm } from '../src/latency/warm.ts';
+import { measureWarm } from '../src/kernel/latency/warm.ts';
 
 describe('page URL configuration', () => {
   it('round-trips shapes, values and ranges through a copied link', () => {

@@ -10,8 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../src/compare/types.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import type { Report } from '../src/kernel/judge/types.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { openHarnessPage, type HarnessPage } from './helpers/browser.ts';
 import { dynamicDetector, sampleRateModel, writeModel } from './helpers/page-models.ts';
 

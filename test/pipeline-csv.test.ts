@@ -1,6 +1,6 @@
 /** The CSV parser: quoting, nulls, numeric detection, errors. */
 import { describe, expect, it } from 'vitest';
-import { formatCsv, parseCsv } from '../src/data/csv.ts';
+import { formatCsv, parseCsv } from '../src/kernel/data/csv.ts';
 
 describe('parseCsv', () => {
   it('handles quoted fields with commas, escaped quotes, newlines and CRLF', () => {

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { ModelManifest } from '../src/core/manifest.ts';
-import { pipelineDataset } from '../src/pipeline/dataset.ts';
-import { fit, loadFitted, transform } from '../src/pipeline/index.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
+import { pipelineDataset } from '../src/tools/pipeline/dataset.ts';
+import { fit, loadFitted, transform } from '../src/tools/pipeline/index.ts';
 import { fittedPenguins, PENGUINS_DIR, penguinRows } from './fixtures/tabular/penguins.ts';
 
 const manifest = JSON.parse(readFileSync(join(PENGUINS_DIR, 'parity-model.json'), 'utf8')) as ModelManifest;

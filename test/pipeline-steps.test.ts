@@ -1,8 +1,8 @@
 /** Every pipeline step's fit and transform, and spec validation messages. */
 import { describe, expect, it } from 'vitest';
-import { isParityError } from '../src/core/errors.ts';
-import { fit, loadFitted, transform } from '../src/pipeline/index.ts';
-import type { FittedTabular } from '../src/pipeline/fitted.ts';
+import { isParityError } from '../src/kernel/core/errors.ts';
+import { fit, loadFitted, transform } from '../src/tools/pipeline/index.ts';
+import type { FittedTabular } from '../src/tools/pipeline/fitted.ts';
 
 const rows = [
   { x: 1, y: 10, c: 'a', t: 0 },

@@ -4,10 +4,10 @@
  * mix meets the precision's gate where the plain variant does not.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import type { TensorMap } from '../src/core/tensor.ts';
-import { autoMixed } from '../src/onnx/quantize/auto-mixed.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import { autoMixed } from '../src/node/quantize/auto-mixed.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import { cancellationModel, int8CancellationModel } from './helpers/tiny-models.ts';
 
 /** Seeded per call, so each test sees the same samples whatever runs before it. */

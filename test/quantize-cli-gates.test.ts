@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../src/core/tensor.ts';
-import { writeNpz } from '../src/data/npy.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { writeNpz } from '../src/kernel/data/npy.ts';
 import { parity } from './helpers/cli.ts';
 import { cancellationModel, sqrtModel } from './helpers/tiny-models.ts';
 

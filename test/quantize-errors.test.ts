@@ -9,12 +9,12 @@ import { create } from '@bufbuild/protobuf';
 import { Command } from 'commander';
 import { StringStringEntryProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
 import { describe, expect, it, vi } from 'vitest';
-import { register } from '../src/cli/commands/quantize.ts';
-import { isParityError } from '../src/core/errors.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { writeNpz } from '../src/data/npy.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { encodeModel } from '../src/onnx/io.ts';
+import { register } from '../src/node/cli/commands/quantize.ts';
+import { isParityError } from '../src/kernel/core/errors.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { writeNpz } from '../src/kernel/data/npy.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
 
 const MNIST = new URL('../models/mnist-cnn/model.onnx', import.meta.url).pathname;
 const OCR = new URL('./fixtures/ocr-cls.onnx', import.meta.url).pathname;

@@ -7,11 +7,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import type { TensorMap } from '../src/core/tensor.ts';
-import type { LoadedModel } from '../src/run/loaded-model.ts';
-import type { VariantContext } from '../src/run/variants.ts';
-import { createVariantBuilder } from '../src/variants/factory.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import type { LoadedModel } from '../src/tools/run/loaded-model.ts';
+import type { VariantContext } from '../src/tools/run/variants.ts';
+import { createVariantBuilder } from '../src/node/variants/factory.ts';
 import { ifBranchModel, sqrtModel } from './helpers/tiny-models.ts';
 
 const NONE = { shapes: {}, ranges: {}, values: {} };

@@ -6,13 +6,13 @@
  */
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { EXPECTED_NOISE } from '../src/compare/precision-noise.ts';
-import { createRng } from '../src/core/rng.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { convertToFloat16 } from '../src/onnx/fp16.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { EXPECTED_NOISE } from '../src/kernel/judge/precision-noise.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { convertToFloat16 } from '../src/kernel/onnx/fp16.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 
 const rng = createRng(5);
 const normal = (n: number, s: number, m = 0) => Float32Array.from({ length: n }, () => m + rng.normal() * s);

@@ -7,12 +7,12 @@
 import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { defaultOpset } from '../src/onnx/quantize/opset.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { defaultOpset } from '../src/tools/quantize/opset.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 
 const rng = createRng(3);
 const x = Float32Array.from({ length: 3 * 8 * 8 }, () => rng.uniform(-1, 1));

@@ -3,10 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import type { ModelProto } from 'onnx-buf';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../src/onnx/io.ts';
-import { defaultOpset, ensureOpset } from '../src/onnx/quantize/opset.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { defaultOpset, ensureOpset } from '../src/tools/quantize/opset.ts';
 
 async function run(model: ModelProto | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Float32Array[]> {
   const s = await ort.InferenceSession.create(model instanceof Uint8Array ? model : encodeModel(model), { logSeverityLevel: 3 });

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TensorMap } from '../src/core/tensor.ts';
-import { readNpz } from '../src/data/npy.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import { ALL_RECIPES } from './helpers/recipes.ts';
 import { runFirstOutput, type Ort } from './helpers/ort-run.ts';
 

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { synthesizeDataset } from '../src/data/synthesize.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
+import { synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
 import { ALL_RECIPES } from './helpers/recipes.ts';
 import { runFirstOutput, type Ort } from './helpers/ort-run.ts';
 

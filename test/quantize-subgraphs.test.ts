@@ -7,13 +7,13 @@
  */
 import * as ortNode from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXPECTED_NOISE } from '../src/compare/precision-noise.ts';
-import { isParityError } from '../src/core/errors.ts';
-import { VARIANTS } from '../src/core/record.ts';
-import type { TensorMap } from '../src/core/tensor.ts';
-import { allNodes, decodeModel } from '../src/onnx/io.ts';
-import { quantizeOnnx } from '../src/onnx/quantize/quantize-onnx.ts';
-import type { QuantizeRecipe } from '../src/onnx/quantize/recipe.ts';
+import { EXPECTED_NOISE } from '../src/kernel/judge/precision-noise.ts';
+import { isParityError } from '../src/kernel/core/errors.ts';
+import { VARIANTS } from '../src/kernel/core/record.ts';
+import type { TensorMap } from '../src/kernel/core/tensor.ts';
+import { allNodes, decodeModel } from '../src/kernel/onnx/io.ts';
+import { quantizeOnnx } from '../src/node/quantize/quantize-onnx.ts';
+import type { QuantizeRecipe } from '../src/tools/quantize/recipe.ts';
 import { runFirstOutput, type Ort } from './helpers/ort-run.ts';
 import { ifBranchModel, loopModel, sqrtModel } from './helpers/tiny-models.ts';
 

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { affineRange, quantizeTfjsWeights, type TfjsModelFiles } from '../src/onnx/tfjs-quantize.ts';
-import { quantizeTfjsFile, readTfjsFiles } from '../src/onnx/quantize/tfjs-files.ts';
+import { affineRange, quantizeTfjsWeights, type TfjsModelFiles } from '../src/kernel/onnx/tfjs-quantize.ts';
+import { quantizeTfjsFile, readTfjsFiles } from '../src/node/quantize/tfjs-files.ts';
 
 const MODEL = new URL('../models/mnist-cnn/tfjs/model.json', import.meta.url).pathname;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BackendRegistry } from '../src/backends/registry.ts';
-import type { Backend } from '../src/backends/types.ts';
-import { ParityError } from '../src/core/errors.ts';
+import { BackendRegistry } from '../src/kernel/runtime/registry.ts';
+import type { Backend } from '../src/kernel/runtime/types.ts';
+import { ParityError } from '../src/kernel/core/errors.ts';
 
 const fake = (ok: boolean): Backend => ({
   id: 'tfjs/cpu',

@@ -1,8 +1,8 @@
 /** The pure input side of `parity replay`: log lines, labels files, and `--by`. */
 import { describe, expect, it } from 'vitest';
-import { joinLabels, labelIndex, parseLabels } from '../src/replay/labels.ts';
-import { parseLog } from '../src/replay/read-log.ts';
-import { parseBy, sliceEntries, windowStart } from '../src/replay/slice.ts';
+import { joinLabels, labelIndex, parseLabels } from '../src/tools/replay/labels.ts';
+import { parseLog } from '../src/tools/replay/read-log.ts';
+import { parseBy, sliceEntries, windowStart } from '../src/tools/replay/slice.ts';
 
 const line = (o: object) => JSON.stringify({ time: '2026-11-30T08:10:00Z', env: { client: 'web' }, outputs: { probs: [0.1, 0.9] }, ...o });
 

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ReplayReport } from '../src/replay/types.ts';
+import type { ReplayReport } from '../src/tools/replay/types.ts';
 import { buildPenguinsLog, PENGUINS } from './fixtures/replay/penguins-log.ts';
 import { parity } from './helpers/cli.ts';
 

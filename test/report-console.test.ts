@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderConsoleTable } from '../src/report/console.ts';
+import { renderConsoleTable } from '../src/node/report/console.ts';
 import { makeReport } from './report-fixture.ts';
 
 // eslint-disable-next-line no-control-regex

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderCsv } from '../src/report/csv.ts';
+import { renderCsv } from '../src/kernel/render/csv.ts';
 import { makeReport } from './report-fixture.ts';
 
 describe('renderCsv', () => {

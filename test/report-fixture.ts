@@ -3,10 +3,10 @@
  * a failure (gate + mismatches), a skip, an error, an expected failure and an unexpected pass,
  * with Infinity SQNR and hostile text in reasons.
  */
-import { decideVerdict } from '../src/compare/verdict.ts';
-import type { OutputMetrics, Report, TargetVerdict } from '../src/compare/types.ts';
-import type { LatencyStats } from '../src/latency/summarize.ts';
-import type { RunRecord } from '../src/core/record.ts';
+import { decideVerdict } from '../src/kernel/judge/verdict.ts';
+import type { OutputMetrics, Report, TargetVerdict } from '../src/kernel/judge/types.ts';
+import type { LatencyStats } from '../src/kernel/latency/summarize.ts';
+import type { RunRecord } from '../src/kernel/core/record.ts';
 
 /** Text that must be escaped in every markup format. */
 export const HOSTILE = `<script>alert("x&y's")</script>`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { fmtBytes } from '../src/core/format-bytes.ts';
-import { DASH, fmtCosine, fmtCount, fmtDb, fmtMs, fmtNum, fmtPct, fmtPoints } from '../src/report/format.ts';
+import { fmtBytes } from '../src/kernel/core/format-bytes.ts';
+import { DASH, fmtCosine, fmtCount, fmtDb, fmtMs, fmtNum, fmtPct, fmtPoints } from '../src/kernel/render/format.ts';
 
 describe('report/format', () => {
   it('fmtNum uses significant digits and exponents for tiny errors', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorSvg, latencySvg, LOG_SCALE_RATIO, renderHtml } from '../src/report/html.ts';
+import { errorSvg, latencySvg, LOG_SCALE_RATIO, renderHtml } from '../src/kernel/render/html.ts';
 import { latency, makeReport, outputMetrics } from './report-fixture.ts';
 
 const count = (s: string, re: RegExp) => (s.match(re) ?? []).length;
@@ -38,7 +38,7 @@ describe('report/html', () => {
 
   it('draws a latency chart per model and an error chart per output', () => {
     // mnist-cnn: latency + probs + logits; tiny-mlp: latency + y (aux was not compared: no chart);
-    // and the run's one latency-vs-quality trade-off chart (src/report/svg-tradeoff.ts).
+    // and the run's one latency-vs-quality trade-off chart (src/kernel/render/svg-tradeoff.ts).
     expect(count(html, /<svg /g)).toBe(6);
     expect(count(html, /<\/svg>/g)).toBe(6);
     expect(html).toContain('<figure id="tradeoff">');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseReportJson, renderJson } from '../src/report/json.ts';
+import { parseReportJson, renderJson } from '../src/kernel/render/json.ts';
 import { makeReport } from './report-fixture.ts';
 
 describe('report/json', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderJunit } from '../src/report/junit.ts';
+import { renderJunit } from '../src/kernel/render/junit.ts';
 import { HOSTILE, makeReport } from './report-fixture.ts';
 
 interface El {

@@ -1,6 +1,6 @@
-import { decideVerdict } from '../src/compare/verdict.ts';
+import { decideVerdict } from '../src/kernel/judge/verdict.ts';
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../src/report/markdown.ts';
+import { renderMarkdown } from '../src/kernel/render/markdown.ts';
 import { makeReport } from './report-fixture.ts';
 
 describe('report/markdown', () => {

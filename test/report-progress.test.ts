@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createProgress, isCi, recordLabel } from '../src/report/progress.ts';
+import { createProgress, isCi, recordLabel } from '../src/node/report/progress.ts';
 import { makeRecord } from './report-fixture.ts';
 
 function sink(isTTY: boolean): Writable & { isTTY: boolean; text: () => string } {

@@ -7,6 +7,6 @@ const PURE = ['json', 'records-jsonl', 'markdown', 'junit', 'html', 'format', 'e
 
 describe('report modules that render strings', () => {
   it.each(PURE)('%s imports nothing Node-only', (name) => {
-    expect(nodeOnlyImports(join('src/report', `${name}.ts`))).toEqual([]);
+    expect(nodeOnlyImports(join('src/kernel/render', `${name}.ts`))).toEqual([]);
   });
 });

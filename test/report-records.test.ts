@@ -3,8 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseRecords, recordLine } from '../src/report/records-jsonl.ts';
-import { createRecordsWriter, readRecords } from '../src/run/records-writer.ts';
+import { parseRecords, recordLine } from '../src/kernel/render/records-jsonl.ts';
+import { createRecordsWriter, readRecords } from '../src/node/run/records-writer.ts';
 import { makeRecord } from './report-fixture.ts';
 
 const dirs: string[] = [];
@@ -80,7 +80,7 @@ describe('report/records', () => {
     const dir = tmp();
     const path = join(dir, 'records.jsonl');
     const script = join(dir, 'crash.mts');
-    const writer = resolve('src/run/records-writer.ts');
+    const writer = resolve('src/node/run/records-writer.ts');
     const fixture = resolve('test/report-fixture.ts');
     writeFileSync(
       script,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideVerdict } from '../src/compare/verdict.ts';
-import { displayStatus, targetCells, targetsByModel, worstOutput } from '../src/report/view.ts';
+import { decideVerdict } from '../src/kernel/judge/verdict.ts';
+import { displayStatus, targetCells, targetsByModel, worstOutput } from '../src/kernel/render/view.ts';
 import { makeReport } from './report-fixture.ts';
 
 describe('report/view', () => {

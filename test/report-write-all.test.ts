@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseReportJson } from '../src/report/json.ts';
-import { REPORT_FILES, writeReports } from '../src/report/write-all.ts';
+import { parseReportJson } from '../src/kernel/render/json.ts';
+import { REPORT_FILES, writeReports } from '../src/node/report/write-all.ts';
 import { makeReport } from './report-fixture.ts';
 
 const dirs: string[] = [];

@@ -9,10 +9,10 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tensor } from '../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/onnx/builder.ts';
-import { encodeModel } from '../src/onnx/io.ts';
-import { runParity } from '../src/api/run-parity.ts';
+import { tensor } from '../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
+import { runParity } from '../src/node/api/run-parity.ts';
 import { PARITY_BIN, parity } from './helpers/cli.ts';
 import { tinyClassifier } from './helpers/tiny-models.ts';
 

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import { createOrtWebBackend } from '../src/backends/ort-web.ts';
-import type { Tensor } from '../src/core/tensor.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import { createOrtWebBackend } from '../src/kernel/runtime/ort-web.ts';
+import type { Tensor } from '../src/kernel/core/tensor.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 
 const bytes = readFileSync(join(PACKAGE_ROOT, 'models/mnist-cnn/model.onnx'));
 const image: Tensor = { dtype: 'float32', dims: [2, 1, 28, 28], data: Float32Array.from({ length: 1568 }, (_, i) => ((i * 37) % 255) / 255) };

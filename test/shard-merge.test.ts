@@ -8,16 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBrowserEnvironment, type BrowserEnvironment } from '../src/browser/browser-environment.ts';
-import { parseShard, shardFilter, type Shard } from '../src/run/shard.ts';
-import type { Report, TargetVerdict } from '../src/compare/types.ts';
-import type { ParityConfig } from '../src/config/schema.ts';
-import { parseReportJson, renderJson } from '../src/report/json.ts';
-import { readRecords } from '../src/run/records-writer.ts';
-import { PACKAGE_ROOT } from '../src/run/bundled-models.ts';
-import { loadModel } from '../src/run/load-model.ts';
-import { runParity } from '../src/api/run-parity.ts';
-import { writeRunMeta } from '../src/run/run-meta.ts';
+import { createBrowserEnvironment, type BrowserEnvironment } from '../src/node/browser/browser-environment.ts';
+import { parseShard, shardFilter, type Shard } from '../src/tools/run/shard.ts';
+import type { Report, TargetVerdict } from '../src/kernel/judge/types.ts';
+import type { ParityConfig } from '../src/kernel/config/schema.ts';
+import { parseReportJson, renderJson } from '../src/kernel/render/json.ts';
+import { readRecords } from '../src/node/run/records-writer.ts';
+import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
+import { loadModel } from '../src/node/run/load-model.ts';
+import { runParity } from '../src/node/api/run-parity.ts';
+import { writeRunMeta } from '../src/node/run/run-meta.ts';
 import { parity } from './helpers/cli.ts';
 
 const config: ParityConfig = {

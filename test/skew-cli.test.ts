@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCsv, parseCsv } from '../src/data/csv.ts';
+import { formatCsv, parseCsv } from '../src/kernel/data/csv.ts';
 import { runCli } from './fixtures/tabular/cli.ts';
 import { PENGUINS_DIR } from './fixtures/tabular/penguins.ts';
 

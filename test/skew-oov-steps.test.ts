@@ -5,10 +5,10 @@
  * the same pipelines raise no alarm.
  */
 import { describe, expect, it } from 'vitest';
-import type { FittedTabular, FittedTabularStep } from '../src/pipeline/fitted.ts';
-import { featureInfos, fit, transform } from '../src/pipeline/index.ts';
-import { compareFeatureMatrices, skew, type SkewReport } from '../src/pipeline/skew/index.ts';
-import type { FeatureMatrix, RawRow } from '../src/pipeline/types.ts';
+import type { FittedTabular, FittedTabularStep } from '../src/tools/pipeline/fitted.ts';
+import { featureInfos, fit, transform } from '../src/tools/pipeline/index.ts';
+import { compareFeatureMatrices, skew, type SkewReport } from '../src/tools/pipeline/skew/index.ts';
+import type { FeatureMatrix, RawRow } from '../src/tools/pipeline/types.ts';
 import { fittedPenguins, penguinRows, penguinSpec } from './fixtures/tabular/penguins.ts';
 
 const offline = fittedPenguins();

@@ -3,11 +3,11 @@
  * each must be detected AND diagnosed as what it is. Identical paths must raise no alarm.
  */
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../src/core/rng.ts';
-import type { FittedTabular } from '../src/pipeline/fitted.ts';
-import { fit, transform } from '../src/pipeline/index.ts';
-import { skew, type SkewReport } from '../src/pipeline/skew/index.ts';
-import { skewToMarkdown, skewToText } from '../src/pipeline/skew/render.ts';
+import { createRng } from '../src/kernel/core/rng.ts';
+import type { FittedTabular } from '../src/tools/pipeline/fitted.ts';
+import { fit, transform } from '../src/tools/pipeline/index.ts';
+import { skew, type SkewReport } from '../src/tools/pipeline/skew/index.ts';
+import { skewToMarkdown, skewToText } from '../src/tools/pipeline/skew/render.ts';
 import { fittedPenguins, penguinRows, penguinSpec } from './fixtures/tabular/penguins.ts';
 
 const offline = fittedPenguins();

@@ -1,6 +1,6 @@
 /** Chart row labels are shortened without losing the variant: `int8-weight` and `int8-dynamic` stay apart. */
 import { describe, expect, it } from 'vitest';
-import { fitLabel, MAX_LABEL_CHARS } from '../src/report/svg-scale.ts';
+import { fitLabel, MAX_LABEL_CHARS } from '../src/kernel/render/svg-scale.ts';
 
 describe('fitLabel', () => {
   it('keeps short labels whole', () => {

@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelManifest } from '../src/core/manifest.ts';
-import { readNpz } from '../src/data/npy.ts';
-import { encodeModel } from '../src/onnx/io.ts';
+import type { ModelManifest } from '../src/kernel/core/manifest.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { encodeModel } from '../src/kernel/onnx/io.ts';
 import { buildOnnxTwin, cnnWeightsFromLayers } from '../models/mnist-twin.ts';
 import { loadLayersModelFile } from '../models/tfjs-files.ts';
 

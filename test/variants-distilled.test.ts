@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { readNpz } from '../src/data/npy.ts';
-import { loadModel } from '../src/run/load-model.ts';
-import { builtinVariant } from '../src/run/variants.ts';
+import { readNpz } from '../src/kernel/data/npy.ts';
+import { loadModel } from '../src/node/run/load-model.ts';
+import { builtinVariant } from '../src/tools/run/variants.ts';
 import { loadLayersModelFile } from '../models/tfjs-files.ts';
 
 const TEACHER = new URL('../models/mnist-cnn/parity-model.json', import.meta.url).pathname;

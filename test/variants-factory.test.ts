@@ -3,14 +3,14 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadModel } from '../src/run/load-model.ts';
-import { createVariantBuilder } from '../src/variants/factory.ts';
-import { contentKey, defaultCacheDir } from '../src/variants/cache.ts';
-import { createNodeRegistry } from '../src/backends/node-registry.ts';
-import { datasetFor } from '../src/run/model-dataset.ts';
-import { NODE_DATA_IO } from '../src/run/node-data-io.ts';
-import type { LoadedModel } from '../src/run/loaded-model.ts';
-import type { VariantContext } from '../src/run/variants.ts';
+import { loadModel } from '../src/node/run/load-model.ts';
+import { createVariantBuilder } from '../src/node/variants/factory.ts';
+import { contentKey, defaultCacheDir } from '../src/node/variants/cache.ts';
+import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
+import { datasetFor } from '../src/tools/run/model-dataset.ts';
+import { NODE_DATA_IO } from '../src/node/run/node-data-io.ts';
+import type { LoadedModel } from '../src/tools/run/loaded-model.ts';
+import type { VariantContext } from '../src/tools/run/variants.ts';
 
 /** The run's samples for a model, as the run core builds them. */
 async function contextFor(model: LoadedModel, samples = 16): Promise<VariantContext> {

@@ -2,16 +2,16 @@
  * The benchmark page for a person: pick a model, backends, variants and a sample count, run, and
  * read the results table and charts; export the run as records.jsonl / report.json.
  */
-import type { BackendRegistry } from '../../src/backends/registry.ts';
-import type { ParityPageApi } from '../../src/browser/page-api.ts';
-import type { Report } from '../../src/compare/types.ts';
-import { errorMessage, isParityError } from '../../src/core/errors.ts';
-import type { RunRecord, VariantName } from '../../src/core/record.ts';
-import { parseInputOverrides } from '../../src/data/input-options.ts';
-import { renderCsv } from '../../src/report/csv.ts';
-import { renderHtml } from '../../src/report/html.ts';
-import { renderJson } from '../../src/report/json.ts';
-import { recordLine } from '../../src/report/records-jsonl.ts';
+import type { BackendRegistry } from '../../src/kernel/runtime/registry.ts';
+import type { ParityPageApi } from '../../src/contract/page-api.ts';
+import type { Report } from '../../src/kernel/judge/types.ts';
+import { errorMessage, isParityError } from '../../src/kernel/core/errors.ts';
+import type { RunRecord, VariantName } from '../../src/kernel/core/record.ts';
+import { parseInputOverrides } from '../../src/kernel/data/input-options.ts';
+import { renderCsv } from '../../src/kernel/render/csv.ts';
+import { renderHtml } from '../../src/kernel/render/html.ts';
+import { renderJson } from '../../src/kernel/render/json.ts';
+import { recordLine } from '../../src/kernel/render/records-jsonl.ts';
 import type { UserModel } from '../model-sources.ts';
 import { pageReference, runInPage } from '../page-run.ts';
 import { startRunWorker, type RunWorker } from '../worker-client.ts';

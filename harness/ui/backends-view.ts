@@ -2,9 +2,9 @@
  * The backends table: every browser backend, whether this browser runs it (with the runtime's
  * reason when not) and what it reported about itself; available ones get a checkbox.
  */
-import type { Availability } from '../../src/backends/types.ts';
-import type { BackendId } from '../../src/core/ids.ts';
-import type { PageBackend } from '../../src/browser/page-api.ts';
+import type { Availability } from '../../src/kernel/runtime/types.ts';
+import type { BackendId } from '../../src/kernel/core/ids.ts';
+import type { PageBackend } from '../../src/contract/page-api.ts';
 import { el } from './dom.ts';
 
 export interface BackendsView {

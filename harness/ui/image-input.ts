@@ -5,8 +5,8 @@
  * [1, H, W, 3] when the input's last dim is 3. No mean/std normalization (bake it into the model
  * or give an .npy instead).
  */
-import { ParityError } from '../../src/core/errors.ts';
-import { tensor, type Tensor, type TensorSpec } from '../../src/core/tensor.ts';
+import { ParityError } from '../../src/kernel/core/errors.ts';
+import { tensor, type Tensor, type TensorSpec } from '../../src/kernel/core/tensor.ts';
 
 /** True for inputs an image can feed: 4-D float with 3 channels first or last (or unknown). */
 export function takesImage(spec: TensorSpec): boolean {

@@ -5,12 +5,12 @@
  * for 4-D float inputs, an image (see image-input.ts for the mapping). File buttons are real,
  * focusable buttons that open a hidden file input.
  */
-import { ParityError } from '../../src/core/errors.ts';
-import { allocate, elementCount, tensor, type Tensor, type TensorSpec } from '../../src/core/tensor.ts';
-import { readNpy, readNpz } from '../../src/data/npy.ts';
-import type { LoadedModel } from '../../src/run/loaded-model.ts';
-import { inspectModel } from '../../src/onnx/inspect.ts';
-import { inspectTfjsModel } from '../../src/onnx/inspect-tfjs.ts';
+import { ParityError } from '../../src/kernel/core/errors.ts';
+import { allocate, elementCount, tensor, type Tensor, type TensorSpec } from '../../src/kernel/core/tensor.ts';
+import { readNpy, readNpz } from '../../src/kernel/data/npy.ts';
+import type { LoadedModel } from '../../src/tools/run/loaded-model.ts';
+import { inspectModel } from '../../src/kernel/onnx/inspect.ts';
+import { inspectTfjsModel } from '../../src/kernel/onnx/inspect-tfjs.ts';
 import { el } from './dom.ts';
 import { imageLayout, imageTensor, takesImage } from './image-input.ts';
 

@@ -3,7 +3,7 @@
  * or whole folders (read through the File System entries API, keeping relative paths so TF.js
  * shards are found next to their model.json).
  */
-import { errorMessage } from '../../src/core/errors.ts';
+import { errorMessage } from '../../src/kernel/core/errors.ts';
 import { bundledModels, loadBundled, modelFromFiles, type PathedFile, type UserModel } from '../model-sources.ts';
 import { el } from './dom.ts';
 

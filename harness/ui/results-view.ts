@@ -2,11 +2,11 @@
  * Results: the verdict, the targets table (reference marked) and the charts — latency
  * distribution per target and error per output — drawn by the same report code as report.html.
  */
-import type { Report } from '../../src/compare/types.ts';
-import { escapeHtml } from '../../src/report/escape.ts';
-import { constraintsSection } from '../../src/report/html-constraints.ts';
-import { modelCharts, reasonsTable, targetsTable } from '../../src/report/html-parts.ts';
-import { targetsByModel } from '../../src/report/view.ts';
+import type { Report } from '../../src/kernel/judge/types.ts';
+import { escapeHtml } from '../../src/kernel/render/escape.ts';
+import { constraintsSection } from '../../src/kernel/render/html-constraints.ts';
+import { modelCharts, reasonsTable, targetsTable } from '../../src/kernel/render/html-parts.ts';
+import { targetsByModel } from '../../src/kernel/render/view.ts';
 
 /** `progress` while a run goes on: the banner then says running, never PASS/FAIL. */
 export function renderResults(

@@ -1,6 +1,6 @@
 /** One-line texts for the page: the browser's facts, and a finished target. */
-import type { RunRecord } from '../../src/core/record.ts';
-import { fmtMs } from '../../src/report/format.ts';
+import type { RunRecord } from '../../src/kernel/core/record.ts';
+import { fmtMs } from '../../src/kernel/render/format.ts';
 
 export function envSummary(f: Record<string, unknown>): string {
   const gpu =

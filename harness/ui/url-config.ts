@@ -4,7 +4,7 @@
  * `?model=<bundled name>&backends=a,b&variants=v,w&shape=NAME=dims&value=NAME=x&range=NAME=lo,hi&samples=N&run=1`.
  * `shape`, `value` and `range` repeat. Unknown parameters are reported, not ignored silently.
  */
-import { didYouMean } from '../../src/core/did-you-mean.ts';
+import { didYouMean } from '../../src/kernel/core/did-you-mean.ts';
 
 export interface UrlConfig {
   model?: string;

@@ -4,8 +4,8 @@
  * so the weights go in unchanged (no layout conversion for a flat [N, F] input).
  */
 import type { ModelProto } from 'onnx-buf';
-import { tensor } from '../../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/onnx/builder.ts';
+import { tensor } from '../../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/kernel/onnx/builder.ts';
 
 /** One dense layer as TF.js returns it: kernel `[in, out]`, bias `[out]`. */
 export interface Dense {

@@ -8,8 +8,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRng } from '../../src/core/rng.ts';
-import { formatCsv } from '../../src/data/csv.ts';
+import { createRng } from '../../src/kernel/core/rng.ts';
+import { formatCsv } from '../../src/kernel/data/csv.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SEED = 20261106;

@@ -14,11 +14,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
-import type { ModelManifest } from '../../src/core/manifest.ts';
-import { parseCsv } from '../../src/data/csv.ts';
-import { encodeModel } from '../../src/onnx/io.ts';
-import { pipelineDataset } from '../../src/pipeline/dataset.ts';
-import { fit } from '../../src/pipeline/index.ts';
+import type { ModelManifest } from '../../src/kernel/core/manifest.ts';
+import { parseCsv } from '../../src/kernel/data/csv.ts';
+import { encodeModel } from '../../src/kernel/onnx/io.ts';
+import { pipelineDataset } from '../../src/tools/pipeline/dataset.ts';
+import { fit } from '../../src/tools/pipeline/index.ts';
 import { saveLayersModel } from '../tfjs-files.ts';
 import { buildPenguinOnnx, type Dense } from './onnx-mlp.ts';
 
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const sizes = await saveLayersModel(model, join(HERE, 'tfjs'));
   const manifest: ModelManifest = {
     name: 'penguins-mlp',
-    description: `Palmer penguins species classifier: feature pipeline (impute mean + standardize 4 measurements, one-hot island/sex) → MLP ${f}-${HIDDEN}-${k}, trained with tfjs-layers; ONNX twin written with src/onnx/builder.ts.`,
+    description: `Palmer penguins species classifier: feature pipeline (impute mean + standardize 4 measurements, one-hot island/sex) → MLP ${f}-${HIDDEN}-${k}, trained with tfjs-layers; ONNX twin written with src/kernel/onnx/builder.ts.`,
     onnx: 'model.onnx',
     tfjs: 'tfjs/model.json',
     twin: { inputs: { features: { name: model.inputNames[0]! } }, outputs: { probs: { name: model.outputNames[0]! } } },

@@ -3,9 +3,9 @@
  * tensor (raw little-endian bytes in base64), so Float64 and Float32 values cross the page
  * boundary bit for bit (JSON numbers would lose -0, NaN and the float32 type). Pure.
  */
-import { ParityError } from '../core/errors.ts';
-import { decodeTensor, encodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
-import type { FeatureInfo, FeatureMatrix, TransformMode } from '../pipeline/types.ts';
+import { ParityError } from '../kernel/core/errors.ts';
+import { decodeTensor, encodeTensor, type EncodedTensor } from '../kernel/core/tensor-codec.ts';
+import type { FeatureInfo, FeatureMatrix, TransformMode } from '../tools/pipeline/types.ts';
 
 /** A {@link FeatureMatrix} (plus tabular provenance) as JSON. */
 export interface EncodedFeatureMatrix {

@@ -3,13 +3,13 @@
  * (`page.evaluate` serializes JSON only): model bytes and input tensors as base64, everything
  * else as is. Pure: no Node imports; Node encodes, the page decodes.
  */
-import type { LoadOptions, ModelSource } from '../backends/types.ts';
-import type { TargetSpec } from '../core/record.ts';
-import { bytesToBase64, base64ToBytes, decodeTensor, encodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import type { LatencyPlan } from '../latency/warm.ts';
-import type { TargetJob } from '../run/execute-target.ts';
-import type { TwinMapping } from '../run/twin.ts';
+import type { LoadOptions, ModelSource } from '../kernel/runtime/types.ts';
+import type { TargetSpec } from '../kernel/core/record.ts';
+import { bytesToBase64, base64ToBytes, decodeTensor, encodeTensor, type EncodedTensor } from '../kernel/core/tensor-codec.ts';
+import type { TensorMap } from '../kernel/core/tensor.ts';
+import type { LatencyPlan } from '../kernel/latency/warm.ts';
+import type { TargetJob } from '../tools/run/execute-target.ts';
+import type { TwinMapping } from '../tools/run/twin.ts';
 
 /** A ModelSource with its bytes in base64. */
 export type EncodedModel = { format: 'onnx'; name: string; b64: string } | { format: 'tfjs'; name: string; modelJson: unknown; files: Record<string, string> };

@@ -5,10 +5,10 @@
  * with a {@link PageLocalizeResult}: the report as localize.json text, or a typed failure.
  * Pure: no Node imports; Node encodes, the page decodes.
  */
-import type { BackendId } from '../core/ids.ts';
-import type { ErrorCode } from '../core/errors.ts';
-import { base64ToBytes, bytesToBase64, type EncodedTensor } from '../core/tensor-codec.ts';
-import type { LocalizeOptions, LocalizeSide, OptLevel } from '../localize/types.ts';
+import type { BackendId } from '../kernel/core/ids.ts';
+import type { ErrorCode } from '../kernel/core/errors.ts';
+import { base64ToBytes, bytesToBase64, type EncodedTensor } from '../kernel/core/tensor-codec.ts';
+import type { LocalizeOptions, LocalizeSide, OptLevel } from '../tools/localize/types.ts';
 import type { Recording } from './recorded-backend.ts';
 
 /** Backends the page can localize on: the ONNX ones (tfjs backends load TF.js models only). */

@@ -3,11 +3,11 @@
  * test): the page installs `window.parity`, the driver calls it through `page.evaluate`.
  * Everything crossing it is plain JSON. Pure types.
  */
-import type { Availability } from '../backends/types.ts';
-import type { BackendId, ModelFormat } from '../core/ids.ts';
-import type { RunRecord } from '../core/record.ts';
-import type { Report } from '../compare/types.ts';
-import type { RawRow, TransformMode } from '../pipeline/types.ts';
+import type { Availability } from '../kernel/runtime/types.ts';
+import type { BackendId, ModelFormat } from '../kernel/core/ids.ts';
+import type { RunRecord } from '../kernel/core/record.ts';
+import type { Report } from '../kernel/judge/types.ts';
+import type { RawRow, TransformMode } from '../tools/pipeline/types.ts';
 import type { EncodedFeatureMatrix } from './feature-codec.ts';
 import type { EncodedJob } from './job-codec.ts';
 import type { EncodedLocalizeJob, PageLocalizeResult } from './localize-job.ts';
@@ -31,7 +31,7 @@ export interface ParityPageApi {
   /** Runs one target (see `executeTarget`); never rejects for a target that merely fails. */
   runJob(job: EncodedJob): Promise<RunRecord>;
   /**
-   * Localizes a target in this page (see `localize()` in src/localize): the reference side comes
+   * Localizes a target in this page (see `localize()` in src/tools/localize): the reference side comes
    * recorded in the job (Node's fp32 on ort-node/cpu) and is replayed; the target model runs on
    * `job.target.backend` here, marked, isolated and unmarked. Never rejects for a localization
    * that merely fails: the result says `failed` with the error's code and message.
@@ -39,7 +39,7 @@ export interface ParityPageApi {
   localize(job: EncodedLocalizeJob): Promise<PageLocalizeResult>;
   /**
    * Applies a fitted feature pipeline (validated first) to raw records with the same code as
-   * Node (src/pipeline). `mode` default `offline`. Rejects with the pipeline's own error message.
+   * Node (src/tools/pipeline). `mode` default `offline`. Rejects with the pipeline's own error message.
    */
   transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix>;
   /**

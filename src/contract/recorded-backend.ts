@@ -9,11 +9,11 @@
  * and feeds that were recorded (by fingerprint), in the recorded order, else throws INTERNAL.
  * Pure: no Node imports.
  */
-import type { Availability, Backend, BackendInfo, LoadOptions, ModelSource, Session } from '../backends/types.ts';
-import type { BackendId, EnvKind } from '../core/ids.ts';
-import { ParityError } from '../core/errors.ts';
-import { decodeTensor, encodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
-import type { TensorMap, TensorSpec } from '../core/tensor.ts';
+import type { Availability, Backend, BackendInfo, LoadOptions, ModelSource, Session } from '../kernel/runtime/types.ts';
+import type { BackendId, EnvKind } from '../kernel/core/ids.ts';
+import { ParityError } from '../kernel/core/errors.ts';
+import { decodeTensor, encodeTensor, type EncodedTensor } from '../kernel/core/tensor-codec.ts';
+import type { TensorMap, TensorSpec } from '../kernel/core/tensor.ts';
 
 /** One recorded `session.run`: a fingerprint of its feeds and every output it returned. */
 export interface RecordedRun {

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create } from '@bufbuild/protobuf';
 import { StringStringEntryProtoSchema, TensorProto_DataLocation } from 'onnx-buf';
-import { writeNpy } from '../../src/data/npy.ts';
-import { attr, makeModel, makeNode, makeValueInfo } from '../../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../../src/onnx/io.ts';
+import { writeNpy } from '../../src/kernel/data/npy.ts';
+import { attr, makeModel, makeNode, makeValueInfo } from '../../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../../src/kernel/onnx/io.ts';
 import { needsSequence, tinyClassifier } from './tiny-models.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,12 +1,12 @@
 /**
  * Shared setup of the browser tests: the harness page (Vite on 127.0.0.1) in headless Chromium.
  * Each test file names its own dependency cache (`harness-test-<name>`), so files running in
- * parallel never share one (see src/browser/cache-dir.ts).
+ * parallel never share one (see src/node/browser/cache-dir.ts).
  */
 import type { Browser, Page } from 'playwright-core';
-import { createBrowserEnvironment, type BrowserEnvironment, type BrowserEnvironmentOptions } from '../../src/browser/browser-environment.ts';
-import { startHarnessServer, type HarnessServer } from '../../src/browser/harness-server.ts';
-import { openBrowser } from '../../src/browser/launch.ts';
+import { createBrowserEnvironment, type BrowserEnvironment, type BrowserEnvironmentOptions } from '../../src/node/browser/browser-environment.ts';
+import { startHarnessServer, type HarnessServer } from '../../src/node/browser/harness-server.ts';
+import { openBrowser } from '../../src/node/browser/launch.ts';
 
 /**
  * The browser as a parity environment for a test file: server and Chromium start on first use,

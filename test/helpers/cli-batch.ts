@@ -77,7 +77,7 @@ export function parityBatch(cases: readonly BatchCase[], opts: { root: string })
 
 async function drive(jobsFile: string): Promise<void> {
   const { cases, root, results } = JSON.parse(readFileSync(jobsFile, 'utf8')) as { cases: BatchCase[]; root: string; results: string };
-  const { main } = await import('../../src/cli/main.ts');
+  const { main } = await import('../../src/node/cli/main.ts');
   const out: BatchResult[] = [];
   const realOut = process.stdout.write.bind(process.stdout);
   const realErr = process.stderr.write.bind(process.stderr);

@@ -7,16 +7,16 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import type { ModelProto } from 'onnx-buf';
-import { createNodeRegistry } from '../../src/backends/node-registry.ts';
-import type { ModelSource } from '../../src/backends/types.ts';
-import type { BackendId } from '../../src/core/ids.ts';
-import type { RunRecord, VariantName } from '../../src/core/record.ts';
-import { createRng } from '../../src/core/rng.ts';
-import type { Tensor, TensorMap } from '../../src/core/tensor.ts';
-import { encodeTensor } from '../../src/core/tensor-codec.ts';
-import { readNpz } from '../../src/data/npy.ts';
-import { makeValueInfo } from '../../src/onnx/builder.ts';
-import { decodeModel, encodeModel } from '../../src/onnx/io.ts';
+import { createNodeRegistry } from '../../src/node/runtimes/node-registry.ts';
+import type { ModelSource } from '../../src/kernel/runtime/types.ts';
+import type { BackendId } from '../../src/kernel/core/ids.ts';
+import type { RunRecord, VariantName } from '../../src/kernel/core/record.ts';
+import { createRng } from '../../src/kernel/core/rng.ts';
+import type { Tensor, TensorMap } from '../../src/kernel/core/tensor.ts';
+import { encodeTensor } from '../../src/kernel/core/tensor-codec.ts';
+import { readNpz } from '../../src/kernel/data/npy.ts';
+import { makeValueInfo } from '../../src/kernel/onnx/builder.ts';
+import { decodeModel, encodeModel } from '../../src/kernel/onnx/io.ts';
 
 const registry = createNodeRegistry();
 const root = (p: string) => new URL(`../../${p}`, import.meta.url);

@@ -1,5 +1,5 @@
 /**
- * Stand-ins for real models a person brings to the benchmark page, built with src/onnx/builder.ts:
+ * Stand-ins for real models a person brings to the benchmark page, built with src/kernel/onnx/builder.ts:
  * a ~5 MB CNN (two 256-channel 3×3 convs) for the responsiveness test, a speech-like model with a
  * scalar sample-rate input `sr` that must equal 16000, and a detector-like conv model with dynamic
  * H/W. Each is written to a temp folder so the page's file picker can take it.
@@ -7,10 +7,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRng } from '../../src/core/rng.ts';
-import { tensor, type DType } from '../../src/core/tensor.ts';
-import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/onnx/builder.ts';
-import { encodeModel } from '../../src/onnx/io.ts';
+import { createRng } from '../../src/kernel/core/rng.ts';
+import { tensor, type DType } from '../../src/kernel/core/tensor.ts';
+import { attr, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/kernel/onnx/builder.ts';
+import { encodeModel } from '../../src/kernel/onnx/io.ts';
 
 const normal = (seed: number) => {
   const rng = createRng(seed);

@@ -1,5 +1,5 @@
 /** Every quantizer recipe family the runtime tests exercise on each real model. */
-import type { QuantizeRecipe } from '../../src/onnx/quantize/recipe.ts';
+import type { QuantizeRecipe } from '../../src/tools/quantize/recipe.ts';
 
 export const ALL_RECIPES: readonly QuantizeRecipe[] = [
   { to: 'fp16' },

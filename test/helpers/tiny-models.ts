@@ -1,8 +1,8 @@
 /** Small ONNX models built in tests (no files needed). */
-import { createRng } from '../../src/core/rng.ts';
-import { tensor } from '../../src/core/tensor.ts';
-import { encodeModel } from '../../src/onnx/io.ts';
-import { attr, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/onnx/builder.ts';
+import { createRng } from '../../src/kernel/core/rng.ts';
+import { tensor } from '../../src/kernel/core/tensor.ts';
+import { encodeModel } from '../../src/kernel/onnx/io.ts';
+import { attr, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../../src/kernel/onnx/builder.ts';
 
 /** y = softmax(x · W + b), x [batch, 4] → probs [batch, 3]. */
 export function tinyClassifier(): Uint8Array {

@@ -1,6 +1,6 @@
 /** A tiny TF.js layers model, saved to memory as a ModelSource (no files, no tfjs-node). */
 import * as tf from '@tensorflow/tfjs';
-import type { ModelSource } from '../../src/backends/types.ts';
+import type { ModelSource } from '../../src/kernel/runtime/types.ts';
 
 export async function tinyTfjsModel(): Promise<Extract<ModelSource, { format: 'tfjs' }>> {
   const model = tf.sequential({

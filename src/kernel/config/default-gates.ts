@@ -2,7 +2,7 @@
  * Gates that apply when a config sets none: what "parity" means for each kind of variant.
  * Gates on task metrics pass as "not applicable" for models without labels.
  */
-import type { GateSpec } from '../compare/types.ts';
+import type { GateSpec } from '../judge/types.ts';
 
 export const DEFAULT_GATES: readonly GateSpec[] = [
   // The same fp32 model on another runtime must make the same decisions.

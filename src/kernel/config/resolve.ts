@@ -3,10 +3,10 @@
  * page, the judge) reads a `ResolvedConfig` and never re-applies a default. Gates are parsed and
  * validated here, so a typo fails before the first target runs. Pure: no Node imports.
  */
-import { parseGate, validateGate } from '../compare/gates.ts';
-import { DEFAULT_TOLERANCES, validateTolerancePolicy } from '../compare/tolerance.ts';
-import type { ExpectedFailure, GateSpec, TolerancePolicy } from '../compare/types.ts';
-import { validateExpectedFailures } from '../compare/expected-failures.ts';
+import { parseGate, validateGate } from '../judge/gates.ts';
+import { DEFAULT_TOLERANCES, validateTolerancePolicy } from '../judge/tolerance.ts';
+import type { ExpectedFailure, GateSpec, TolerancePolicy } from '../judge/types.ts';
+import { validateExpectedFailures } from '../judge/expected-failures.ts';
 import type { BackendId } from '../core/ids.ts';
 import { DEFAULT_SEED } from '../core/rng.ts';
 import type { SettingSweeps, VariantName } from '../core/record.ts';
@@ -35,7 +35,7 @@ export interface ResolvedConfig {
   samples?: number;
   /** @default 7 */
   seed: number;
-  /** Per-precision and per-output tolerances. @default DEFAULT_TOLERANCES (src/compare/tolerance.ts) */
+  /** Per-precision and per-output tolerances. @default DEFAULT_TOLERANCES (src/kernel/judge/tolerance.ts) */
   policy: TolerancePolicy;
   /** Config gates, or DEFAULT_GATES when the config has none; `--gate` adds to them. Parsed and validated. */
   gates: GateSpec[];

@@ -76,7 +76,7 @@ export const configSchema = z.strictObject({
   samples: z.number().int().positive().optional(),
   /** Seed for synthesized inputs and bootstrap CIs. Default 7. */
   seed: z.number().int().nonnegative().optional(),
-  /** Tolerances per precision, and per output name. Defaults: see src/compare/tolerance.ts. */
+  /** Tolerances per precision, and per output name. Defaults: see src/kernel/judge/tolerance.ts. */
   tolerances: z
     .strictObject({
       byPrecision: precisionTolerances.omit({ default: true }).optional(),

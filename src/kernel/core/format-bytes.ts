@@ -5,7 +5,7 @@
 
 /**
  * Byte sizes in binary units: `512 B`, `1.50 KiB`, `23.4 MiB`, `118 MiB`. A missing value prints
- * as `—`, `NaN` as `NaN`, ±Infinity as `∞` / `-∞` (the conventions of src/report/format.ts).
+ * as `—`, `NaN` as `NaN`, ±Infinity as `∞` / `-∞` (the conventions of src/kernel/render/format.ts).
  */
 export function fmtBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';

@@ -2,7 +2,7 @@
  * Order statistics on sorted samples: the one interpolated quantile of the code base, and the
  * distribution-free confidence interval of the median from binomial order statistics. Shared by
  * latency summaries, bootstrap intervals, drift bins, pipeline statistics and the latency chart.
- * (`quantileInPlace` in src/compare/select.ts is the same quantile by selection, for huge
+ * (`quantileInPlace` in src/kernel/judge/select.ts is the same quantile by selection, for huge
  * unsorted buffers.) Pure: no Node imports.
  */
 

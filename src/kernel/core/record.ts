@@ -23,7 +23,7 @@ export type Precision = (typeof VARIANTS)[VariantName]['precision'];
 
 /**
  * Constraints a target runs under (`--cpu-throttle`, `--threads`, `--batch`); each swept value is
- * a target of its own, its id suffixed `[cpu×4,threads=2,batch=8]` (src/run/settings.ts).
+ * a target of its own, its id suffixed `[cpu×4,threads=2,batch=8]` (src/tools/run/settings.ts).
  */
 export interface TargetSettings {
   /** Chromium CPU slowdown factor (CDP `Emulation.setCPUThrottlingRate`); browser targets only. */
@@ -34,7 +34,7 @@ export interface TargetSettings {
   batch?: number;
 }
 
-/** The values each setting is swept over (src/run/settings.ts); an empty list is no sweep. */
+/** The values each setting is swept over (src/tools/run/settings.ts); an empty list is no sweep. */
 export interface SettingSweeps {
   /** CPU slowdown factors for browser targets (1 is the unthrottled target). @default [] */
   cpuThrottle: readonly number[];

@@ -34,7 +34,7 @@ export interface JudgeTargetOptions {
   resamples?: number;
   /**
    * The model's documented accuracy (0..1) on its task, e.g. the manifest's `facts.testAccuracy`.
-   * With labels, a reference far below it warns that the inputs look wrong (src/compare/plausibility.ts).
+   * With labels, a reference far below it warns that the inputs look wrong (src/kernel/judge/plausibility.ts).
    * @default unchecked
    */
   expectedAccuracy?: number;
@@ -51,8 +51,8 @@ export interface JudgeTargetOptions {
  *   (metrics are still computed);
  * - `passed` otherwise. A matching expected failure is then applied (see expected-failures.ts).
  * A compared target also gets `warnings` when a reference output is degenerate on these inputs
- * (src/compare/degenerate.ts) or the reference's accuracy is far below `expectedAccuracy`
- * (src/compare/plausibility.ts); warnings never change the status.
+ * (src/kernel/judge/degenerate.ts) or the reference's accuracy is far below `expectedAccuracy`
+ * (src/kernel/judge/plausibility.ts); warnings never change the status.
  * @throws ParityError CONFIG_INVALID (unknown variant, unknown classifier output, bad tolerance),
  *   INPUT_DATA (labels that do not fit the classifier output).
  */
@@ -74,7 +74,7 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
       verdict.reason = [...(verdict.status === 'failed' && verdict.reason ? [verdict.reason] : []), ...why].join('; ');
       verdict.status = 'failed';
     }
-    // A known GPU cause recorded in the page (src/backends/gpu-errors.ts) explains the failure.
+    // A known GPU cause recorded in the page (src/kernel/runtime/gpu-errors.ts) explains the failure.
     const cause = target.facts?.gpuErrorCause;
     if (verdict.status === 'failed' && typeof cause === 'string' && !verdict.reason?.includes(cause))
       verdict.reason = `${cause}: ${verdict.reason ?? 'failed'}`;

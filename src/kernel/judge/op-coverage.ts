@@ -2,7 +2,7 @@
  * The op coverage matrix of a run: per model, op type × backend → `ran` (every node of that op
  * stayed on the requested EP), `fallback` (ORT placed at least one on another EP, see
  * `facts.fallbackNodes`) or `unsupported` (the backend refused the model naming that op). Pure:
- * computed from the run's records and each model's op histogram (src/onnx/inspect.ts), per
+ * computed from the run's records and each model's op histogram (src/kernel/onnx/inspect.ts), per
  * variant, since compressed variants add ops (DequantizeLinear...). Only ONNX runtimes
  * (`facts.library` onnxruntime-*) are shown: a TF.js twin does not run the ONNX ops.
  */

@@ -1,7 +1,7 @@
 /**
  * Per-output error metrics of an actual output against the reference (see {@link OutputMetrics}
  * for every definition and the NaN/Inf rules). One pass for all sums, maxima and counts
- * (src/compare/error-scan.ts), then an O(n) selection for the p99 on a reused scratch buffer.
+ * (src/kernel/judge/error-scan.ts), then an O(n) selection for the p99 on a reused scratch buffer.
  * Pure: no Node imports.
  */
 import { scanErrors, type FloatArray } from './error-scan.ts';

@@ -1,6 +1,6 @@
 /**
  * Tolerances are data: a default per precision, overridable per output name. Chosen by the
- * variant's precision (src/core/record.ts `VARIANTS`), never by backend name. Pure: no Node imports.
+ * variant's precision (src/kernel/core/record.ts `VARIANTS`), never by backend name. Pure: no Node imports.
  */
 import { choices, ParityError } from '../core/errors.ts';
 import type { Precision } from '../core/record.ts';
@@ -16,7 +16,7 @@ export const DEFAULT_QUANTILE = 0.99;
 
 /**
  * Defaults per precision: an elementwise bound with an outlier budget, plus a whole-tensor SQNR
- * floor from {@link EXPECTED_NOISE} (src/compare/precision-noise.ts). An element is an outlier
+ * floor from {@link EXPECTED_NOISE} (src/kernel/judge/precision-noise.ts). An element is an outlier
  * when |a-b| > atol + rtol*|ref|; NaN/Inf mismatches always fail.
  *
  * - `fp32` atol 1e-5, rtol 1e-4, budget 1e-3, SQNR >= 70 dB. The same fp32 graph on another

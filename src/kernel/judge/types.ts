@@ -8,10 +8,10 @@ import type { LatencyStats } from '../latency/summarize.ts';
 
 /**
  * Per-output error metrics (names are the report contract). Computed by `computeOutputMetrics`
- * (src/compare/output-metrics.ts) over the samples of one output concatenated in sample order.
+ * (src/kernel/judge/output-metrics.ts) over the samples of one output concatenated in sample order.
  *
  * Non-finite values: numbers here are plain JS numbers and may be `Infinity` or `NaN`;
- * report.json writes those as the strings `"Infinity"` / `"NaN"` (src/report/json.ts).
+ * report.json writes those as the strings `"Infinity"` / `"NaN"` (src/kernel/render/json.ts).
  * - A NaN on either side, or an Inf that the other side does not have with the same sign, is a
  *   *non-finite mismatch*: an infinite error. Then maxAbs, meanAbs, rmse, maxRel, maxUlp and
  *   minAtol are `Infinity`, sqnrDb is `-Infinity`, cosine is `NaN` (undefined), and p99Abs is
@@ -67,7 +67,7 @@ export interface OutputMetrics {
   failures?: string[];
   /**
    * The run's own noise at this output: the error of the best fp32 non-reference target of the same
-   * model against the reference (src/compare/noise-floor.ts). Set by the run-level judge.
+   * model against the reference (src/kernel/judge/noise-floor.ts). Set by the run-level judge.
    */
   noiseFloor?: NoiseFloor;
   /** Set when the output could not be compared (shape mismatch, missing in the target); the numbers are then NaN. */
@@ -110,7 +110,7 @@ export interface TaskMetrics {
 }
 
 /**
- * How close an output must be. Defaults per precision: `DEFAULT_TOLERANCES` (src/compare/tolerance.ts).
+ * How close an output must be. Defaults per precision: `DEFAULT_TOLERANCES` (src/kernel/judge/tolerance.ts).
  * An output passes when every check below holds; any NaN/Inf mismatch always fails.
  * - `elemwise` (default): the fraction of elements with |a-b| > atol + rtol*|ref| is at most
  *   `maxOutlierFraction` (0 when omitted: every element).
@@ -217,7 +217,7 @@ export interface TargetVerdict {
   facts: Record<string, unknown>;
   /**
    * Why this comparison may mean less than its status says (a near-zero or near-constant reference
-   * output, a meaningless metric, implausible inputs; src/compare/degenerate.ts and plausibility.ts).
+   * output, a meaningless metric, implausible inputs; src/kernel/judge/degenerate.ts and plausibility.ts).
    * A passed target with warnings reads "passed (warnings)" in every report. Absent when none.
    */
   warnings?: string[];
@@ -235,9 +235,9 @@ export interface Report {
   environment: Record<string, unknown>;
   config: { models: string[]; samples: number; seed: number; variants: string[]; backends: string[] };
   targets: TargetVerdict[];
-  /** The one verdict: every reporter and the process exit code read it (src/compare/verdict.ts). */
+  /** The one verdict: every reporter and the process exit code read it (src/kernel/judge/verdict.ts). */
   verdict: Verdict;
-  /** Op type × backend coverage per model, for ONNX runtimes (src/compare/op-coverage.ts). */
+  /** Op type × backend coverage per model, for ONNX runtimes (src/kernel/judge/op-coverage.ts). */
   opCoverage?: OpCoverage;
   /** `--budget-ms`: the latency budget and the variant × backend targets whose p50 meets it. */
   budget?: { ms: number; meeting: string[] };

@@ -89,7 +89,7 @@ export function decideVerdict(targets: readonly TargetVerdict[], modelFailures: 
     if (gatesFailed) reasons.push(`${t.id}: ${plural(gatesFailed, 'gate')} failed`);
   }
   for (const m of modelFailures) reasons.push(`${m.model}: could not run: [${m.code}] ${m.message.split('\n')[0]}`);
-  // Failures decided outside the targets (baseline regressions, src/baseline) fail the run the same way.
+  // Failures decided outside the targets (baseline regressions, src/tools/baseline) fail the run the same way.
   reasons.push(...extraReasons);
   const exitCode: VerdictExitCode = modelFailures.length ? 2 : reasons.length ? 1 : 0;
   const parts = [

@@ -2,8 +2,8 @@
  * The targets table as CSV (RFC 4180 quoting): the report's columns plus the raw numbers a
  * spreadsheet wants (no units, full precision). Pure: no Node imports.
  */
-import type { Report } from '../compare/types.ts';
-import { displayStatus, DISPLAY_STATUSES } from '../compare/verdict.ts';
+import type { Report } from '../judge/types.ts';
+import { displayStatus, DISPLAY_STATUSES } from '../judge/verdict.ts';
 import { worstOutput } from './view.ts';
 
 const HEADER = [

@@ -3,7 +3,7 @@
  * latency budget line, and a table of latency beside memory and the top ops per target. Pure:
  * no Node imports; the harness page renders the same fragment.
  */
-import type { Report, TargetVerdict } from '../compare/types.ts';
+import type { Report, TargetVerdict } from '../judge/types.ts';
 import { fmtBytes } from '../core/format-bytes.ts';
 import { escapeHtml } from './escape.ts';
 import { fmtMs, fmtNum } from './format.ts';

@@ -3,7 +3,7 @@
  * backend, each cell `ran`, `fallback` (some nodes ORT placed on another EP) or `unsupported`.
  * Pure: no Node imports.
  */
-import { coverageBackends, type OpCoverage } from '../compare/op-coverage.ts';
+import { coverageBackends, type OpCoverage } from '../judge/op-coverage.ts';
 import { escapeHtml as h } from './escape.ts';
 
 const CLASS = { ran: 'st-pass', fallback: 'st-error', unsupported: 'st-fail' } as const;

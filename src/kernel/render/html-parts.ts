@@ -3,7 +3,7 @@
  * returning an HTML fragment with every piece of report text escaped. Pure: no Node imports;
  * the browser harness can use the fragments directly.
  */
-import type { Report, TargetVerdict } from '../compare/types.ts';
+import type { Report, TargetVerdict } from '../judge/types.ts';
 import { escapeHtml } from './escape.ts';
 import { fmtNum } from './format.ts';
 import { toJsonSafe } from './json.ts';

@@ -3,7 +3,7 @@
  * here, no scripts, fonts or external references. Pure: no Node imports, so the browser harness
  * can render the same page and reuse the charts ({@link latencySvg}, {@link errorSvg}).
  */
-import type { Report } from '../compare/types.ts';
+import type { Report } from '../judge/types.ts';
 import { escapeHtml } from './escape.ts';
 import { constraintsSection } from './html-constraints.ts';
 import { opCoverageTable } from './html-op-coverage.ts';

@@ -2,7 +2,7 @@
  * report.json: the {@link Report} as stable, pretty JSON, and back. Pure: no Node imports.
  *
  * ## Schema notes
- * - The body is exactly the `Report` type of `src/compare/types.ts`, `schemaVersion` included.
+ * - The body is exactly the `Report` type of `src/kernel/judge/types.ts`, `schemaVersion` included.
  * - **Non-finite numbers.** JSON has no Infinity or NaN, and `JSON.stringify` would silently turn
  *   them into `null`, losing meaning: `sqnrDb: Infinity` means "bit-identical outputs",
  *   `maxAbs: NaN` means "a NaN was produced". So every non-finite number is written as one of the
@@ -13,7 +13,7 @@
  *   the same report always gives the same bytes and two runs diff cleanly. 2-space indent, trailing
  *   newline. `undefined` fields are omitted.
  */
-import type { Report } from '../compare/types.ts';
+import type { Report } from '../judge/types.ts';
 
 /** The three strings that stand for non-finite numbers in report.json and records.jsonl. */
 export const NON_FINITE = ['Infinity', '-Infinity', 'NaN'] as const;

@@ -8,7 +8,7 @@
  * reports xfail); an unexpected pass → `<failure>`, so the stale declaration gets noticed. A pass
  * with warnings lists them in `<system-out>`; a failure lists them after its details.
  */
-import type { GateResult, Report, TargetVerdict } from '../compare/types.ts';
+import type { GateResult, Report, TargetVerdict } from '../judge/types.ts';
 import { escapeXml } from './escape.ts';
 import { displayStatus, failedGates, failingOutputs, failureDetails, gateExplain, gateLabel, targetsByModel } from './view.ts';
 

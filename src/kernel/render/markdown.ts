@@ -4,7 +4,7 @@
  * then what failed and why, and the warnings of comparisons that may mean little. Pure: no Node imports.
  */
 import { budgetLine } from './html-constraints.ts';
-import type { Report, TargetVerdict } from '../compare/types.ts';
+import type { Report, TargetVerdict } from '../judge/types.ts';
 import { escapeMarkdown, escapeMarkdownCell, mdCode } from './escape.ts';
 import {
   COLUMNS,

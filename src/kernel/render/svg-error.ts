@@ -4,7 +4,7 @@
  * log axis, so they get a hollow marker and the label `0`; NaN and Infinity get a full-width red
  * bar labelled `NaN` / `∞`. Pure: returns SVG markup; reused by the HTML report and harness page.
  */
-import type { OutputMetrics } from '../compare/types.ts';
+import type { OutputMetrics } from '../judge/types.ts';
 import { escapeXml } from './escape.ts';
 import { fmtNum } from './format.ts';
 import { fitLabel, logScale, positiveExtent, px, svgOpen, xAxis, type ChartOptions, type Scale } from './svg-scale.ts';

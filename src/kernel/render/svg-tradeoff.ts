@@ -7,7 +7,7 @@
  * line. So a person sees which variant to ship for a latency budget. Pure: returns SVG markup,
  * reused by report.html and the harness page.
  */
-import type { TargetVerdict } from '../compare/types.ts';
+import type { TargetVerdict } from '../judge/types.ts';
 import { escapeXml } from './escape.ts';
 import { fmtMs } from './format.ts';
 import { fitLabel, linearScale, logScale, positiveExtent, px, svgOpen, xAxis, type ChartOptions } from './svg-scale.ts';

@@ -4,12 +4,12 @@
  * cells. Renderers differ only in markup, so Markdown, HTML and the console always agree.
  * Pure: no Node imports.
  */
-import type { GateResult, OutputMetrics, Report, TargetVerdict } from '../compare/types.ts';
-import { DISPLAY_STATUSES, displayStatus } from '../compare/verdict.ts';
+import type { GateResult, OutputMetrics, Report, TargetVerdict } from '../judge/types.ts';
+import { DISPLAY_STATUSES, displayStatus } from '../judge/verdict.ts';
 import { fmtBytes } from '../core/format-bytes.ts';
 import { DASH, fmtCosine, fmtMs, fmtNum, fmtPct, fmtPoints } from './format.ts';
 
-export { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../compare/verdict.ts';
+export { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from '../judge/verdict.ts';
 
 export function failedGates(t: TargetVerdict): GateResult[] {
   return t.gates.filter((g) => !g.passed);

@@ -1,7 +1,7 @@
 /**
  * A Session for backends that refuse symbolic dims (ORT-web's WebGL EP): the runtime session is
  * created lazily, at the first run, from a copy of the model whose symbolic input dims are fixed
- * to that run's feeds (see src/onnx/fix-shapes.ts). Feeds with other dims get another copy. The
+ * to that run's feeds (see src/kernel/onnx/fix-shapes.ts). Feeds with other dims get another copy. The
  * dims it fixed are reported as `facts.fixedShape` (input name → dims), so the record says that
  * the backend ran a fixed-shape copy, not the model as given.
  */

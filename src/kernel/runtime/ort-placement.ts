@@ -64,7 +64,7 @@ type Create = (bytes: Uint8Array, options: InferenceSession.SessionOptions) => P
 /**
  * Creates (and releases) a verbose session so that ORT writes its placement log. onnxruntime-web
  * prints it through a `console.error` bound when its wasm starts, which page code cannot
- * intercept: the driver reads it from the page's console (src/browser/page-driver.ts) and
+ * intercept: the driver reads it from the page's console (src/node/browser/page-driver.ts) and
  * {@link withPlacementLog} turns it into facts.
  */
 export async function logPlacement(create: Create, bytes: Uint8Array, options: InferenceSession.SessionOptions): Promise<void> {

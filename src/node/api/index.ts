@@ -13,13 +13,13 @@
  */
 
 // Config.
-export { defineConfig, type ParityConfig } from './config/schema.ts';
-export { resolveConfig, type ResolvedConfig } from './config/resolve.ts';
+export { defineConfig, type ParityConfig } from '../../kernel/config/schema.ts';
+export { resolveConfig, type ResolvedConfig } from '../../kernel/config/resolve.ts';
 
-// Running. ── runParity: the programmatic run core (src/api/run-parity.ts). ──
-export { runParity, type RunParityOptions, type RunParityResult } from './api/run-parity.ts';
+// Running. ── runParity: the programmatic run core (src/node/api/run-parity.ts). ──
+export { runParity, type RunParityOptions, type RunParityResult } from './run-parity.ts';
 
-// Judging: one comparison core for every environment (src/compare/index.ts).
+// Judging: one comparison core for every environment (src/kernel/judge/index.ts).
 export {
   computeDecisionMetrics,
   computeOutputMetrics,
@@ -43,21 +43,21 @@ export {
   type TaskInput,
   type Verdict,
   type VerdictCounts,
-} from './compare/index.ts';
+} from '../../kernel/judge/index.ts';
 
 // Records and reports.
-export { parseRecords, type ParsedRecords } from './report/records-jsonl.ts';
-export { parseReportJson, renderJson } from './report/json.ts';
-export { REPORT_FILES, writeReports, type WrittenReports } from './report/write-all.ts';
+export { parseRecords, type ParsedRecords } from '../../kernel/render/records-jsonl.ts';
+export { parseReportJson, renderJson } from '../../kernel/render/json.ts';
+export { REPORT_FILES, writeReports, type WrittenReports } from '../report/write-all.ts';
 
 // Backends.
-export { BackendRegistry } from './backends/registry.ts';
-export { createNodeRegistry } from './backends/node-registry.ts';
-export { BACKEND_IDS, type BackendId } from './core/ids.ts';
-export type { Backend, Session } from './backends/types.ts';
+export { BackendRegistry } from '../../kernel/runtime/registry.ts';
+export { createNodeRegistry } from '../runtimes/node-registry.ts';
+export { BACKEND_IDS, type BackendId } from '../../kernel/core/ids.ts';
+export type { Backend, Session } from '../../kernel/runtime/types.ts';
 
 // Errors.
-export { ERROR_CODES, isParityError, ParityError, type ErrorCode } from './core/errors.ts';
+export { ERROR_CODES, isParityError, ParityError, type ErrorCode } from '../../kernel/core/errors.ts';
 
 // Types of records, verdicts and reports (the JSON that `records.jsonl` and `report.json` hold).
 export type {
@@ -72,6 +72,6 @@ export type {
   TaskMetrics,
   Tolerance,
   TolerancePolicy,
-} from './compare/types.ts';
-export type { LatencyStats } from './latency/summarize.ts';
-export { VARIANT_NAMES, type Precision, type RunRecord, type TargetSpec, type VariantName } from './core/record.ts';
+} from '../../kernel/judge/types.ts';
+export type { LatencyStats } from '../../kernel/latency/summarize.ts';
+export { VARIANT_NAMES, type Precision, type RunRecord, type TargetSpec, type VariantName } from '../../kernel/core/record.ts';

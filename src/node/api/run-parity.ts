@@ -6,26 +6,26 @@
  * Node only.
  */
 import { dirname, resolve } from 'node:path';
-import { createNodeRegistry } from '../backends/node-registry.ts';
-import type { BackendRegistry } from '../backends/registry.ts';
-import { DEFAULT_BROWSER_SAMPLES, resolveConfig, type ResolvedConfig } from '../config/resolve.ts';
-import type { ParityConfig } from '../config/schema.ts';
-import { ParityError } from '../core/errors.ts';
-import { NO_OVERRIDES, type InputOverrides } from '../data/input-options.ts';
+import { createNodeRegistry } from '../runtimes/node-registry.ts';
+import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
+import { DEFAULT_BROWSER_SAMPLES, resolveConfig, type ResolvedConfig } from '../../kernel/config/resolve.ts';
+import type { ParityConfig } from '../../kernel/config/schema.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
 import { REPORT_FILES, writeReports, type WrittenReports } from '../report/write-all.ts';
 import { createVariantBuilder } from '../variants/factory.ts';
 import { bundledModelPaths } from '../run/bundled-models.ts';
 import { environmentFacts } from '../run/environment-facts.ts';
 import { loadModel } from '../run/load-model.ts';
-import type { LoadedModel } from '../run/loaded-model.ts';
+import type { LoadedModel } from '../../tools/run/loaded-model.ts';
 import { NODE_DATA_IO } from '../run/node-data-io.ts';
 import { checkOutFolder, claimOutFolder } from '../run/out-folder.ts';
 import { createRecordsWriter, type RecordsWriter } from '../run/records-writer.ts';
 import { writeRunMeta } from '../run/run-meta.ts';
-import { runCore, type RemoteEnvironment, type RunObserver, type RunResult } from '../run/run-core.ts';
-import { describeShard, shardFilter, type Shard } from '../run/shard.ts';
-import { applyBaseline } from '../baseline/apply-baseline.ts';
-import { parseSavedReport } from '../baseline/compare-baseline.ts';
+import { runCore, type RemoteEnvironment, type RunObserver, type RunResult } from '../../tools/run/run-core.ts';
+import { describeShard, shardFilter, type Shard } from '../../tools/run/shard.ts';
+import { applyBaseline } from '../../tools/baseline/apply-baseline.ts';
+import { parseSavedReport } from '../../tools/baseline/compare-baseline.ts';
 
 export interface RunParityOptions {
   /** Gates added to the config's (or the default) gates, as `--gate` does. Default none. */

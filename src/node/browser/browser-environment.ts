@@ -9,15 +9,15 @@
  * RunRecord. So browser targets see the very same samples, and the reference stays in Node.
  */
 import type { Browser } from 'playwright-core';
-import { errorMessage, isParityError } from '../core/errors.ts';
-import { SCHEMA_VERSION, type RunRecord } from '../core/record.ts';
-import type { RemoteEnvironment } from '../run/run-core.ts';
-import { threadsApply } from '../run/settings.ts';
+import { errorMessage, isParityError } from '../../kernel/core/errors.ts';
+import { SCHEMA_VERSION, type RunRecord } from '../../kernel/core/record.ts';
+import type { RemoteEnvironment } from '../../tools/run/run-core.ts';
+import { threadsApply } from '../../tools/run/settings.ts';
 import { startHarnessServer, type HarnessServer } from './harness-server.ts';
-import { createEncodingCache, encodeJob } from './job-codec.ts';
+import { createEncodingCache, encodeJob } from '../../contract/job-codec.ts';
 import { describeBrowser, openBrowser, type BrowserOptions } from './launch.ts';
 import { PageDriver } from './page-driver.ts';
-import type { PageBackend } from './page-api.ts';
+import type { PageBackend } from '../../contract/page-api.ts';
 
 /** Extra time the page gets beyond the target's own limit (the page enforces that one itself). */
 export const PAGE_GRACE_MS = 15_000;

@@ -3,7 +3,7 @@
  * into a browser environment (or none). Node only.
  */
 import { existsSync } from 'node:fs';
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import { createBrowserEnvironment, type BrowserEnvironment } from './browser-environment.ts';
 
 export const BROWSER_FLAGS_HELP = {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 
 const SYSTEM_PATHS = [
   '/usr/bin/chromium',

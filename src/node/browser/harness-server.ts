@@ -4,7 +4,7 @@
  * Node only.
  */
 import { join } from 'node:path';
-import { errorMessage, ParityError } from '../core/errors.ts';
+import { errorMessage, ParityError } from '../../kernel/core/errors.ts';
 import { PACKAGE_ROOT } from '../run/bundled-models.ts';
 import { leaseCacheDir } from './cache-dir.ts';
 import { harnessViteConfig } from './vite-options.ts';

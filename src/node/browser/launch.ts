@@ -4,7 +4,7 @@
  * grid / device through Playwright's own `connect`. Node only.
  */
 import type { Browser } from 'playwright-core';
-import { errorMessage, ParityError } from '../core/errors.ts';
+import { errorMessage, ParityError } from '../../kernel/core/errors.ts';
 import { findChromium } from './find-chromium.ts';
 
 /**

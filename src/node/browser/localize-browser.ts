@@ -9,17 +9,17 @@
  * marked run, the isolation of the first divergent node and the unmarked check all run on the
  * browser backend. The report comes back as localize.json text. Node only.
  */
-import type { Backend } from '../backends/types.ts';
-import { ParityError } from '../core/errors.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import { parseLocalizeJson } from '../localize/json.ts';
-import { runSide } from '../localize/run-side.ts';
-import type { LocalizeReport, OptLevel } from '../localize/types.ts';
-import { decodeModel } from '../onnx/io.ts';
+import type { Backend } from '../../kernel/runtime/types.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { parseLocalizeJson } from '../../tools/localize/json.ts';
+import { runSide } from '../../tools/localize/run-side.ts';
+import type { LocalizeReport, OptLevel } from '../../tools/localize/types.ts';
+import { decodeModel } from '../../kernel/onnx/io.ts';
 import type { BrowserEnvironment } from './browser-environment.ts';
-import { encodeSamples } from './job-codec.ts';
-import { encodeSide, isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS, type LocalizeJobOptions, type PageLocalizeBackend } from './localize-job.ts';
-import { recordingBackend } from './recorded-backend.ts';
+import { encodeSamples } from '../../contract/job-codec.ts';
+import { encodeSide, isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS, type LocalizeJobOptions, type PageLocalizeBackend } from '../../contract/localize-job.ts';
+import { recordingBackend } from '../../contract/recorded-backend.ts';
 
 /** Default limit on the page's part (target marked + isolation + unmarked), ms. */
 export const BROWSER_LOCALIZE_TIMEOUT_MS = 300_000;

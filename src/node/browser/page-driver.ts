@@ -6,17 +6,17 @@
  * Node only.
  */
 import type { Browser, BrowserContext, CDPSession, ConsoleMessage, Page } from 'playwright-core';
-import { isPlacementLine, withPlacementLog } from '../backends/ort-placement.ts';
-import type { Availability } from '../backends/types.ts';
-import type { BackendId } from '../core/ids.ts';
-import { errorMessage, ParityError } from '../core/errors.ts';
-import type { RunRecord } from '../core/record.ts';
-import { withTimeout } from '../core/timeout.ts';
-import type { RawRow, TransformMode } from '../pipeline/types.ts';
-import type { EncodedFeatureMatrix } from './feature-codec.ts';
-import type { EncodedJob } from './job-codec.ts';
-import type { EncodedLocalizeJob, PageLocalizeResult } from './localize-job.ts';
-import { PAGE_API_VERSION, type PageBackend } from './page-api.ts';
+import { isPlacementLine, withPlacementLog } from '../../kernel/runtime/ort-placement.ts';
+import type { Availability } from '../../kernel/runtime/types.ts';
+import type { BackendId } from '../../kernel/core/ids.ts';
+import { errorMessage, ParityError } from '../../kernel/core/errors.ts';
+import type { RunRecord } from '../../kernel/core/record.ts';
+import { withTimeout } from '../../kernel/core/timeout.ts';
+import type { RawRow, TransformMode } from '../../tools/pipeline/types.ts';
+import type { EncodedFeatureMatrix } from '../../contract/feature-codec.ts';
+import type { EncodedJob } from '../../contract/job-codec.ts';
+import type { EncodedLocalizeJob, PageLocalizeResult } from '../../contract/localize-job.ts';
+import { PAGE_API_VERSION, type PageBackend } from '../../contract/page-api.ts';
 
 export interface PageDriverOptions {
   browser: Browser;
@@ -158,7 +158,7 @@ export class PageDriver {
   /** Runs one target. @throws ParityError TIMEOUT (page unresponsive), RUN_FAILED (page crashed). */
   runJob(job: EncodedJob, timeoutMs: number): Promise<RunRecord> {
     return this.call(`target ${job.target.id} in the browser`, timeoutMs, async (p) => {
-      // ORT's node placement log reaches only the page console (see src/backends/ort-placement.ts).
+      // ORT's node placement log reaches only the page console (see src/kernel/runtime/ort-placement.ts).
       const lines: string[] = [];
       const listen = (m: ConsoleMessage) => {
         const text = m.text();

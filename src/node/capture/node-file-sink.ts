@@ -5,7 +5,7 @@
  */
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CaptureSink } from './sinks.ts';
+import type { CaptureSink } from '../../tools/capture/sinks.ts';
 
 /** Appends each batch to `path` (created with its folder), one line per record; `close` waits for the disk. */
 export function nodeFileSink(path: string): CaptureSink {

@@ -8,8 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorMessage, isParityError, type ErrorCode } from '../core/errors.ts';
-import { EXIT, type ExitCode } from './shared/exit-codes.ts';
+import { errorMessage, isParityError, type ErrorCode } from '../../kernel/core/errors.ts';
+import { EXIT, type ExitCode } from '../../kernel/core/exit-codes.ts';
 
 /** What to print and how to exit. */
 export interface Failure {

@@ -4,7 +4,7 @@
  * one line, never a stack, unless `--debug` or PARITY_DEBUG=1 asks for it).
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT } from './shared/exit-codes.ts';
+import { EXIT } from '../../kernel/core/exit-codes.ts';
 import { COMMANDS } from './commands/index.ts';
 import { describeFailure } from './failure.ts';
 

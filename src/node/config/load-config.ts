@@ -2,9 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { errorMessage, ParityError } from '../core/errors.ts';
-import type { ParityConfig } from './schema.ts';
-import { validateConfig } from './validate.ts';
+import { errorMessage, ParityError } from '../../kernel/core/errors.ts';
+import type { ParityConfig } from '../../kernel/config/schema.ts';
+import { validateConfig } from '../../kernel/config/validate.ts';
 
 export const CONFIG_FILES = ['parity.config.ts', 'parity.config.mjs', 'parity.config.js', 'parity.config.json'];
 

@@ -1,12 +1,12 @@
 /** Reads `--data FILE` (JSON, NPY or NPZ keyed by input name) into a Dataset. Node only. */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { ParityError } from '../core/errors.ts';
-import { allocate, DTYPES, type DType, type Tensor, type TensorSpec } from '../core/tensor.ts';
-import type { Dataset } from './dataset.ts';
-import { feedsFromArrays } from './feeds-from-arrays.ts';
-import { assertValueFits, storeValue } from './fit-value.ts';
-import { readNpy, readNpz } from './npy.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { allocate, DTYPES, type DType, type Tensor, type TensorSpec } from '../../kernel/core/tensor.ts';
+import type { Dataset } from '../../kernel/data/dataset.ts';
+import { feedsFromArrays } from '../../kernel/data/feeds-from-arrays.ts';
+import { assertValueFits, storeValue } from '../../kernel/data/fit-value.ts';
+import { readNpy, readNpz } from '../../kernel/data/npy.ts';
 
 export function loadDataFile(path: string, specs: readonly TensorSpec[]): Dataset {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `data file '${path}' does not exist`);

@@ -3,11 +3,11 @@
  * prediction drift. Node only.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { ParityError, errorMessage } from '../core/errors.ts';
-import type { FittedPipeline } from '../pipeline/fitted.ts';
-import { transform } from '../pipeline/index.ts';
-import type { RawRow } from '../pipeline/types.ts';
-import type { ClassScores } from './prediction-drift.ts';
+import { ParityError, errorMessage } from '../../kernel/core/errors.ts';
+import type { FittedPipeline } from '../../tools/pipeline/fitted.ts';
+import { transform } from '../../tools/pipeline/index.ts';
+import type { RawRow } from '../../tools/pipeline/types.ts';
+import type { ClassScores } from '../../tools/drift/prediction-drift.ts';
 
 export interface OnnxScores {
   output: string;

@@ -6,22 +6,22 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { ParityError, choices } from '../core/errors.ts';
-import { VARIANTS, type Precision } from '../core/record.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import type { SynthesisNote } from '../data/dataset.ts';
-import type { InputOverrides } from '../data/input-options.ts';
-import { inspectModel } from '../onnx/inspect.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
+import { VARIANTS, type Precision } from '../../kernel/core/record.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import type { SynthesisNote } from '../../kernel/data/dataset.ts';
+import type { InputOverrides } from '../../kernel/data/input-options.ts';
+import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { loadModel } from '../run/load-model.ts';
-import type { LoadedModel } from '../run/loaded-model.ts';
-import { datasetFor } from '../run/model-dataset.ts';
+import type { LoadedModel } from '../../tools/run/loaded-model.ts';
+import { datasetFor } from '../../tools/run/model-dataset.ts';
 import { NODE_DATA_IO } from '../run/node-data-io.ts';
 import { createVariantBuilder, DEFAULT_RECIPES, type FactoryVariant } from '../variants/factory.ts';
 import { PACKAGE_ROOT } from '../run/bundled-models.ts';
-import { renderLocalizeHtml } from './render-html.ts';
-import { reproFiles } from './repro.ts';
-import { renderLocalizeJson } from './json.ts';
-import type { LocalizeReport, ReproMaterial } from './types.ts';
+import { renderLocalizeHtml } from '../../tools/localize/render-html.ts';
+import { reproFiles } from '../../tools/localize/repro.ts';
+import { renderLocalizeJson } from '../../tools/localize/json.ts';
+import type { LocalizeReport, ReproMaterial } from '../../tools/localize/types.ts';
 
 /** Samples used when neither `--samples` nor a smaller data file says otherwise. */
 export const DEFAULT_LOCALIZE_SAMPLES = 8;

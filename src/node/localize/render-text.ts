@@ -4,10 +4,10 @@
  * unremarkable rows collapse into one line unless `allRows` is set. Returns a string.
  */
 import Table from 'cli-table3';
-import { sanitizeText } from '../report/escape.ts';
-import { fmtCosine, fmtDb, fmtNum, fmtPct } from '../report/format.ts';
-import { fitLabel } from '../report/svg-scale.ts';
-import type { LocalizeReport, NodeRow } from './types.ts';
+import { sanitizeText } from '../../kernel/render/escape.ts';
+import { fmtCosine, fmtDb, fmtNum, fmtPct } from '../../kernel/render/format.ts';
+import { fitLabel } from '../../kernel/render/svg-scale.ts';
+import type { LocalizeReport, NodeRow } from '../../tools/localize/types.ts';
 
 export interface TextOptions {
   /** ANSI colors. Default false. */

@@ -5,7 +5,7 @@
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, relative, resolve } from 'node:path';
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 
 /** What `resolveInsideFolder` says about the model when it refuses a path. */
 export interface NamedBy {

@@ -7,8 +7,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { TensorProto_DataLocation, type ModelProto, type TensorProto } from 'onnx-buf';
-import { ParityError } from '../core/errors.ts';
-import { decodeModel, forEachGraph } from './io.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { decodeModel, forEachGraph } from '../../kernel/onnx/io.ts';
 import { folderNotModelError, resolveInsideFolder } from './model-folder.ts';
 
 /** One tensor whose bytes live outside the .onnx file. */

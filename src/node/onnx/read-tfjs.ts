@@ -7,10 +7,10 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ParityError, errorMessage } from '../core/errors.ts';
+import { ParityError, errorMessage } from '../../kernel/core/errors.ts';
 import { folderNotModelError, resolveInsideFolder } from './model-folder.ts';
-import { checkTfjsManifest, checkTfjsShards } from './tfjs-model-check.ts';
-import type { TfjsModelFiles } from './tfjs-quantize.ts';
+import { checkTfjsManifest, checkTfjsShards } from '../../kernel/onnx/tfjs-model-check.ts';
+import type { TfjsModelFiles } from '../../kernel/onnx/tfjs-quantize.ts';
 
 function isFile(path: string): boolean {
   try {

@@ -4,9 +4,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ParityError } from '../core/errors.ts';
-import { parseCsv, type CsvTable } from '../data/csv.ts';
-import { loadFitted, type FittedPipeline } from './index.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { parseCsv, type CsvTable } from '../../kernel/data/csv.ts';
+import { loadFitted, type FittedPipeline } from '../../tools/pipeline/index.ts';
 
 function readText(path: string, what: string): string {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `${what} '${path}' does not exist`);

@@ -7,15 +7,15 @@
  * still passes goes to float16, one that fails is split in halves and each half tried — so the nodes
  * left are each needed given the others, found in O(k·log n) trials for k kept of n nodes.
  */
-import { ParityError } from '../../core/errors.ts';
-import type { TensorMap } from '../../core/tensor.ts';
-import type { InputOverrides } from '../../data/input-options.ts';
-import { nodeLabel } from '../graph-utils.ts';
-import { allNodes, decodeModel, encodeModel } from '../io.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import type { InputOverrides } from '../../kernel/data/input-options.ts';
+import { nodeLabel } from '../../kernel/onnx/graph-utils.ts';
+import { allNodes, decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
 import { judgeQuality, type QualityVerdict } from './quality.ts';
-import type { QuantizeRecipe } from './recipe.ts';
+import type { QuantizeRecipe } from '../../tools/quantize/recipe.ts';
 import { quantizeOnnx } from './quantize-onnx.ts';
-import { applyRecipe } from './rewrite.ts';
+import { applyRecipe } from '../../tools/quantize/rewrite.ts';
 import { validateVariant } from './validate.ts';
 
 /** The nodes int8-static quantizes, hence the candidates of its search. */

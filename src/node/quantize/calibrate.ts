@@ -6,15 +6,15 @@
  */
 import * as ort from 'onnxruntime-node';
 import type { ModelProto } from 'onnx-buf';
-import { ParityError, errorMessage } from '../../core/errors.ts';
-import { allocate, type Tensor, type TensorMap } from '../../core/tensor.ts';
-import { feedsToOrt } from '../../backends/ort-tensors.ts';
-import { encodeModel } from '../io.ts';
-import { Histogram, MinMax, entropyThreshold, percentileRange } from './calib-stats.ts';
-import { exposeForCalibration } from './expose-bodies.ts';
-import type { CalibrationMethod } from './recipe.ts';
-import type { TensorRange } from './static-qdq.ts';
-import { checkFeedsFit } from './feeds-fit.ts';
+import { ParityError, errorMessage } from '../../kernel/core/errors.ts';
+import { allocate, type Tensor, type TensorMap } from '../../kernel/core/tensor.ts';
+import { feedsToOrt } from '../../kernel/runtime/ort-tensors.ts';
+import { encodeModel } from '../../kernel/onnx/io.ts';
+import { Histogram, MinMax, entropyThreshold, percentileRange } from '../../tools/quantize/calib-stats.ts';
+import { exposeForCalibration } from '../../tools/quantize/expose-bodies.ts';
+import type { CalibrationMethod } from '../../tools/quantize/recipe.ts';
+import type { TensorRange } from '../../tools/quantize/static-qdq.ts';
+import { checkFeedsFit } from '../../tools/quantize/feeds-fit.ts';
 
 export interface CalibrateOptions {
   /** Default `minmax`. */

@@ -1,8 +1,8 @@
 /** Terminal summary of a quantization: sizes, coverage, what was rewritten or left alone, clamping, validation and gates. Browser-safe. */
-import { fmtBytes } from '../../core/format-bytes.ts';
-import { describeCoverage, type Coverage } from './coverage.ts';
+import { fmtBytes } from '../../kernel/core/format-bytes.ts';
+import { describeCoverage, type Coverage } from '../../tools/quantize/coverage.ts';
 import { describeCheck, type QualityVerdict } from './quality.ts';
-import type { RewriteReport } from './recipe.ts';
+import type { RewriteReport } from '../../tools/quantize/recipe.ts';
 import type { ValidationReport } from './validate.ts';
 
 const counts = (m: Record<string, number>) =>

@@ -2,13 +2,13 @@
  * The quality check `parity quantize` runs before it writes: the variant's outputs against the
  * original's on the same samples (validate.ts), held to the default gates of its precision —
  * SQNR ≥ `EXPECTED_NOISE[precision].minSqnrDb` on every float output, and the default
- * `top1Agreement` gate of the variant (src/config/default-gates.ts) on classifier-shaped or integer
+ * `top1Agreement` gate of the variant (src/kernel/config/default-gates.ts) on classifier-shaped or integer
  * outputs. Pure: judging only, no runtime.
  */
-import { EXPECTED_NOISE } from '../../compare/precision-noise.ts';
-import { DEFAULT_GATES } from '../../config/default-gates.ts';
-import { VARIANTS } from '../../core/record.ts';
-import type { OnnxTarget } from './recipe.ts';
+import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
+import { DEFAULT_GATES } from '../../kernel/config/default-gates.ts';
+import { VARIANTS } from '../../kernel/core/record.ts';
+import type { OnnxTarget } from '../../tools/quantize/recipe.ts';
 import type { ValidationReport } from './validate.ts';
 
 /** One output held to one gate. */

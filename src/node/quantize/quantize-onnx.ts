@@ -3,16 +3,16 @@
  * calibrate (int8-static), rewrite, encode, validate on onnxruntime-node. Returns bytes only after
  * they passed validation; writing them is the caller's job (atomically).
  */
-import { ParityError } from '../../core/errors.ts';
-import type { TensorMap } from '../../core/tensor.ts';
-import type { InputOverrides } from '../../data/input-options.ts';
-import { decodeModel, encodeModel } from '../io.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import type { InputOverrides } from '../../kernel/data/input-options.ts';
+import { decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
 import { calibrateActivations } from './calibrate.ts';
-import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
-import { nothingToQuantize, type Coverage } from './coverage.ts';
-import { foldBatchNorms } from './bn-fold.ts';
-import { applyRecipe } from './rewrite.ts';
-import { staticActivations } from './static-qdq.ts';
+import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from '../../tools/quantize/recipe.ts';
+import { nothingToQuantize, type Coverage } from '../../tools/quantize/coverage.ts';
+import { foldBatchNorms } from '../../tools/quantize/bn-fold.ts';
+import { applyRecipe } from '../../tools/quantize/rewrite.ts';
+import { staticActivations } from '../../tools/quantize/static-qdq.ts';
 import { validateVariant, type ValidationReport } from './validate.ts';
 
 export interface QuantizeOnnxOptions {

@@ -4,14 +4,14 @@
  * original, and writes model.json + shards atomically (model.json renamed last).
  */
 import { dirname, join, resolve } from 'node:path';
-import { ParityError, errorMessage } from '../../core/errors.ts';
-import type { ModelSource } from '../../backends/types.ts';
-import { loadTfjsSession } from '../../backends/tfjs-session.ts';
-import { NO_OVERRIDES, type InputOverrides } from '../../data/input-options.ts';
-import { synthesizeDataset } from '../../data/synthesize.ts';
-import { quantizeTfjsWeights, type TfjsModelFiles, type TfjsModelJson, type TfjsQuantDtype, type TfjsQuantizeReport } from '../tfjs-quantize.ts';
+import { ParityError, errorMessage } from '../../kernel/core/errors.ts';
+import type { ModelSource } from '../../kernel/runtime/types.ts';
+import { loadTfjsSession } from '../../kernel/runtime/tfjs-session.ts';
+import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
+import { synthesizeDataset } from '../../kernel/data/synthesize.ts';
+import { quantizeTfjsWeights, type TfjsModelFiles, type TfjsModelJson, type TfjsQuantDtype, type TfjsQuantizeReport } from '../../kernel/onnx/tfjs-quantize.ts';
 import { writeFilesAtomic } from './atomic-write.ts';
-import { readTfjsModel } from '../read-tfjs.ts';
+import { readTfjsModel } from '../onnx/read-tfjs.ts';
 
 /** Reads model.json and every shard it lists (through the one checked reader, `read-tfjs.ts`). */
 export function readTfjsFiles(path: string): TfjsModelFiles {

@@ -6,12 +6,12 @@
  * so `judgeQuality` can hold the variant to its precision's gates.
  */
 import * as ort from 'onnxruntime-node';
-import { ParityError, errorMessage } from '../../core/errors.ts';
-import { f16ToF32Array, f32ToF16Array } from '../../core/float16.ts';
-import { isFloat, type Tensor, type TensorMap, type TensorSpec } from '../../core/tensor.ts';
-import { feedsToOrt, fromOrt, specsOf } from '../../backends/ort-tensors.ts';
-import { NO_OVERRIDES, type InputOverrides } from '../../data/input-options.ts';
-import { explainSynthesisFailure, synthesizeDataset } from '../../data/synthesize.ts';
+import { ParityError, errorMessage } from '../../kernel/core/errors.ts';
+import { f16ToF32Array, f32ToF16Array } from '../../kernel/core/float16.ts';
+import { isFloat, type Tensor, type TensorMap, type TensorSpec } from '../../kernel/core/tensor.ts';
+import { feedsToOrt, fromOrt, specsOf } from '../../kernel/runtime/ort-tensors.ts';
+import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
+import { explainSynthesisFailure, synthesizeDataset } from '../../kernel/data/synthesize.ts';
 
 export interface ValidationReport {
   /** Where the check inputs came from. */

@@ -4,10 +4,20 @@
  * caller prints it. Colors are plain ANSI codes, only when asked for.
  */
 import Table from 'cli-table3';
-import type { Report } from '../compare/types.ts';
-import { sanitizeText } from './escape.ts';
-import { budgetLine } from './html-constraints.ts';
-import { COLUMNS, displayStatus, failedGates, failingOutputs, gateExplain, outputExplain, targetCells, targetsByModel, type DisplayStatus } from './view.ts';
+import type { Report } from '../../kernel/judge/types.ts';
+import { sanitizeText } from '../../kernel/render/escape.ts';
+import { budgetLine } from '../../kernel/render/html-constraints.ts';
+import {
+  COLUMNS,
+  displayStatus,
+  failedGates,
+  failingOutputs,
+  gateExplain,
+  outputExplain,
+  targetCells,
+  targetsByModel,
+  type DisplayStatus,
+} from '../../kernel/render/view.ts';
 
 export interface ConsoleOptions {
   /** Color statuses and the verdict with ANSI codes. Usually `stream.isTTY && !env.NO_COLOR`. */

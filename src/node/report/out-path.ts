@@ -5,7 +5,7 @@
  */
 import { statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 
 function statOf(path: string): Stats | undefined {
   try {

@@ -4,8 +4,8 @@
  * redrawn bar would be noise.
  */
 import cliProgress from 'cli-progress';
-import type { RunRecord } from '../core/record.ts';
-import { fmtMs } from './format.ts';
+import type { RunRecord } from '../../kernel/core/record.ts';
+import { fmtMs } from '../../kernel/render/format.ts';
 
 /** What a progress display writes to: `process.stderr` or any writable with `isTTY`. */
 export type ProgressStream = NodeJS.WritableStream & { isTTY?: boolean };

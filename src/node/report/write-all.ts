@@ -4,11 +4,11 @@
  */
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Report } from '../compare/types.ts';
-import { renderHtml, type HtmlOptions } from './html.ts';
-import { renderJson } from './json.ts';
-import { renderJunit } from './junit.ts';
-import { renderMarkdown } from './markdown.ts';
+import type { Report } from '../../kernel/judge/types.ts';
+import { renderHtml, type HtmlOptions } from '../../kernel/render/html.ts';
+import { renderJson } from '../../kernel/render/json.ts';
+import { renderJunit } from '../../kernel/render/junit.ts';
+import { renderMarkdown } from '../../kernel/render/markdown.ts';
 
 /** File names inside the output directory; the CLI and CI docs refer to these. */
 export const REPORT_FILES = {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Root of the package (where `models/` lives), independent of the cwd. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const PACKAGE_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export const BUNDLED_MODELS = ['models/mnist-cnn/parity-model.json', 'models/penguins/parity-model.json'] as const;
 

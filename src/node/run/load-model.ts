@@ -4,14 +4,14 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
-import { ParityError } from '../core/errors.ts';
-import type { ModelManifest } from '../core/manifest.ts';
-import { NO_OVERRIDES, type InputOverrides } from '../data/input-options.ts';
-import { encodeModel } from '../onnx/io.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { ModelManifest } from '../../kernel/core/manifest.ts';
+import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
+import { encodeModel } from '../../kernel/onnx/io.ts';
 import { inlineExternalData, readModelFile } from '../onnx/read-file.ts';
 import { folderNotModelError } from '../onnx/model-folder.ts';
 import { readTfjsModel } from '../onnx/read-tfjs.ts';
-import type { LoadedModel, OnnxSource, TfjsSource } from './loaded-model.ts';
+import type { LoadedModel, OnnxSource, TfjsSource } from '../../tools/run/loaded-model.ts';
 
 export async function loadModel(path: string, overrides: InputOverrides = NO_OVERRIDES, name?: string): Promise<LoadedModel> {
   const abs = resolve(path);

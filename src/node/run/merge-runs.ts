@@ -5,10 +5,10 @@
  * Node only.
  */
 import { join } from 'node:path';
-import { judgeRun } from '../compare/judge.ts';
-import type { Report } from '../compare/types.ts';
-import { ParityError } from '../core/errors.ts';
-import type { RunRecord } from '../core/record.ts';
+import { judgeRun } from '../../kernel/judge/judge.ts';
+import type { Report } from '../../kernel/judge/types.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { RunRecord } from '../../kernel/core/record.ts';
 import { readRecords } from './records-writer.ts';
 import { REPORT_FILES } from '../report/write-all.ts';
 import { readRunMeta, type RunMeta } from './run-meta.ts';

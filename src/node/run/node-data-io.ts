@@ -1,8 +1,8 @@
 /** The dataset builder's file access in Node: paths on disk, with typed errors. Node only. */
 import { existsSync, readFileSync } from 'node:fs';
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import { loadDataFile } from '../data/load-data-file.ts';
-import type { DataIO } from './model-dataset.ts';
+import type { DataIO } from '../../tools/run/model-dataset.ts';
 
 function read(path: string): Buffer {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `'${path}' does not exist`);

@@ -5,9 +5,9 @@
  */
 import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { RunRecord } from '../core/record.ts';
-import { ParityError } from '../core/errors.ts';
-import { parseRecords, recordLine, type ParsedRecords } from '../report/records-jsonl.ts';
+import type { RunRecord } from '../../kernel/core/record.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { parseRecords, recordLine, type ParsedRecords } from '../../kernel/render/records-jsonl.ts';
 
 export interface RecordsWriterOptions {
   /**

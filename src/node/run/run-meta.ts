@@ -6,10 +6,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParityError } from '../core/errors.ts';
-import { reviveNonFinite, toJsonSafe } from '../report/json.ts';
-import type { JudgeInputs } from './run-core.ts';
-import type { Shard } from './shard.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { reviveNonFinite, toJsonSafe } from '../../kernel/render/json.ts';
+import type { JudgeInputs } from '../../tools/run/run-core.ts';
+import type { Shard } from '../../tools/run/shard.ts';
 
 export const RUN_META_FILE = 'run.json';
 

@@ -1,8 +1,8 @@
 /** The registry of backends that run inside this Node process. */
-import { BackendRegistry } from './registry.ts';
+import { BackendRegistry } from '../../kernel/runtime/registry.ts';
 import { createOrtNodeBackend } from './ort-node.ts';
-import { createOrtWebBackend } from './ort-web.ts';
-import { createTfjsBackend } from './tfjs.ts';
+import { createOrtWebBackend } from '../../kernel/runtime/ort-web.ts';
+import { createTfjsBackend } from '../../kernel/runtime/tfjs.ts';
 
 const importTf = () => import('@tensorflow/tfjs');
 const importOrtPrev = () =>

@@ -8,11 +8,11 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { InferenceSession } from 'onnxruntime-node';
-import { ParityError } from '../core/errors.ts';
-import type { OpProfile } from '../core/record.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import { parseOrtProfile, topOps } from '../latency/op-profile.ts';
-import type { Session } from './types.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { OpProfile } from '../../kernel/core/record.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { parseOrtProfile, topOps } from '../../kernel/latency/op-profile.ts';
+import type { Session } from '../../kernel/runtime/types.ts';
 
 let made = 0;
 

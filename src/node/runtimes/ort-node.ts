@@ -1,9 +1,9 @@
 /** `ort-node/cpu`: onnxruntime-node with the CPU execution provider. */
-import { ParityError } from '../core/errors.ts';
-import { OrtSession, ortSessionOptions } from './ort-session.ts';
-import type { TensorMap } from '../core/tensor.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { OrtSession, ortSessionOptions } from '../../kernel/runtime/ort-session.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
 import { profileOrtNode, profilePrefix } from './ort-node-profile.ts';
-import type { Backend, ModelSource } from './types.ts';
+import type { Backend, ModelSource } from '../../kernel/runtime/types.ts';
 
 export async function createOrtNodeBackend(): Promise<Backend> {
   const ort = await import('onnxruntime-node');

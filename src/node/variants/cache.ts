@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { writeFileAtomic } from '../onnx/quantize/atomic-write.ts';
+import { writeFileAtomic } from '../quantize/atomic-write.ts';
 
 /** Bump when a rewrite changes what it produces, so old cache entries stop matching. */
 export const FACTORY_VERSION = 'variants-2'; // 2: subgraph rewrites, coverage in the meta, 7-bit int8-static weights, BN folded before int8

@@ -14,11 +14,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import type { TensorMap, TensorSpec } from '../core/tensor.ts';
-import { takeSamples } from '../data/dataset.ts';
+import type { TensorMap, TensorSpec } from '../../kernel/core/tensor.ts';
+import { takeSamples } from '../../kernel/data/dataset.ts';
 import { loadDataFile } from '../data/load-data-file.ts';
-import type { Dataset } from '../data/dataset.ts';
-import type { LoadedModel } from '../run/loaded-model.ts';
+import type { Dataset } from '../../kernel/data/dataset.ts';
+import type { LoadedModel } from '../../tools/run/loaded-model.ts';
 
 export interface CalibrationChoice {
   samples: TensorMap[];

@@ -12,26 +12,26 @@
  * compressed, dequantized at load, compute in float32 — the recipe says so). `int8-dynamic` and
  * `int8-static` have no TF.js counterpart, so tfjs targets of them are recorded skips. A TF.js-only
  * model gets `fp16` (float16 weights) and `int8-weight` (uint8 weights). `fp32` and `distilled`
- * are not built here (see src/run/variants.ts). Every variant is calibrated (int8-static) and
+ * are not built here (see src/tools/run/variants.ts). Every variant is calibrated (int8-static) and
  * validated on the run's own samples, validation through a registry backend. Anything that stops a
  * variant — no ONNX file, a pattern the rewrite refuses, a result the backend rejects — is
  * `{ ok: false, reason }`. Node only.
  */
-import type { Backend } from '../backends/types.ts';
-import { errorMessage, isParityError } from '../core/errors.ts';
-import { explainSynthesisFailure } from '../data/synthesize.ts';
-import { inspectModel } from '../onnx/inspect.ts';
-import { describeCoverage } from '../onnx/quantize/coverage.ts';
-import { quantizeOnnx } from '../onnx/quantize/quantize-onnx.ts';
-import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from '../onnx/quantize/recipe.ts';
-import type { LoadedModel } from '../run/loaded-model.ts';
-import type { VariantBuilder, VariantContext, VariantOutcome } from '../run/variants.ts';
+import type { Backend } from '../../kernel/runtime/types.ts';
+import { errorMessage, isParityError } from '../../kernel/core/errors.ts';
+import { explainSynthesisFailure } from '../../kernel/data/synthesize.ts';
+import { inspectModel } from '../../kernel/onnx/inspect.ts';
+import { describeCoverage } from '../../tools/quantize/coverage.ts';
+import { quantizeOnnx } from '../quantize/quantize-onnx.ts';
+import { describeRecipe, normalizeRecipe, type QuantizeRecipe, type RewriteReport } from '../../tools/quantize/recipe.ts';
+import type { LoadedModel } from '../../tools/run/loaded-model.ts';
+import type { VariantBuilder, VariantContext, VariantOutcome } from '../../tools/run/variants.ts';
 import { FACTORY_VERSION, VariantCache, contentKey, defaultCacheDir } from './cache.ts';
 import { chooseCalibration, type CalibrationSourceOptions } from './calibration-source.ts';
-import { DEFAULT_RECIPES, isFactoryVariant, tfjsOnlyVariant, tfjsVariant, withVariantBytes, type FactoryVariant } from './recipes.ts';
-import { validateOnBackend, type BackendValidation } from './validate-on-backend.ts';
+import { DEFAULT_RECIPES, isFactoryVariant, tfjsOnlyVariant, tfjsVariant, withVariantBytes, type FactoryVariant } from '../../tools/variants/recipes.ts';
+import { validateOnBackend, type BackendValidation } from '../../tools/variants/validate-on-backend.ts';
 
-export { DEFAULT_RECIPES, type FactoryVariant } from './recipes.ts';
+export { DEFAULT_RECIPES, type FactoryVariant } from '../../tools/variants/recipes.ts';
 
 export interface VariantFactoryOptions {
   /** Cache folder. Default: `defaultCacheDir()` ($PARITY_CACHE_DIR, else node_modules/.cache/infer-parity/variants). */

@@ -2,8 +2,8 @@
  * Attaches a baseline comparison to a judged report: `report.baseline` and a verdict re-decided
  * with one reason per regression, so regressions fail the run (exit 1) like failed gates. Pure.
  */
-import type { Report } from '../compare/types.ts';
-import { decideVerdict, type ModelFailure } from '../compare/verdict.ts';
+import type { Report } from '../../kernel/judge/types.ts';
+import { decideVerdict, type ModelFailure } from '../../kernel/judge/verdict.ts';
 import { baselineReasons, compareBaseline, type BaselineRules, type ReportWithBaseline } from './compare-baseline.ts';
 
 export function applyBaseline(

@@ -4,9 +4,9 @@
  * noise-aware rules of rules.ts. The result goes into `report.baseline`; its regressions fail the
  * run (see `baselineReasons`). Pure: the caller reads the saved file.
  */
-import { choices, ParityError } from '../core/errors.ts';
-import { SCHEMA_VERSION } from '../core/record.ts';
-import type { Report } from '../compare/types.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
+import { SCHEMA_VERSION } from '../../kernel/core/record.ts';
+import type { Report } from '../../kernel/judge/types.ts';
 import { DEFAULT_BASELINE_RULES, RULES, type BaselineRules, type MetricChange } from './rules.ts';
 
 export type { MetricChange, BaselineRules } from './rules.ts';

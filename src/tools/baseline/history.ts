@@ -3,9 +3,9 @@
  * was made, as JSON, Markdown tables and HTML trend charts — how parity and latency moved across
  * commits. Pure: the caller reads the reports (each checked with `parseSavedReport`).
  */
-import { choices, ParityError } from '../core/errors.ts';
-import type { Report, TargetVerdict } from '../compare/types.ts';
-import { escapeHtml, escapeMarkdown } from '../report/escape.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
+import type { Report, TargetVerdict } from '../../kernel/judge/types.ts';
+import { escapeHtml, escapeMarkdown } from '../../kernel/render/escape.ts';
 import { trendSvg } from '../replay/svg-trend.ts';
 
 /** Metrics a history can follow, read from each target (undefined when it has none). */

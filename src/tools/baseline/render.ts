@@ -2,7 +2,7 @@
  * The baseline section of a report: regressions (which fail the run), improvements and notes,
  * as Markdown and console lines. Pure; reporters append it when `report.baseline` is set.
  */
-import { escapeMarkdown } from '../report/escape.ts';
+import { escapeMarkdown } from '../../kernel/render/escape.ts';
 import type { BaselineComparison } from './compare-baseline.ts';
 
 export function baselineToMarkdown(b: BaselineComparison): string {

@@ -7,8 +7,8 @@
  * - output error: maxAbs grows by `errorRatio` AND by more than the run's noise floor.
  * Pure.
  */
-import type { ConfidenceInterval } from '../core/order-stats.ts';
-import type { TargetVerdict } from '../compare/types.ts';
+import type { ConfidenceInterval } from '../../kernel/core/order-stats.ts';
+import type { TargetVerdict } from '../../kernel/judge/types.ts';
 
 export interface BaselineRules {
   /**

@@ -5,7 +5,7 @@
  * an effect-size floor (defaults.ts). Pure: no Node imports; prediction drift is computed
  * elsewhere and passed in.
  */
-import { DEFAULT_SEED } from '../core/rng.ts';
+import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 import { rawValue } from '../pipeline/frame.ts';
 import type { FittedTabular } from '../pipeline/fitted.ts';
 import type { RawRow } from '../pipeline/types.ts';

@@ -1,5 +1,5 @@
 /** Bins for the drift statistics and the report histograms. Pure: no Node imports. */
-import { quantileSorted } from '../core/order-stats.ts';
+import { quantileSorted } from '../../kernel/core/order-stats.ts';
 
 /**
  * Inner edges of `bins` quantile bins of the (sorted) reference: the k/bins quantiles for

@@ -4,8 +4,8 @@
  * whenever the data forced a choice (text in a numeric column, numbers mixed with text). Throws
  * typed errors rather than "nothing to check". Pure: no Node imports.
  */
-import { didYouMean } from '../core/did-you-mean.ts';
-import { choices, ParityError } from '../core/errors.ts';
+import { didYouMean } from '../../kernel/core/did-you-mean.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
 import { rawValue } from '../pipeline/frame.ts';
 import type { FittedTabular } from '../pipeline/fitted.ts';
 import type { RawRow } from '../pipeline/types.ts';

@@ -17,7 +17,7 @@
  * Pure: no Node imports.
  */
 
-import { DEFAULT_SEED } from '../core/rng.ts';
+import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 
 export const CORRECTIONS = ['holm', 'bh'] as const;
 export type Correction = (typeof CORRECTIONS)[number];

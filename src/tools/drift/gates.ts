@@ -1,16 +1,16 @@
 /**
- * Drift gates in the run's gate grammar (src/compare/gates.ts: `METRIC OP NUMBER`, OP one of
+ * Drift gates in the run's gate grammar (src/kernel/judge/gates.ts: `METRIC OP NUMBER`, OP one of
  * >=, <=, >, <, ==, a trailing % allowed) with drift's own metric vocabulary:
  * `[feature.]metric` for per-feature metrics — `alarm == 0` (every feature), `temp_max.psi <= 0.3`
  * (one feature) — and whole-sample metrics like `unrepresented <= 0.05`, `prediction.psi <= 0.1`,
  * `alarms == 0`. Values are judged by the run's rule (`judgeValue`). A failed gate makes the
  * exit code 1. Pure: no Node imports.
  */
-import { didYouMean } from '../core/did-you-mean.ts';
-import { judgeValue } from '../compare/gate-eval.ts';
-import { compareOp, parseGate } from '../compare/gates.ts';
-import type { GateSpec } from '../compare/types.ts';
-import { choices, ParityError } from '../core/errors.ts';
+import { didYouMean } from '../../kernel/core/did-you-mean.ts';
+import { judgeValue } from '../../kernel/judge/gate-eval.ts';
+import { compareOp, parseGate } from '../../kernel/judge/gates.ts';
+import type { GateSpec } from '../../kernel/judge/types.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
 import type { DriftReport, FeatureDrift, GateResult } from './types.ts';
 
 export { DEFAULT_DRIFT_GATES } from './defaults.ts';

@@ -7,7 +7,7 @@
  * that chance alone reaches for these sample sizes. Each permutation is O(rows): the pooled values
  * are sorted once and every relabelling walks them in order. Pure: no Node imports.
  */
-import { createRng, type Rng } from '../core/rng.ts';
+import { createRng, type Rng } from '../../kernel/core/rng.ts';
 import { quantileEdges } from './binning.ts';
 import { psi } from './stats.ts';
 

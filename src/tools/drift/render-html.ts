@@ -2,8 +2,8 @@
  * Drift report as one self-contained HTML file: inline CSS and SVG, no scripts, no network —
  * it opens offline from disk or as a CI artifact. Pure: no Node imports.
  */
-import { escapeHtml } from '../report/escape.ts';
-import { fmtNum, fmtPct } from '../report/format.ts';
+import { escapeHtml } from '../../kernel/render/escape.ts';
+import { fmtNum, fmtPct } from '../../kernel/render/format.ts';
 import { FEATURE_HEADER, featureCells, headlines, significanceRule } from './render-text.ts';
 import { CUR_COLOR, REF_COLOR, categoriesSvg, histogramSvg } from './svg-hist.ts';
 import type { DriftReport, FeatureDrift } from './types.ts';

@@ -1,6 +1,6 @@
 /** Drift report as console text and Markdown. Renderers only read the report. Pure. */
-import { escapeMarkdownCell, mdCode } from '../report/escape.ts';
-import { DASH, fmtNum, fmtPct } from '../report/format.ts';
+import { escapeMarkdownCell, mdCode } from '../../kernel/render/escape.ts';
+import { DASH, fmtNum, fmtPct } from '../../kernel/render/format.ts';
 import type { DriftReport, FeatureDrift } from './types.ts';
 
 /** One row of the feature table, as cells. */

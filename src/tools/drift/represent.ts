@@ -7,9 +7,9 @@
  * much more means the current data lives where the reference has no examples. Rows are sampled
  * (seeded) to at most `maxRows` per side to keep it O(maxRows²). Pure: no Node imports.
  */
-import { DEFAULT_SEED } from '../core/rng.ts';
-import { createRng } from '../core/rng.ts';
-import { quantileSorted } from '../core/order-stats.ts';
+import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
+import { createRng } from '../../kernel/core/rng.ts';
+import { quantileSorted } from '../../kernel/core/order-stats.ts';
 import { mean, sorted, std } from '../pipeline/stats.ts';
 
 export interface NnResult {

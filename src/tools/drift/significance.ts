@@ -4,7 +4,7 @@
  * it is significant AND its PSI clears the effect-size floor and its own null's quantile (rule and
  * defaults in defaults.ts). Pure: no Node imports.
  */
-import { fmtNum } from '../report/format.ts';
+import { fmtNum } from '../../kernel/render/format.ts';
 import type { SignificanceSettings } from './defaults.ts';
 import { adjust } from './multiple-testing.ts';
 import type { FeatureDrift } from './types.ts';

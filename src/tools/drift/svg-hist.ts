@@ -2,8 +2,8 @@
  * Inline SVG charts for the drift report: overlaid histograms (numeric) and paired bars
  * (categories). Self-contained markup, no scripts, no external assets. Pure: no Node imports.
  */
-import { escapeXml } from '../report/escape.ts';
-import { fmtNum, fmtPct } from '../report/format.ts';
+import { escapeXml } from '../../kernel/render/escape.ts';
+import { fmtNum, fmtPct } from '../../kernel/render/format.ts';
 import type { Histogram } from './binning.ts';
 
 const W = 360,

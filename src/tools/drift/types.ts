@@ -3,7 +3,7 @@ import type { ChiSquareResult, KsResult } from './stats.ts';
 import type { Histogram } from './binning.ts';
 import type { SignificanceSettings } from './defaults.ts';
 import type { PsiNull } from './permutation.ts';
-import type { GateResult as RunGateResult } from '../compare/types.ts';
+import type { GateResult as RunGateResult } from '../../kernel/judge/types.ts';
 
 /** PSI rule of thumb: < 0.1 no real change, 0.1–0.25 moderate, ≥ 0.25 major. */
 export type Severity = 'none' | 'moderate' | 'major';

@@ -11,12 +11,12 @@
  * Pure: no Node imports.
  */
 import type { GraphProto, ModelProto, NodeProto, TensorProto } from 'onnx-buf';
-import { toFloatArray, type FlatOutput } from '../compare/float-data.ts';
-import { FLOAT16_MAX } from '../core/float16.ts';
-import type { Tensor } from '../core/tensor.ts';
-import { constantTable, producerMap } from '../onnx/graph-utils.ts';
-import { protoToTensor } from '../onnx/tensor-proto.ts';
-import { fmtNum, fmtPct } from '../report/format.ts';
+import { toFloatArray, type FlatOutput } from '../../kernel/judge/float-data.ts';
+import { FLOAT16_MAX } from '../../kernel/core/float16.ts';
+import type { Tensor } from '../../kernel/core/tensor.ts';
+import { constantTable, producerMap } from '../../kernel/onnx/graph-utils.ts';
+import { protoToTensor } from '../../kernel/onnx/tensor-proto.ts';
+import { fmtNum, fmtPct } from '../../kernel/render/format.ts';
 import { constantValues } from './culprits.ts';
 import type { CulpritCause } from './types.ts';
 

@@ -3,10 +3,10 @@
  * fp16 converter stores constants) and back, float widening, and pass-through for equal types.
  * Pure: no Node imports.
  */
-import { f16ToF32 } from '../compare/float-data.ts';
-import { ParityError } from '../core/errors.ts';
-import type { DType, Tensor, TensorMap } from '../core/tensor.ts';
-import { f32BitsToF16 } from '../onnx/half.ts';
+import { f16ToF32 } from '../../kernel/judge/float-data.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { DType, Tensor, TensorMap } from '../../kernel/core/tensor.ts';
+import { f32BitsToF16 } from '../../kernel/onnx/half.ts';
 
 /** `t` as `dtype`. Float16 travels as Uint16Array bits. */
 export function convertTensor(t: Tensor, dtype: DType, name = 'tensor'): Tensor {

@@ -3,8 +3,8 @@
  * them): the nodes that create error beyond the precision's noise, the variant facts tied to them,
  * the final outputs' verdict, and what `--repro` writes. Pure types.
  */
-import type { Precision } from '../core/record.ts';
-import type { Tensor, TensorMap } from '../core/tensor.ts';
+import type { Precision } from '../../kernel/core/record.ts';
+import type { Tensor, TensorMap } from '../../kernel/core/tensor.ts';
 import type { Isolation, OptLevel, TensorError } from './types.ts';
 
 /** The culprit alone, as `--repro` writes it (not part of localize.json). */

@@ -3,16 +3,16 @@
  * order, the SQNR of its output against the reference minus the SQNR of its activation inputs
  * (constants left out: a node that reads a damaged constant creates the damage; graph inputs are
  * fed identically, +∞). A node is a candidate when that drop exceeds the precision's expected
- * noise (`EXPECTED_NOISE`, src/compare/precision-noise.ts); isolation then confirms or rejects it
+ * noise (`EXPECTED_NOISE`, src/kernel/judge/precision-noise.ts); isolation then confirms or rejects it
  * (`localize.ts`). Ranking by created error, not by the first elementwise miss, is what keeps
  * fp16 rounding at the first Conv from hiding the BatchNormalization 300 nodes later. Pure.
  */
 import type { ModelProto, NodeProto } from 'onnx-buf';
-import { EXPECTED_NOISE } from '../compare/precision-noise.ts';
-import type { Precision } from '../core/record.ts';
-import { nodeLabel } from '../onnx/graph-utils.ts';
+import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
+import type { Precision } from '../../kernel/core/record.ts';
+import { nodeLabel } from '../../kernel/onnx/graph-utils.ts';
 import { sortedNodes } from './pairing.ts';
-import type { Tolerance } from '../compare/types.ts';
+import type { Tolerance } from '../../kernel/judge/types.ts';
 import type { NodeRow } from './types.ts';
 
 /** One row's SQNR bookkeeping. */

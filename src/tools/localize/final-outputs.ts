@@ -4,11 +4,11 @@
  * outlier budget, and the SQNR floor of `EXPECTED_NOISE`), so localize and run agree on whether
  * the variant passes. Pure: no Node imports.
  */
-import { EXPECTED_NOISE } from '../compare/precision-noise.ts';
-import { concatFloat, toFloatArray } from '../compare/float-data.ts';
-import { computeOutputMetrics } from '../compare/output-metrics.ts';
-import type { Tolerance } from '../compare/types.ts';
-import type { Precision } from '../core/record.ts';
+import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
+import { concatFloat, toFloatArray } from '../../kernel/judge/float-data.ts';
+import { computeOutputMetrics } from '../../kernel/judge/output-metrics.ts';
+import type { Tolerance } from '../../kernel/judge/types.ts';
+import type { Precision } from '../../kernel/core/record.ts';
 import type { SideRun } from './run-side.ts';
 import type { FinalOutput } from './types.ts';
 

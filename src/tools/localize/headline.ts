@@ -2,8 +2,8 @@
  * The one-line verdict of a localization and the notes under it, shared by the console, JSON and
  * HTML reports. Pure: no Node imports.
  */
-import { fmtDb, fmtNum, fmtPct } from '../report/format.ts';
-import { EXPECTED_NOISE } from '../compare/precision-noise.ts';
+import { fmtDb, fmtNum, fmtPct } from '../../kernel/render/format.ts';
+import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
 import type { Culprit, LocalizeReport, NodeRow } from './types.ts';
 
 /** `'conv2' (Conv) → conv2_out`. */

@@ -2,7 +2,7 @@
  * Localization core: find the node where a backend or variant starts to diverge from the
  * reference. Pure TypeScript (no Node imports): the browser harness can run it with its own
  * Backends. File I/O and variant building live in `node-io.ts`, the terminal table in
- * `render-text.ts` (cli-table3), the command in src/cli/commands/localize.ts.
+ * `render-text.ts` (cli-table3), the command in src/node/cli/commands/localize.ts.
  */
 export type * from './types.ts';
 export { DEFAULT_HAZARD_FRACTION, MAX_CULPRIT_ISOLATIONS, ROW_FLAGS } from './types.ts';

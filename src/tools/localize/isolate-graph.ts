@@ -16,10 +16,10 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type ModelProto, type NodeProto, type TensorProto, type ValueInfoProto } from 'onnx-buf';
-import { ParityError } from '../core/errors.ts';
-import type { DType } from '../core/tensor.ts';
-import { makeGraph, makeValueInfo } from '../onnx/builder.ts';
-import { nodeLabel, nodeReads } from '../onnx/graph-utils.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { DType } from '../../kernel/core/tensor.ts';
+import { makeGraph, makeValueInfo } from '../../kernel/onnx/builder.ts';
+import { nodeLabel, nodeReads } from '../../kernel/onnx/graph-utils.ts';
 import { sortedNodes } from './pairing.ts';
 
 /** Largest region accepted as "one node" (a dynamic-int8 Conv is 6 nodes; fused regions more). */

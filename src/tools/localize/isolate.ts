@@ -4,10 +4,10 @@
  * from upstream. Pure: works with any Backend.
  */
 import type { ModelProto } from 'onnx-buf';
-import type { Backend } from '../backends/types.ts';
-import { errorMessage } from '../core/errors.ts';
-import type { Tensor, TensorMap } from '../core/tensor.ts';
-import { fmtNum } from '../report/format.ts';
+import type { Backend } from '../../kernel/runtime/types.ts';
+import { errorMessage } from '../../kernel/core/errors.ts';
+import type { Tensor, TensorMap } from '../../kernel/core/tensor.ts';
+import { fmtNum } from '../../kernel/render/format.ts';
 import { isolateGraph, type IsolatedGraph } from './isolate-graph.ts';
 import { runSide, type SideRun } from './run-side.ts';
 import { tensorError, type ErrorPolicy } from './tensor-error.ts';

@@ -1,9 +1,9 @@
 /**
  * localize.json: the {@link LocalizeReport} as stable JSON (sorted keys, 2-space indent) with
  * non-finite numbers as the strings `"Infinity"`, `"-Infinity"`, `"NaN"` — the same convention as
- * report.json (src/report/json.ts) — and back. Pure: no Node imports.
+ * report.json (src/kernel/render/json.ts) — and back. Pure: no Node imports.
  */
-import { NON_FINITE, toJsonSafe } from '../report/json.ts';
+import { NON_FINITE, toJsonSafe } from '../../kernel/render/json.ts';
 import type { LocalizeReport } from './types.ts';
 
 /** Keys holding free text: a node named `NaN` stays a string when parsed back. */

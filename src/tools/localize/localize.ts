@@ -16,10 +16,10 @@
  * ```
  */
 import type { ModelProto } from 'onnx-buf';
-import { choices, ParityError } from '../core/errors.ts';
-import { FLOAT16_MAX } from '../core/float16.ts';
-import { OPTIMIZATION_LEVELS } from '../core/ids.ts';
-import { decodeModel } from '../onnx/io.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
+import { FLOAT16_MAX } from '../../kernel/core/float16.ts';
+import { OPTIMIZATION_LEVELS } from '../../kernel/core/ids.ts';
+import { decodeModel } from '../../kernel/onnx/io.ts';
 import { headline } from './headline.ts';
 import { isolateRow } from './isolate.ts';
 import { judgeFinalOutputs } from './final-outputs.ts';

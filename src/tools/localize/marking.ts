@@ -5,8 +5,8 @@
  * the marked run's, and with the reference. Pure: works with any Backend.
  */
 import type { ModelProto } from 'onnx-buf';
-import type { TensorMap } from '../core/tensor.ts';
-import { fmtNum } from '../report/format.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { fmtNum } from '../../kernel/render/format.ts';
 import { runSide, type SideRun } from './run-side.ts';
 import { tensorError, type ErrorPolicy } from './tensor-error.ts';
 import type { LocalizeSide, MarkingCheck, OptLevel } from './types.ts';

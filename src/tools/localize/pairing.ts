@@ -17,8 +17,8 @@
  */
 import { clone } from '@bufbuild/protobuf';
 import { GraphProtoSchema, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
-import { constantTable, nodeLabel, topologicalSort } from '../onnx/graph-utils.ts';
-import { protoToTensor } from '../onnx/tensor-proto.ts';
+import { constantTable, nodeLabel, topologicalSort } from '../../kernel/onnx/graph-utils.ts';
+import { protoToTensor } from '../../kernel/onnx/tensor-proto.ts';
 
 /** A row before any run: which reference tensor, which target tensor. */
 export interface PlannedRow {

@@ -3,10 +3,10 @@
  * table (`DEFAULT_TOLERANCES`) like every other comparison. Pure: no Node imports.
  */
 import { TensorProto_DataType as DT, type ModelProto } from 'onnx-buf';
-import { DEFAULT_TOLERANCES, normalizeTolerance } from '../compare/tolerance.ts';
-import type { Tolerance } from '../compare/types.ts';
-import type { Precision } from '../core/record.ts';
-import { forEachGraph } from '../onnx/io.ts';
+import { DEFAULT_TOLERANCES, normalizeTolerance } from '../../kernel/judge/tolerance.ts';
+import type { Tolerance } from '../../kernel/judge/types.ts';
+import type { Precision } from '../../kernel/core/record.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
 
 /** Ops that only appear in integer-quantized graphs (QDQ, dynamic, QOperator formats). */
 const INT8_OPS: ReadonlySet<string> = new Set([

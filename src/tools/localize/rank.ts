@@ -6,8 +6,8 @@
  * any Backend.
  */
 import type { ModelProto } from 'onnx-buf';
-import { concatFloat, toFloatArray } from '../compare/float-data.ts';
-import { encodeModel } from '../onnx/io.ts';
+import { concatFloat, toFloatArray } from '../../kernel/judge/float-data.ts';
+import { encodeModel } from '../../kernel/onnx/io.ts';
 import { convertFeeds } from './convert.ts';
 import { constantCauses, qdqCauses } from './causes.ts';
 import { candidates, nodesByLabel, sqnrDrops, type DropInput } from './culprits.ts';

@@ -4,10 +4,10 @@
  * {@link localizeSection} gives the same content as a section for `renderHtml`'s
  * `extraSections`, so report.html can carry it too. Pure: no Node imports.
  */
-import type { HtmlSection } from '../report/html.ts';
-import { REPORT_CSS } from '../report/html.ts';
-import { escapeHtml as h } from '../report/escape.ts';
-import { fmtCosine, fmtDb, fmtNum, fmtPct } from '../report/format.ts';
+import type { HtmlSection } from '../../kernel/render/html.ts';
+import { REPORT_CSS } from '../../kernel/render/html.ts';
+import { escapeHtml as h } from '../../kernel/render/escape.ts';
+import { fmtCosine, fmtDb, fmtNum, fmtPct } from '../../kernel/render/format.ts';
 import { nodeErrorSvg } from './svg-nodes.ts';
 import type { Isolation, LocalizeReport, NodeRow } from './types.ts';
 

@@ -12,7 +12,7 @@
  *   `README.md` (how to run both).
  * Pure: returns names and contents; node-io.ts writes them.
  */
-import { encodeTensor } from '../core/tensor-codec.ts';
+import { encodeTensor } from '../../kernel/core/tensor-codec.ts';
 import { reproHtml, reproMjs } from './repro-scripts.ts';
 import type { ReproMaterial } from './types.ts';
 

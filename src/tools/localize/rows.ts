@@ -2,9 +2,9 @@
  * Judging step of localization: turns planned rows and the two runs into the per-node table,
  * with flags, and finds the first divergent and first non-finite rows. Pure: no Node imports.
  */
-import type { Precision } from '../core/record.ts';
-import { isFloat, type Tensor } from '../core/tensor.ts';
-import { FLOAT16_MAX } from '../core/float16.ts';
+import type { Precision } from '../../kernel/core/record.ts';
+import { isFloat, type Tensor } from '../../kernel/core/tensor.ts';
+import { FLOAT16_MAX } from '../../kernel/core/float16.ts';
 import type { PlannedRow } from './pairing.ts';
 import type { SideRun } from './run-side.ts';
 import { maxAbsFinite, tensorError, type ErrorPolicy } from './tensor-error.ts';

@@ -4,11 +4,11 @@
  * for. Pure: works with any Backend, in Node or in the browser.
  */
 import type { ModelProto } from 'onnx-buf';
-import type { Backend, Session } from '../backends/types.ts';
-import { ParityError, errorMessage, isParityError } from '../core/errors.ts';
-import type { DType, TensorMap } from '../core/tensor.ts';
-import { encodeModel } from '../onnx/io.ts';
-import { exposeIntermediates, type ExposeResult } from '../onnx/quantize/expose-outputs.ts';
+import type { Backend, Session } from '../../kernel/runtime/types.ts';
+import { ParityError, errorMessage, isParityError } from '../../kernel/core/errors.ts';
+import type { DType, TensorMap } from '../../kernel/core/tensor.ts';
+import { encodeModel } from '../../kernel/onnx/io.ts';
+import { exposeIntermediates, type ExposeResult } from '../quantize/expose-outputs.ts';
 import { convertFeeds } from './convert.ts';
 import type { OptLevel } from './types.ts';
 

@@ -6,9 +6,9 @@
  * hollow orange circles, fp16 range hazards as orange triangles under the axis and NaN/Inf as red
  * crosses at the top. Exact zeros sit on the bottom edge as hollow circles. Pure: returns SVG.
  */
-import { escapeXml } from '../report/escape.ts';
-import { fmtNum } from '../report/format.ts';
-import { logScale, positiveExtent, px, svgOpen } from '../report/svg-scale.ts';
+import { escapeXml } from '../../kernel/render/escape.ts';
+import { fmtNum } from '../../kernel/render/format.ts';
+import { logScale, positiveExtent, px, svgOpen } from '../../kernel/render/svg-scale.ts';
 import type { LocalizeReport, NodeRow } from './types.ts';
 
 export interface NodeChartOptions {

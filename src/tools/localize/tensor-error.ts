@@ -4,10 +4,10 @@
  * reference's magnitude (for the fp16 range hazard) and whether the tensor leaves tolerance.
  * Pure: no Node imports.
  */
-import { concatFloat, toFloatArray } from '../compare/float-data.ts';
-import { computeOutputMetrics, incomparableMetrics } from '../compare/output-metrics.ts';
-import type { OutputMetrics, Tolerance } from '../compare/types.ts';
-import type { Tensor } from '../core/tensor.ts';
+import { concatFloat, toFloatArray } from '../../kernel/judge/float-data.ts';
+import { computeOutputMetrics, incomparableMetrics } from '../../kernel/judge/output-metrics.ts';
+import type { OutputMetrics, Tolerance } from '../../kernel/judge/types.ts';
+import type { Tensor } from '../../kernel/core/tensor.ts';
 import type { TensorError } from './types.ts';
 
 export interface ErrorPolicy {

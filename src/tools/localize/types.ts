@@ -2,10 +2,10 @@
  * Public types of `parity localize`: what the core takes ({@link LocalizeOptions}) and the plain
  * JSON record it returns ({@link LocalizeReport}, the body of localize.json). Pure types.
  */
-import type { Backend, LoadOptions } from '../backends/types.ts';
-import type { Tolerance } from '../compare/types.ts';
-import type { Precision } from '../core/record.ts';
-import type { TensorMap } from '../core/tensor.ts';
+import type { Backend, LoadOptions } from '../../kernel/runtime/types.ts';
+import type { Tolerance } from '../../kernel/judge/types.ts';
+import type { Precision } from '../../kernel/core/record.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
 import type { Culprit, FinalOutput, ReproMaterial } from './culprit-types.ts';
 
 export type * from './culprit-types.ts';

@@ -4,7 +4,7 @@
  * fitted constant and every intermediate result, which emulates float32 arithmetic exactly for
  * + - * / (double rounding through float64 is innocuous for these). Pure: no Node imports.
  */
-import { ParityError, choices } from '../core/errors.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
 import type { FittedTabularStep } from './fitted.ts';
 import { categories, need, numbers, splice, type Frame, type FrameColumn } from './frame.ts';
 import type { FeatureInfo, RawValue } from './types.ts';

@@ -2,8 +2,8 @@
  * Raw records → model inputs and labels, for the runner: the bridge between a fitted pipeline
  * and a model taking `features: float32 [N, F]`. Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
-import { tensor, type Tensor } from '../core/tensor.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { tensor, type Tensor } from '../../kernel/core/tensor.ts';
 import type { FittedPipeline } from './fitted.ts';
 import { rawValue } from './frame.ts';
 import { transform } from './index.ts';

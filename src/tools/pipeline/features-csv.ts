@@ -3,8 +3,8 @@
  * `parity pipeline transform --out` and for golden features logged at training time.
  * Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
-import { formatCsv, parseCsv } from '../data/csv.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { formatCsv, parseCsv } from '../../kernel/data/csv.ts';
 import type { FeatureMatrix } from './types.ts';
 
 /** Writes the matrix with shortest round-trip numbers (exact for both float64 and float32). */

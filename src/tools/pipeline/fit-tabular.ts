@@ -2,8 +2,8 @@
  * Fits a tabular pipeline: walks the steps in order, computing each step's statistics in float64
  * on the output of the steps before it, like scikit-learn's Pipeline.fit. Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
-import { quantileSorted } from '../core/order-stats.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { quantileSorted } from '../../kernel/core/order-stats.ts';
 import { applyStep } from './apply-tabular.ts';
 import { FITTED_FORMAT, type FittedTabular, type FittedTabularStep, type InputStats } from './fitted.ts';
 import { categories, initialFrame, need, numbers, present, rawValue, type Frame } from './frame.ts';

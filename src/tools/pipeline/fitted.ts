@@ -4,7 +4,7 @@
  * Pure: no Node imports.
  */
 import { z } from 'zod';
-import { ParityError, choices } from '../core/errors.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
 import { IMAGE_STEPS, TABULAR_STEPS, describeIssues, type ImageSpec, type ImageStep, type TabularStep } from './spec.ts';
 import type { FeatureInfo } from './types.ts';
 

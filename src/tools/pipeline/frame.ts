@@ -2,7 +2,7 @@
  * The working table of a tabular pipeline: named columns in order, each with its values and the
  * {@link FeatureInfo} describing how it came from the raw data. Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import type { FeatureInfo, RawRow, RawValue } from './types.ts';
 
 export interface FrameColumn {

@@ -3,7 +3,7 @@
  * input layout (HWC for `NHWC`, CHW for `NCHW`); steps scale values to a range, normalize per
  * channel and choose the output layout. Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import type { Round } from './apply-tabular.ts';
 import { FITTED_FORMAT, type FittedImage, type FittedImageStep } from './fitted.ts';
 import type { ImageSpec } from './spec.ts';

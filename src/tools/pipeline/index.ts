@@ -9,7 +9,7 @@
  * const srv = transform(fitted, rows, 'serving');          // Float32Array, float32 math
  * ```
  */
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import { fitTabular } from './fit-tabular.ts';
 import { parseFitted, type FittedPipeline } from './fitted.ts';
 import { fitImage, transformImage } from './image.ts';

@@ -14,8 +14,8 @@
  * ```
  */
 import { z } from 'zod';
-import { didYouMean } from '../core/did-you-mean.ts';
-import { ParityError, choices } from '../core/errors.ts';
+import { didYouMean } from '../../kernel/core/did-you-mean.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
 
 const columns = z.array(z.string().min(1)).min(1);
 const oov = z.enum(['error', 'ignore', 'extra']);

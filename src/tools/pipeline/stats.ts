@@ -1,5 +1,5 @@
 /** Float64 column statistics used by `fit` (and by drift). Pure: no Node imports. */
-import { quantileSorted } from '../core/order-stats.ts';
+import { quantileSorted } from '../../kernel/core/order-stats.ts';
 
 /** Arithmetic mean; NaN for an empty list. Uses a compensated (Kahan) sum. */
 export function mean(xs: ArrayLike<number>): number {

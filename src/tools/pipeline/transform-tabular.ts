@@ -1,5 +1,5 @@
 /** Applies a fitted tabular pipeline to raw records. Pure: no Node imports. */
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import { applyStep, type Round } from './apply-tabular.ts';
 import type { FittedTabular } from './fitted.ts';
 import { initialFrame } from './frame.ts';

@@ -6,11 +6,11 @@
  * in place.
  */
 import type { GraphProto, ModelProto, NodeProto } from 'onnx-buf';
-import { tensor } from '../../core/tensor.ts';
-import { makeInitializer } from '../builder.ts';
-import { constantTable, consumerMap, createNamer, nodeLabel, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from '../half.ts';
-import { forEachGraph } from '../io.ts';
+import { tensor } from '../../kernel/core/tensor.ts';
+import { makeInitializer } from '../../kernel/onnx/builder.ts';
+import { constantTable, consumerMap, createNamer, nodeLabel, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
 import { pruneAllGraphs } from './scopes.ts';
 
 const F16_MAX = 65504;

@@ -9,8 +9,8 @@
  * float32/float64 — the bytes that no longer hold full-precision floats. Browser-safe.
  */
 import { TensorProto_DataType as DT, type ModelProto, type TensorProto } from 'onnx-buf';
-import { forEachGraph } from '../io.ts';
-import { protoElementCount } from '../tensor-proto.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
+import { protoElementCount } from '../../kernel/onnx/tensor-proto.ts';
 import type { RewriteReport } from './recipe.ts';
 
 /** What a variant compressed (`facts.variantRecipe.coverage`). */

@@ -12,11 +12,11 @@
  */
 import type { GraphProto, ModelProto, NodeProto } from 'onnx-buf';
 import { TensorProto_DataType } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import { tensor } from '../../core/tensor.ts';
-import { attr, makeNode } from '../builder.ts';
-import { createNamer, nodeLabel, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from '../half.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { tensor } from '../../kernel/core/tensor.ts';
+import { attr, makeNode } from '../../kernel/onnx/builder.ts';
+import { createNamer, nodeLabel, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
 import { ensureOpset } from './opset.ts';
 import { quantizeTensor } from './qparams.ts';
 import { exclusionReason, type QuantizeRecipe, type RewriteReport } from './recipe.ts';

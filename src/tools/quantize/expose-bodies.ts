@@ -11,9 +11,9 @@
  */
 import { clone } from '@bufbuild/protobuf';
 import { ModelProtoSchema, type GraphProto, type ModelProto, type ValueInfoProto } from 'onnx-buf';
-import { tensor } from '../../core/tensor.ts';
-import { makeConstant, makeNode, makeValueInfo } from '../builder.ts';
-import { createNamer } from '../graph-utils.ts';
+import { tensor } from '../../kernel/core/tensor.ts';
+import { makeConstant, makeNode, makeValueInfo } from '../../kernel/onnx/builder.ts';
+import { createNamer } from '../../kernel/onnx/graph-utils.ts';
 import { exposeIntermediates } from './expose-outputs.ts';
 
 export interface CalibrationProbe {

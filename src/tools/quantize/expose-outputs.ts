@@ -9,10 +9,10 @@
  */
 import { clone, create } from '@bufbuild/protobuf';
 import { GraphProtoSchema, ModelProtoSchema, TensorProto_DataType, ValueInfoProtoSchema, type ModelProto, type ValueInfoProto } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import { makeValueInfo } from '../builder.ts';
-import { onnxToDtype } from '../tensor-proto.ts';
-import { declaredElemType, inferElemTypes } from '../infer-types.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { makeValueInfo } from '../../kernel/onnx/builder.ts';
+import { onnxToDtype } from '../../kernel/onnx/tensor-proto.ts';
+import { declaredElemType, inferElemTypes } from '../../kernel/onnx/infer-types.ts';
 
 /** What `exposeIntermediates` returns. */
 export interface ExposeResult {

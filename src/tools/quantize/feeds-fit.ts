@@ -3,9 +3,9 @@
  * a runtime sees them, so the error names the input, the dims and the file. Browser-safe.
  */
 import type { ModelProto } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import type { TensorMap } from '../../core/tensor.ts';
-import { onnxToDtype } from '../tensor-proto.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { onnxToDtype } from '../../kernel/onnx/tensor-proto.ts';
 
 /**
  * @param what - where the feeds came from, for the message (e.g. `calibration data`).

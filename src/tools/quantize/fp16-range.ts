@@ -13,10 +13,10 @@
  * Unlike onnxconverter-common there is no min-positive clamp, which would change small weights.
  */
 import type { ModelProto, NodeProto } from 'onnx-buf';
-import { constantTable, nodeLabel, nodeReads } from '../graph-utils.ts';
+import { constantTable, nodeLabel, nodeReads } from '../../kernel/onnx/graph-utils.ts';
 import { foldBatchNorms } from './bn-fold.ts';
-import { float32Values } from '../half.ts';
-import { forEachGraph } from '../io.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
 
 const F16_MAX = 65504;
 

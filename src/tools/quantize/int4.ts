@@ -7,12 +7,12 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { OperatorSetIdProtoSchema, TensorProto_DataType as DT, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
-import { ParityError, choices } from '../../core/errors.ts';
-import { tensor } from '../../core/tensor.ts';
-import { attr, makeInitializer, makeNode } from '../builder.ts';
-import { createNamer, nodeLabel, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from '../half.ts';
-import { allNodes } from '../io.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
+import { tensor } from '../../kernel/core/tensor.ts';
+import { attr, makeInitializer, makeNode } from '../../kernel/onnx/builder.ts';
+import { createNamer, nodeLabel, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
+import { allNodes } from '../../kernel/onnx/io.ts';
 import { quantizeInt4 } from './int4-pack.ts';
 import { exclusionReason, INT4_BLOCK_SIZES, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
 import { forEachScope, ownerOf, pruneAllGraphs } from './scopes.ts';

@@ -7,13 +7,13 @@
  */
 import { create } from '@bufbuild/protobuf';
 import { AttributeProtoSchema, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import type { DType } from '../../core/tensor.ts';
-import { attr, irVersionForOpset, makeConstant, makeNode } from '../builder.ts';
-import { forEachGraph } from '../io.ts';
-import { createNamer } from '../graph-utils.ts';
-import { inferElemTypes } from '../infer-types.ts';
-import { onnxToDtype } from '../tensor-proto.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { DType } from '../../kernel/core/tensor.ts';
+import { attr, irVersionForOpset, makeConstant, makeNode } from '../../kernel/onnx/builder.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
+import { createNamer } from '../../kernel/onnx/graph-utils.ts';
+import { inferElemTypes } from '../../kernel/onnx/infer-types.ts';
+import { onnxToDtype } from '../../kernel/onnx/tensor-proto.ts';
 
 /** Ops whose behaviour is the same from opset 7 to 13 (new optional attributes keep old defaults). */
 const STABLE = new Set(

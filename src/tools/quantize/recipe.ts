@@ -2,7 +2,7 @@
  * What `parity quantize` can produce, as data: targets, calibration methods, the recipe (all
  * options with their defaults) and the report every rewrite returns. Browser-safe.
  */
-import { ParityError, choices } from '../../core/errors.ts';
+import { ParityError, choices } from '../../kernel/core/errors.ts';
 import type { Coverage } from './coverage.ts';
 
 /** Every `--to` target, the model format it applies to, and what it makes. */

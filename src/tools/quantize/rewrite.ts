@@ -4,8 +4,8 @@
  * `int8-static` are computed elsewhere).
  */
 import type { ModelProto } from 'onnx-buf';
-import { ParityError } from '../../core/errors.ts';
-import { convertToFloat16 } from '../fp16.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { convertToFloat16 } from '../../kernel/onnx/fp16.ts';
 import { quantizeDynamic } from './dynamic.ts';
 import { measureCoverage } from './coverage.ts';
 import { foldBatchNorms } from './bn-fold.ts';

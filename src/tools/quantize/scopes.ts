@@ -5,8 +5,8 @@
  * an outer scope is quantized once, where it lives. Browser-safe.
  */
 import type { AttributeProto, GraphProto, ModelProto } from 'onnx-buf';
-import { constantTable, pruneUnusedConstants, type ConstantRef } from '../graph-utils.ts';
-import { forEachGraph } from '../io.ts';
+import { constantTable, pruneUnusedConstants, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { forEachGraph } from '../../kernel/onnx/io.ts';
 
 /** A constant visible in a scope, with the graph that defines it. */
 export interface ScopedConstant extends ConstantRef {

@@ -12,11 +12,11 @@
  * is a quantized activation stays the float value its node produced. Browser-safe, in place.
  */
 import { TensorProto_DataType as DT, type GraphProto, type ModelProto, type NodeProto } from 'onnx-buf';
-import { tensor } from '../../core/tensor.ts';
-import { attr, makeInitializer, makeNode, type AttrValue } from '../builder.ts';
-import { consumerMap, createNamer, nodeLabel, topologicalSort, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from '../half.ts';
-import { inferElemTypes } from '../infer-types.ts';
+import { tensor } from '../../kernel/core/tensor.ts';
+import { attr, makeInitializer, makeNode, type AttrValue } from '../../kernel/onnx/builder.ts';
+import { consumerMap, createNamer, nodeLabel, topologicalSort, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
+import { inferElemTypes } from '../../kernel/onnx/infer-types.ts';
 import { ensureOpset } from './opset.ts';
 import { qparamsForRange, quantizeBias, quantizeTensor, type QParams } from './qparams.ts';
 import { exclusionReason, type QuantizeRecipe, type RewriteReport } from './recipe.ts';

@@ -10,7 +10,7 @@
  * note says so) instead of failing.
  */
 import type { ModelProto, TensorProto } from 'onnx-buf';
-import { createNamer, nodeLabel } from '../graph-utils.ts';
+import { createNamer, nodeLabel } from '../../kernel/onnx/graph-utils.ts';
 import { defaultOpset, ensureOpset, opsetUpgradeBlocker } from './opset.ts';
 import { quantizeTensor } from './qparams.ts';
 import { exclusionReason, type QuantizeRecipe, type RewriteReport } from './recipe.ts';

@@ -4,10 +4,10 @@
  * Browser-safe.
  */
 import type { GraphProto, NodeProto } from 'onnx-buf';
-import { tensor, type DType, type Tensor } from '../../core/tensor.ts';
-import { attr, makeInitializer, makeNode, type AttrValue } from '../builder.ts';
-import { isFloat32Tensor, type ConstantRef } from '../graph-utils.ts';
-import { float32Values } from '../half.ts';
+import { tensor, type DType, type Tensor } from '../../kernel/core/tensor.ts';
+import { attr, makeInitializer, makeNode, type AttrValue } from '../../kernel/onnx/builder.ts';
+import { isFloat32Tensor, type ConstantRef } from '../../kernel/onnx/graph-utils.ts';
+import { float32Values } from '../../kernel/onnx/half.ts';
 import type { QuantizedTensor } from './qparams.ts';
 
 /** Ops with a constant weight the int8 quantizers handle, and which input holds it. */

@@ -4,8 +4,8 @@
  * model-or-backend (same features, different outputs) and input drift (raw columns vs training).
  * Pure: the model outputs were computed before (replay.ts).
  */
-import { judgeValue } from '../compare/gate-eval.ts';
-import type { GateResult, GateSpec } from '../compare/types.ts';
+import { judgeValue } from '../../kernel/judge/gate-eval.ts';
+import type { GateResult, GateSpec } from '../../kernel/judge/types.ts';
 import { featureInfos } from '../pipeline/index.ts';
 import type { FittedTabular } from '../pipeline/fitted.ts';
 import { compareFeatureMatrices } from '../pipeline/skew/index.ts';

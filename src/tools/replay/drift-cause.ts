@@ -1,6 +1,6 @@
 /**
  * The input-drift cause of one slice: its raw columns against the training data through the
- * noise-aware drift engine (src/drift: permutation-null PSI, corrected p-values), plus a units
+ * noise-aware drift engine (src/tools/drift: permutation-null PSI, corrected p-values), plus a units
  * hint when a drifted numeric column sits at a conversion factor of training (read with the skew
  * engine's unit table). Pure.
  */

@@ -1,12 +1,12 @@
 /**
- * Replay gates in the run's gate grammar (`METRIC OP NUMBER`, src/compare/gates.ts) over the
+ * Replay gates in the run's gate grammar (`METRIC OP NUMBER`, src/kernel/judge/gates.ts) over the
  * per-slice metrics of replay.json. A metric a slice does not have (no labels, no --reference)
  * is not applicable there and passes with a note. Pure.
  */
-import { didYouMean } from '../core/did-you-mean.ts';
-import { choices, ParityError } from '../core/errors.ts';
-import { parseGate } from '../compare/gates.ts';
-import type { GateSpec } from '../compare/types.ts';
+import { didYouMean } from '../../kernel/core/did-you-mean.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
+import { parseGate } from '../../kernel/judge/gates.ts';
+import type { GateSpec } from '../../kernel/judge/types.ts';
 
 /** Gate metrics, each a field of `SliceMetrics`. */
 export const REPLAY_METRICS = [

@@ -2,8 +2,8 @@
  * Delayed ground truth: a labels file (JSON lines `{"id": …, "label": …}` or CSV with `id,label`
  * columns) joined to the log by id, and the label of each record as a class index. Pure.
  */
-import { parseCsv } from '../data/csv.ts';
-import { ParityError } from '../core/errors.ts';
+import { parseCsv } from '../../kernel/data/csv.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 import type { LogEntry } from './read-log.ts';
 import type { LogProblem } from './types.ts';
 

@@ -1,5 +1,5 @@
 /**
- * Parses a capture log (JSON lines, src/capture/format.ts). Nothing is lost quietly: a line that
+ * Parses a capture log (JSON lines, src/tools/capture/format.ts). Nothing is lost quietly: a line that
  * is not JSON, not an object, or has no outputs becomes a problem named by its line number, and
  * every other line is kept. Pure.
  */

@@ -3,7 +3,7 @@
  * label coverage, accuracy), every cause with its diagnosis, bad log lines, and — for time
  * windows — charts of the flip rate per window, one line per env slice. Pure.
  */
-import { escapeHtml, escapeMarkdown } from '../report/escape.ts';
+import { escapeHtml, escapeMarkdown } from '../../kernel/render/escape.ts';
 import { trendSvg, type TrendSeries } from './svg-trend.ts';
 import type { ReplayReport, ReplaySlice } from './types.ts';
 

@@ -1,12 +1,12 @@
 /**
- * `replay`: a production log (src/capture/format.ts) replayed against the offline reference.
+ * `replay`: a production log (src/tools/capture/format.ts) replayed against the offline reference.
  * For every record it recomputes the features from `raw` through the fitted pipeline (float64)
  * and runs the fp32 reference session on the served features and on the recomputed ones; each
  * slice's gap is then split into feature skew, model-or-backend and input drift
  * (analyze-slice.ts). Pure: the caller loads files and the session.
  */
-import type { Session } from '../backends/types.ts';
-import { choices, ParityError } from '../core/errors.ts';
+import type { Session } from '../../kernel/runtime/types.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
 import type { FittedPipeline } from '../pipeline/fitted.ts';
 import { transform } from '../pipeline/index.ts';
 import type { RawRow } from '../pipeline/types.ts';

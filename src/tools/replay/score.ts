@@ -2,9 +2,9 @@
  * Runs the reference session over feature rows in batches and returns one classifier-output
  * vector per row. Works with any `Session` from the backend registry. Pure (no Node imports).
  */
-import type { Session } from '../backends/types.ts';
-import { ParityError } from '../core/errors.ts';
-import type { TensorSpec } from '../core/tensor.ts';
+import type { Session } from '../../kernel/runtime/types.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { TensorSpec } from '../../kernel/core/tensor.ts';
 
 /** Elements of one sample of `spec` (its dims after the batch), or undefined when symbolic. */
 export function sampleWidth(spec: TensorSpec): { dims: number[]; width: number } | undefined {

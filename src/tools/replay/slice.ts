@@ -3,8 +3,8 @@
  * time window (`time:1h`, `time:1d`, `time:15m`), so an intermittent gap shows as the windows
  * where it happens. Pure.
  */
-import { didYouMean } from '../core/did-you-mean.ts';
-import { choices, ParityError } from '../core/errors.ts';
+import { didYouMean } from '../../kernel/core/did-you-mean.ts';
+import { choices, ParityError } from '../../kernel/core/errors.ts';
 import type { LogEntry } from './read-log.ts';
 
 export interface SliceSpec {

@@ -3,7 +3,7 @@
  * tags, a target of saved reports). Used by replay.html (metrics per time window) and
  * history.html (metrics per saved report). Pure: returns markup.
  */
-import { escapeHtml } from '../report/escape.ts';
+import { escapeHtml } from '../../kernel/render/escape.ts';
 
 export interface TrendSeries {
   name: string;

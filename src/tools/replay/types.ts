@@ -2,7 +2,7 @@
  * The body of replay.json: a production log replayed against the offline reference, per slice
  * (env tags and/or time window), with each slice's gap split into its causes. Pure data.
  */
-import type { GateResult } from '../compare/types.ts';
+import type { GateResult } from '../../kernel/judge/types.ts';
 import type { Diagnosis } from '../pipeline/skew/types.ts';
 
 /** Where a slice's gap comes from. */

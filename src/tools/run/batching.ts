@@ -3,8 +3,8 @@
  * as one, and the outputs split back per sample — so a batched target is judged sample by sample
  * like any other, and its latency is per batch (per sample = ÷ N). Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
-import { allocate, type Tensor, type TensorMap, type TensorSpec, type TypedArray } from '../core/tensor.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { allocate, type Tensor, type TensorMap, type TensorSpec, type TypedArray } from '../../kernel/core/tensor.ts';
 
 /** Why `inputs` cannot be batched (an input whose dim 0 is fixed), or undefined when they can. */
 export function batchProblem(inputs: readonly TensorSpec[]): string | undefined {

@@ -4,7 +4,7 @@
  * [batch, classes ≥ 2] that is named like class scores (probs, softmax, logits, scores, cls...).
  * Pure.
  */
-import type { TensorSpec } from '../core/tensor.ts';
+import type { TensorSpec } from '../../kernel/core/tensor.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
 const CLASS_SCORES = /prob|softmax|logit|score|class|cls|label/i;

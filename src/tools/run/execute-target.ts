@@ -4,15 +4,15 @@
  * same code in the browser. Every outcome becomes a RunRecord; nothing here throws for a target
  * that merely fails.
  */
-import type { BackendRegistry } from '../backends/registry.ts';
-import type { LoadOptions, ModelSource, Session } from '../backends/types.ts';
-import { errorMessage, isParityError } from '../core/errors.ts';
-import { SCHEMA_VERSION, type OpProfile, type RunRecord, type TargetSpec } from '../core/record.ts';
-import { encodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import { withTimeout } from '../core/timeout.ts';
-import { noProfile, PROFILE_RUNS } from '../latency/op-profile.ts';
-import { measureWarm, type LatencyPlan } from '../latency/warm.ts';
+import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
+import type { LoadOptions, ModelSource, Session } from '../../kernel/runtime/types.ts';
+import { errorMessage, isParityError } from '../../kernel/core/errors.ts';
+import { SCHEMA_VERSION, type OpProfile, type RunRecord, type TargetSpec } from '../../kernel/core/record.ts';
+import { encodeTensor, type EncodedTensor } from '../../kernel/core/tensor-codec.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { withTimeout } from '../../kernel/core/timeout.ts';
+import { noProfile, PROFILE_RUNS } from '../../kernel/latency/op-profile.ts';
+import { measureWarm, type LatencyPlan } from '../../kernel/latency/warm.ts';
 import { batchFeeds, batchProblem, rowsOf, splitOutputs, warmBatch } from './batching.ts';
 import { createMemorySampler } from './memory.ts';
 import { isUnsupported } from './classify-failure.ts';

@@ -1,7 +1,7 @@
 /** A model ready to run: its bytes in each format it has, its manifest, and how to feed it. */
-import type { ModelSource } from '../backends/types.ts';
-import type { ModelManifest } from '../core/manifest.ts';
-import type { InputOverrides } from '../data/input-options.ts';
+import type { ModelSource } from '../../kernel/runtime/types.ts';
+import type { ModelManifest } from '../../kernel/core/manifest.ts';
+import type { InputOverrides } from '../../kernel/data/input-options.ts';
 import type { TwinMapping } from './twin.ts';
 
 export type OnnxSource = Extract<ModelSource, { format: 'onnx' }>;

@@ -4,7 +4,7 @@
  * can tell (tfjs `tf.memory()`, a wasm heap). Sampling reads globals only, so the same code runs
  * in Node and in the page. Pure: no Node imports.
  */
-import type { TargetMemory } from '../core/record.ts';
+import type { TargetMemory } from '../../kernel/core/record.ts';
 
 interface ProcessLike {
   memoryUsage?: () => { rss: number; heapUsed: number };

@@ -5,14 +5,14 @@
  * mode, float32), or inputs synthesized from its signature with the run's seed. Files are read
  * through a `DataIO` (the file system in Node, `fetch` in the page). Pure: no Node imports.
  */
-import { ParityError } from '../core/errors.ts';
-import type { Tensor, TensorSpec } from '../core/tensor.ts';
-import { parseCsv } from '../data/csv.ts';
-import { takeSamples, type Dataset } from '../data/dataset.ts';
-import { feedsFromArrays } from '../data/feeds-from-arrays.ts';
-import { assertOverridesMatch } from '../data/input-options.ts';
-import { readNpz } from '../data/npy.ts';
-import { synthesizeDataset } from '../data/synthesize.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { Tensor, TensorSpec } from '../../kernel/core/tensor.ts';
+import { parseCsv } from '../../kernel/data/csv.ts';
+import { takeSamples, type Dataset } from '../../kernel/data/dataset.ts';
+import { feedsFromArrays } from '../../kernel/data/feeds-from-arrays.ts';
+import { assertOverridesMatch } from '../../kernel/data/input-options.ts';
+import { readNpz } from '../../kernel/data/npy.ts';
+import { synthesizeDataset } from '../../kernel/data/synthesize.ts';
 import { pipelineDataset } from '../pipeline/dataset.ts';
 import { loadFitted } from '../pipeline/index.ts';
 import type { LoadedModel } from './loaded-model.ts';

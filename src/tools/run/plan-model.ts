@@ -2,11 +2,11 @@
  * One model's part of the plan: its variants, built once on the run's samples, and its targets
  * (variant × backend × environment) with the reference first. Pure: no Node imports.
  */
-import type { BackendRegistry } from '../backends/registry.ts';
-import type { ResolvedConfig } from '../config/resolve.ts';
-import { OPT_IN_BACKENDS, type BackendId, type EnvKind, type ModelFormat } from '../core/ids.ts';
-import { VARIANT_NAMES, type VariantName } from '../core/record.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
+import type { ResolvedConfig } from '../../kernel/config/resolve.ts';
+import { OPT_IN_BACKENDS, type BackendId, type EnvKind, type ModelFormat } from '../../kernel/core/ids.ts';
+import { VARIANT_NAMES, type VariantName } from '../../kernel/core/record.ts';
+import type { Dataset } from '../../kernel/data/dataset.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { planTargets, type PlannedTarget } from './plan.ts';
 import { expandSettings } from './settings.ts';

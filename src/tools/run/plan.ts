@@ -2,8 +2,8 @@
  * Plans targets: every variant × every backend, with the reason when a backend cannot load a
  * variant's formats. Pure: the same plan drives Node and browser execution.
  */
-import type { BackendId, EnvKind, ModelFormat } from '../core/ids.ts';
-import type { TargetSpec, VariantName } from '../core/record.ts';
+import type { BackendId, EnvKind, ModelFormat } from '../../kernel/core/ids.ts';
+import type { TargetSpec, VariantName } from '../../kernel/core/record.ts';
 
 export interface PlannedTarget {
   spec: TargetSpec;

@@ -1,5 +1,5 @@
 /** A planned target becomes either a skipped record or a job for executeTarget; shared by the CLI and the page. */
-import { SCHEMA_VERSION, type RunRecord } from '../core/record.ts';
+import { SCHEMA_VERSION, type RunRecord } from '../../kernel/core/record.ts';
 import type { TargetJob } from './execute-target.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import type { PlannedTarget } from './plan.ts';

@@ -5,16 +5,16 @@
  * in the CLI, the browser in the page) runs the reference, a remote environment (the page driven
  * by Playwright) may run other targets. Pure: no Node imports.
  */
-import type { BackendRegistry } from '../backends/registry.ts';
-import { judgeRun, type JudgeRunOptions } from '../compare/judge.ts';
-import type { Report } from '../compare/types.ts';
-import type { ModelFailure } from '../compare/verdict.ts';
-import type { ResolvedConfig } from '../config/resolve.ts';
-import { choices, isParityError, ParityError } from '../core/errors.ts';
-import type { BackendId, EnvKind, ModelFormat } from '../core/ids.ts';
-import type { RunRecord, TargetSpec } from '../core/record.ts';
-import { explainSynthesisFailure } from '../data/synthesize.ts';
-import { inspectModel } from '../onnx/inspect.ts';
+import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
+import { judgeRun, type JudgeRunOptions } from '../../kernel/judge/judge.ts';
+import type { Report } from '../../kernel/judge/types.ts';
+import type { ModelFailure } from '../../kernel/judge/verdict.ts';
+import type { ResolvedConfig } from '../../kernel/config/resolve.ts';
+import { choices, isParityError, ParityError } from '../../kernel/core/errors.ts';
+import type { BackendId, EnvKind, ModelFormat } from '../../kernel/core/ids.ts';
+import type { RunRecord, TargetSpec } from '../../kernel/core/record.ts';
+import { explainSynthesisFailure } from '../../kernel/data/synthesize.ts';
+import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { classifierOutputOf } from './classifier-output.ts';
 import { executeTarget, type TargetJob } from './execute-target.ts';
 import type { LoadedModel } from './loaded-model.ts';
@@ -26,7 +26,7 @@ import type { VariantBuilder } from './variants.ts';
 
 /**
  * Executes targets somewhere other than the local registry (the harness page driven by
- * Playwright, see src/browser/browser-environment.ts). The core plans its targets like local ones
+ * Playwright, see src/node/browser/browser-environment.ts). The core plans its targets like local ones
  * and hands each job over; the environment only runs and records.
  */
 export interface RemoteEnvironment {

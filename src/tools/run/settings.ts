@@ -5,9 +5,9 @@
  * target stays in the plan, so a report shows each setting beside the machine as it is. Sweeps
  * are opt-in: with none, the plan is exactly what it was. Pure: no Node imports.
  */
-import type { BackendId, EnvKind } from '../core/ids.ts';
-import { ParityError } from '../core/errors.ts';
-import type { SettingSweeps, TargetSettings, TargetSpec } from '../core/record.ts';
+import type { BackendId, EnvKind } from '../../kernel/core/ids.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
+import type { SettingSweeps, TargetSettings, TargetSpec } from '../../kernel/core/record.ts';
 
 export type { SettingSweeps };
 import type { PlannedTarget } from './plan.ts';

@@ -5,7 +5,7 @@
  * in every shard: each shard's report judges on its own, and `parity merge` re-judges the union.
  * Pure.
  */
-import { ParityError } from '../core/errors.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 
 /** Shard `index` (1-based) of `total`. */
 export interface Shard {

@@ -2,10 +2,10 @@
  * Moves feeds and outputs between an ONNX model and its TF.js twin, as the manifest declares:
  * renames and explicit axis permutations (NCHW ↔ NHWC). Nothing here guesses a layout.
  */
-import type { ModelManifest } from '../core/manifest.ts';
-import type { TensorMap } from '../core/tensor.ts';
-import { inversePerm, transpose } from '../core/transpose.ts';
-import { ParityError } from '../core/errors.ts';
+import type { ModelManifest } from '../../kernel/core/manifest.ts';
+import type { TensorMap } from '../../kernel/core/tensor.ts';
+import { inversePerm, transpose } from '../../kernel/core/transpose.ts';
+import { ParityError } from '../../kernel/core/errors.ts';
 
 export type TwinMapping = NonNullable<ModelManifest['twin']>;
 

@@ -4,8 +4,8 @@
  * and validation, or the page's in-memory rewrites), which sees the run's own samples. A variant
  * that cannot be made is a reason, not an exception. Pure: no Node imports.
  */
-import type { VariantName } from '../core/record.ts';
-import type { Dataset } from '../data/dataset.ts';
+import type { VariantName } from '../../kernel/core/record.ts';
+import type { Dataset } from '../../kernel/data/dataset.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
 /** Share of a variant that is really low precision (see issue "no-op honesty"). */

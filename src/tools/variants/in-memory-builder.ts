@@ -1,14 +1,14 @@
 /**
  * The variant builder of the benchmark page: the same recipes and TF.js twins as the Node factory
- * (src/variants/recipes.ts), rewritten in memory with no cache. `int8-static` needs calibration on
+ * (src/tools/variants/recipes.ts), rewritten in memory with no cache. `int8-static` needs calibration on
  * onnxruntime-node, so the page names the CLI command instead. Pure: no Node imports.
  */
-import { errorMessage } from '../core/errors.ts';
-import { decodeModel, encodeModel } from '../onnx/io.ts';
-import { describeRecipe, normalizeRecipe } from '../onnx/quantize/recipe.ts';
-import { applyRecipe } from '../onnx/quantize/rewrite.ts';
+import { errorMessage } from '../../kernel/core/errors.ts';
+import { decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
+import { describeRecipe, normalizeRecipe } from '../quantize/recipe.ts';
+import { applyRecipe } from '../quantize/rewrite.ts';
 import type { VariantBuilder } from '../run/variants.ts';
-import { nothingToQuantize } from '../onnx/quantize/coverage.ts';
+import { nothingToQuantize } from '../quantize/coverage.ts';
 import { DEFAULT_RECIPES, isFactoryVariant, tfjsOnlyVariant, tfjsVariant, withVariantBytes } from './recipes.ts';
 
 /** Why the page cannot make a variant the CLI can, if so. */

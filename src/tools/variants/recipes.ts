@@ -2,9 +2,9 @@
  * The one recipe table of the compressed variants, and their TF.js twins — shared by the Node
  * variant factory and the page, so a variant made in either is the same model. Pure.
  */
-import type { VariantName } from '../core/record.ts';
-import type { QuantizeRecipe } from '../onnx/quantize/recipe.ts';
-import { quantizeTfjsWeights, type TfjsModelJson } from '../onnx/tfjs-quantize.ts';
+import type { VariantName } from '../../kernel/core/record.ts';
+import type { QuantizeRecipe } from '../quantize/recipe.ts';
+import { quantizeTfjsWeights, type TfjsModelJson } from '../../kernel/onnx/tfjs-quantize.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
 import type { VariantCoverage, VariantOutcome } from '../run/variants.ts';
 

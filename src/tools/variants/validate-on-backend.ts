@@ -3,10 +3,10 @@
  * backend (the reference backend) on the run's own samples, with the original's outputs. Reports
  * the largest difference per output. Pure: the backend does the running.
  */
-import type { Backend } from '../backends/types.ts';
-import { errorMessage } from '../core/errors.ts';
-import type { Tensor, TensorMap } from '../core/tensor.ts';
-import { toFloatArray } from '../compare/float-data.ts';
+import type { Backend } from '../../kernel/runtime/types.ts';
+import { errorMessage } from '../../kernel/core/errors.ts';
+import type { Tensor, TensorMap } from '../../kernel/core/tensor.ts';
+import { toFloatArray } from '../../kernel/judge/float-data.ts';
 import type { OnnxSource } from '../run/loaded-model.ts';
 
 export interface BackendValidation {

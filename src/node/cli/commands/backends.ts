@@ -1,7 +1,7 @@
 /** `parity backends`: every registered backend, whether it runs here, and why not. */
-import { createNodeRegistry } from '../../backends/node-registry.ts';
-import type { BackendInfo } from '../../backends/types.ts';
-import { BACKEND_IDS } from '../../core/ids.ts';
+import { createNodeRegistry } from '../../runtimes/node-registry.ts';
+import type { BackendInfo } from '../../../kernel/runtime/types.ts';
+import { BACKEND_IDS } from '../../../kernel/core/ids.ts';
 import type { RegisterCommand } from './types.ts';
 
 export const register: RegisterCommand = (program) => {

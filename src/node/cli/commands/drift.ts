@@ -4,16 +4,16 @@
  * model is given. Gates decide the exit code: 0 pass, 1 a gate failed, 2 bad input.
  */
 import { basename, dirname, join, resolve } from 'node:path';
-import { ParityError } from '../../core/errors.ts';
-import { analyzeDrift } from '../../drift/analyze.ts';
-import { DEFAULT_DRIFT_GATES, parseDriftGate } from '../../drift/gates.ts';
-import { predictionDrift } from '../../drift/prediction-drift.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
+import { analyzeDrift } from '../../../tools/drift/analyze.ts';
+import { DEFAULT_DRIFT_GATES, parseDriftGate } from '../../../tools/drift/gates.ts';
+import { predictionDrift } from '../../../tools/drift/prediction-drift.ts';
 import { scoreWithOnnx } from '../../drift/predict-onnx.ts';
-import { driftToHtml } from '../../drift/render-html.ts';
-import { driftToMarkdown, driftToText } from '../../drift/render-text.ts';
+import { driftToHtml } from '../../../tools/drift/render-html.ts';
+import { driftToMarkdown, driftToText } from '../../../tools/drift/render-text.ts';
 import { readCsvFile, readFittedFile, readJsonFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import type { FittedPipeline } from '../../pipeline/fitted.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import type { FittedPipeline } from '../../../tools/pipeline/fitted.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import { collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 

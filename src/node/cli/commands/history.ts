@@ -5,11 +5,11 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseSavedReport } from '../../baseline/compare-baseline.ts';
-import { buildHistory, HISTORY_METRICS, historyToHtml, historyToMarkdown, parseHistoryMetrics } from '../../baseline/history.ts';
-import { ParityError } from '../../core/errors.ts';
+import { parseSavedReport } from '../../../tools/baseline/compare-baseline.ts';
+import { buildHistory, HISTORY_METRICS, historyToHtml, historyToMarkdown, parseHistoryMetrics } from '../../../tools/baseline/history.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
 import { readJsonFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
 
 export const register: RegisterCommand = (program, setExit) => {

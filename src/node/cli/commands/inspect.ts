@@ -1,7 +1,7 @@
 /** `parity inspect FILE`: the model's signature, opsets, op histogram and size. */
-import { formatInspect, inspectModel } from '../../onnx/inspect.ts';
+import { formatInspect, inspectModel } from '../../../kernel/onnx/inspect.ts';
 import { readModelFile } from '../../onnx/read-file.ts';
-import { formatTfjsInspect, inspectTfjsModel } from '../../onnx/inspect-tfjs.ts';
+import { formatTfjsInspect, inspectTfjsModel } from '../../../kernel/onnx/inspect-tfjs.ts';
 import { readTfjsModel } from '../../onnx/read-tfjs.ts';
 import type { RegisterCommand } from './types.ts';
 

@@ -12,24 +12,24 @@
  *
  * With `--browser` the target side runs in headless Chromium through the harness page
  * (ort-web wasm / webgl / webgpu) while the reference stays in Node (see
- * src/browser/localize-browser.ts).
+ * src/node/browser/localize-browser.ts).
  */
 import { basename, join, resolve } from 'node:path';
 import { BROWSER_FLAGS_HELP, browserFromFlags } from '../../browser/cli-browser.ts';
-import { isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS } from '../../browser/localize-job.ts';
-import { createNodeRegistry } from '../../backends/node-registry.ts';
-import type { BackendRegistry } from '../../backends/registry.ts';
-import { ParityError, choices, isParityError } from '../../core/errors.ts';
-import { OPTIMIZATION_LEVELS } from '../../core/ids.ts';
-import { parseInputOverrides } from '../../data/input-options.ts';
-import { explainSynthesisFailure } from '../../data/synthesize.ts';
-import { renderLocalizeJson } from '../../localize/json.ts';
-import { localize } from '../../localize/localize.ts';
+import { isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS } from '../../../contract/localize-job.ts';
+import { createNodeRegistry } from '../../runtimes/node-registry.ts';
+import type { BackendRegistry } from '../../../kernel/runtime/registry.ts';
+import { ParityError, choices, isParityError } from '../../../kernel/core/errors.ts';
+import { OPTIMIZATION_LEVELS } from '../../../kernel/core/ids.ts';
+import { parseInputOverrides } from '../../../kernel/data/input-options.ts';
+import { explainSynthesisFailure } from '../../../kernel/data/synthesize.ts';
+import { renderLocalizeJson } from '../../../tools/localize/json.ts';
+import { localize } from '../../../tools/localize/localize.ts';
 import { LOCALIZE_TARGETS, prepareLocalize, writeLocalizeReports, writeRepro } from '../../localize/node-io.ts';
 import { localizeInBrowser } from '../../browser/localize-browser.ts';
 import { renderLocalizeText } from '../../localize/render-text.ts';
-import type { LocalizeReport, OptLevel, ReproMaterial } from '../../localize/types.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import type { LocalizeReport, OptLevel, ReproMaterial } from '../../../tools/localize/types.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import { addInputOptions } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 

@@ -4,7 +4,7 @@
  */
 import { claimOutFolder } from '../../run/out-folder.ts';
 import { resolve } from 'node:path';
-import { ParityError } from '../../core/errors.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
 import { mergeRuns } from '../../run/merge-runs.ts';
 import { writeRunMeta } from '../../run/run-meta.ts';
 import { renderConsoleTable } from '../../report/console.ts';

@@ -3,12 +3,12 @@
  * and apply a fitted pipeline to raw records in `offline` (float64) or `serving` (float32) mode.
  */
 import { resolve } from 'node:path';
-import { ParityError, choices } from '../../core/errors.ts';
-import { featuresToCsv } from '../../pipeline/features-csv.ts';
-import { fit, transform } from '../../pipeline/index.ts';
+import { ParityError, choices } from '../../../kernel/core/errors.ts';
+import { featuresToCsv } from '../../../tools/pipeline/features-csv.ts';
+import { fit, transform } from '../../../tools/pipeline/index.ts';
 import { readCsvFile, readFittedFile, readJsonFile, writeText } from '../../pipeline/node-io.ts';
-import { TRANSFORM_MODES, type TransformMode } from '../../pipeline/types.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import { TRANSFORM_MODES, type TransformMode } from '../../../tools/pipeline/types.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
 
 /** Validates `--mode`. */

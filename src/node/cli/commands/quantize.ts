@@ -10,28 +10,28 @@
  * at the boundary, so it is a drop-in replacement; `--no-keep-io-types` makes them float16.
  */
 import { basename, dirname, extname, join, relative, resolve } from 'node:path';
-import { createNodeRegistry } from '../../backends/node-registry.ts';
-import { ParityError, errorMessage } from '../../core/errors.ts';
-import { VARIANTS, type Precision } from '../../core/record.ts';
-import type { TensorMap } from '../../core/tensor.ts';
-import { synthesizeDataset } from '../../data/synthesize.ts';
-import { localize } from '../../localize/localize.ts';
-import { takeSamples } from '../../data/dataset.ts';
-import { parseInputOverrides, type InputOverrides } from '../../data/input-options.ts';
+import { createNodeRegistry } from '../../runtimes/node-registry.ts';
+import { ParityError, errorMessage } from '../../../kernel/core/errors.ts';
+import { VARIANTS, type Precision } from '../../../kernel/core/record.ts';
+import type { TensorMap } from '../../../kernel/core/tensor.ts';
+import { synthesizeDataset } from '../../../kernel/data/synthesize.ts';
+import { localize } from '../../../tools/localize/localize.ts';
+import { takeSamples } from '../../../kernel/data/dataset.ts';
+import { parseInputOverrides, type InputOverrides } from '../../../kernel/data/input-options.ts';
 import { loadDataFile } from '../../data/load-data-file.ts';
-import { decodeModel, encodeModel } from '../../onnx/io.ts';
-import { inspectModel } from '../../onnx/inspect.ts';
+import { decodeModel, encodeModel } from '../../../kernel/onnx/io.ts';
+import { inspectModel } from '../../../kernel/onnx/inspect.ts';
 import { inlineExternalData, readModelFile } from '../../onnx/read-file.ts';
-import { writeFileAtomic } from '../../onnx/quantize/atomic-write.ts';
-import { autoMixed } from '../../onnx/quantize/auto-mixed.ts';
-import { checkFeedsFit } from '../../onnx/quantize/feeds-fit.ts';
-import { formatQuantizeSummary } from '../../onnx/quantize/format.ts';
-import { describeCheck, judgeQuality } from '../../onnx/quantize/quality.ts';
-import { quantizeOnnx } from '../../onnx/quantize/quantize-onnx.ts';
-import { parseMethod, parseTarget, QUANTIZE_TARGETS, type OnnxTarget, type QuantizeRecipe, type TfjsTarget } from '../../onnx/quantize/recipe.ts';
-import { quantizeTfjsFile } from '../../onnx/quantize/tfjs-files.ts';
+import { writeFileAtomic } from '../../quantize/atomic-write.ts';
+import { autoMixed } from '../../quantize/auto-mixed.ts';
+import { checkFeedsFit } from '../../../tools/quantize/feeds-fit.ts';
+import { formatQuantizeSummary } from '../../quantize/format.ts';
+import { describeCheck, judgeQuality } from '../../quantize/quality.ts';
+import { quantizeOnnx } from '../../quantize/quantize-onnx.ts';
+import { parseMethod, parseTarget, QUANTIZE_TARGETS, type OnnxTarget, type QuantizeRecipe, type TfjsTarget } from '../../../tools/quantize/recipe.ts';
+import { quantizeTfjsFile } from '../../quantize/tfjs-files.ts';
 import { checkOutFile } from '../../report/out-path.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import { addInputOptions } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 

@@ -7,13 +7,13 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { createNodeRegistry } from '../../backends/node-registry.ts';
-import { ParityError } from '../../core/errors.ts';
-import type { FittedPipeline } from '../../pipeline/fitted.ts';
+import { createNodeRegistry } from '../../runtimes/node-registry.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
+import type { FittedPipeline } from '../../../tools/pipeline/fitted.ts';
 import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import { replay } from '../../replay/replay.ts';
-import { replayToHtml, replayToMarkdown, replayToText } from '../../replay/render.ts';
-import { DEFAULT_REPLAY_GATES, REPLAY_METRICS } from '../../replay/gates.ts';
+import { replay } from '../../../tools/replay/replay.ts';
+import { replayToHtml, replayToMarkdown, replayToText } from '../../../tools/replay/render.ts';
+import { DEFAULT_REPLAY_GATES, REPLAY_METRICS } from '../../../tools/replay/gates.ts';
 import { loadModel } from '../../run/load-model.ts';
 import { collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';

@@ -2,7 +2,7 @@
  * `parity serve`: the benchmark page for a person — Vite on 127.0.0.1 (cross-origin isolated),
  * serving only the page, the shared code, the bundled models and the runtimes it imports.
  */
-import { ParityError } from '../../core/errors.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
 import { startHarnessServer } from '../../browser/harness-server.ts';
 import { HARNESS_PORT } from '../../browser/vite-options.ts';
 import type { RegisterCommand } from './types.ts';

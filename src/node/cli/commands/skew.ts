@@ -5,12 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { ParityError } from '../../core/errors.ts';
-import { featuresFromCsv } from '../../pipeline/features-csv.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
+import { featuresFromCsv } from '../../../tools/pipeline/features-csv.ts';
 import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import { skew } from '../../pipeline/skew/index.ts';
-import { skewToMarkdown, skewToText } from '../../pipeline/skew/render.ts';
-import { EXIT } from '../shared/exit-codes.ts';
+import { skew } from '../../../tools/pipeline/skew/index.ts';
+import { skewToMarkdown, skewToText } from '../../../tools/pipeline/skew/render.ts';
+import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import { parseMode } from './pipeline.ts';
 import type { RegisterCommand } from './types.ts';
 

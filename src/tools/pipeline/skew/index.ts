@@ -8,7 +8,7 @@
  * const report = skew({ pipeline: fitted, rows, serving: otherFitted });    // two versions
  * ```
  */
-import { ParityError } from '../../core/errors.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
 import type { FittedPipeline, FittedTabular } from '../fitted.ts';
 import { featureInfos, transform } from '../index.ts';
 import type { FeatureInfo, FeatureMatrix, RawRow, TransformMode } from '../types.ts';

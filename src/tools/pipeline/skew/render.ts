@@ -1,6 +1,6 @@
 /** Skew reports as console text and Markdown. Renderers only read the report. Pure. */
-import { escapeMarkdownCell, mdCode } from '../../report/escape.ts';
-import { fmtNum, fmtPct } from '../../report/format.ts';
+import { escapeMarkdownCell, mdCode } from '../../../kernel/render/escape.ts';
+import { fmtNum, fmtPct } from '../../../kernel/render/format.ts';
 import type { SkewReport } from './types.ts';
 
 function title(r: SkewReport): string {

@@ -47,7 +47,7 @@ describe('seattle-weather: 2012 vs 2015', () => {
       expect(fog.current).toBeGreaterThan(5 * fog.reference);
     }
     expect(r.skipped.map((s) => s.name)).toEqual(['date']);
-    expect(r.passed).toBe(false); // default gate alarm == 0: significant after Holm and PSI above its floor
+    expect(r.verdict.ok).toBe(false); // default gate alarm == 0: significant after Holm and PSI above its floor
     expect(r.gates[0]!.failures.map((f) => f.feature).sort()).toEqual(['temp_max', 'temp_min', 'weather']);
     expect(byName(r.features, 'precipitation').significance.alarm).toBe(false);
     // The raw PSI gate is still available in the same grammar.
@@ -63,7 +63,7 @@ describe('seattle-weather: 2012 vs 2015', () => {
       if (f.kind === 'numeric') expect(f.ks).toEqual({ statistic: 0, pValue: 1 });
     }
     expect(same.representativeness.nnOutsideRate).toBe(0);
-    expect(same.passed).toBe(true);
+    expect(same.verdict.ok).toBe(true);
   });
 
   it('renders JSON, Markdown and a self-contained HTML with one chart per feature', () => {
@@ -127,7 +127,7 @@ describe('parity drift CLI', () => {
     const r = await runCli(['drift', '--reference', join(FIX, 'seattle-2012.csv'), '--current', join(FIX, 'seattle-2015.csv'), '--out', join(dir, 'sea')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL alarm == 0 — temp_max \(PSI 0\.2\d*, p adj 0\.00\d*\), temp_min \(PSI 0\.1\d*, p adj [\d.]+\), weather \(PSI 0\.8\d*/);
-    expect(JSON.parse(readFileSync(join(dir, 'sea/drift.json'), 'utf8')).passed).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, 'sea/drift.json'), 'utf8')).verdict.ok).toBe(false);
     expect(readFileSync(join(dir, 'sea/drift.html'), 'utf8')).toMatch(/<svg /);
   });
   it('exits 0 for identical files and with passing gates; uses the model manifest for predictions', async () => {

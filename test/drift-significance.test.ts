@@ -81,7 +81,7 @@ describe('the alarm rule', () => {
     expect(f.significance.reason).toMatch(/^significant but small: .*PSI 0\.0\d+ vs threshold 0\.1 /);
     const big = analyzeDrift({ reference: { name: 'a', rows: a }, current: { name: 'b', rows: rows(10000, () => rng.normal() + 0.6) } });
     expect(big.features[0]!.significance.alarm).toBe(true);
-    expect(big.passed).toBe(false);
+    expect(big.verdict.ok).toBe(false);
   });
   it('permutations rise with the number of features so Holm can still pass; BH is selectable', () => {
     const wide = Array.from({ length: 60 }, (_, i) => Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`f${k}`, (i * (k + 1)) % 17])));

@@ -105,7 +105,7 @@ describe('binning and gates', () => {
     const ref = Array.from({ length: 200 }, (_, i) => ({ a: i % 10, b: i % 2 ? 'x' : 'y' }));
     const cur = Array.from({ length: 200 }, (_, i) => ({ a: (i % 10) + 5, b: i % 2 ? 'x' : 'y' }));
     const r = analyzeDrift({ reference: { name: 'r', rows: ref }, current: { name: 'c', rows: cur }, gates: ['psi<=0.2', 'b.psi<=0.01', 'a.oor<=0.1'] });
-    expect(r.passed).toBe(false);
+    expect(r.verdict.ok).toBe(false);
     expect(r.gates.map((g) => g.passed)).toEqual([false, true, false]);
     expect(r.gates[0]!.failures.map((f) => f.feature)).toEqual(['a']);
     expect(r.gates[2]!.failures[0]!.value).toBeCloseTo(0.5, 12);

@@ -25,7 +25,17 @@ export { DEGENERACY, degenerateWarnings, REAL_DATA_ADVICE, referenceStats, type 
 export { attachNoiseFloors, noiseFloorFor } from './noise-floor.ts';
 export { ACCURACY_MARGIN, checkAccuracyPlausibility, type Plausibility, type PlausibilityInput } from './plausibility.ts';
 export { EXPECTED_NOISE, type PrecisionNoise } from './precision-noise.ts';
-export { decideVerdict, DISPLAY_STATUSES, displayStatus, type DisplayStatus, type ModelFailure, type Verdict, type VerdictCounts } from './verdict.ts';
+export {
+  buildVerdict,
+  decideVerdict,
+  DISPLAY_STATUSES,
+  displayStatus,
+  type DisplayStatus,
+  type ModelFailure,
+  type Verdict,
+  type VerdictCounts,
+  type VerdictInput,
+} from './verdict.ts';
 export { computeOutputMetrics, incomparableMetrics, toleranceReason, type FloatArray, type OutputMetricsInput } from './output-metrics.ts';
 export { argmaxRow, looksLikeProbabilities, predictedClasses, toProbabilityRows, topkRow, type ProbabilityRows } from './probabilities.ts';
 export { quantileInPlace, selectInPlace } from './select.ts';

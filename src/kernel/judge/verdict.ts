@@ -1,7 +1,8 @@
 /**
- * The one verdict of a run. The judge writes it into `report.verdict`; the console, Markdown,
- * JUnit, HTML, the page and the process exit code all read it, and nothing else decides.
- * Pure: no Node imports.
+ * The one verdict shape of every command. `buildVerdict` turns a command's failures, input errors
+ * and warnings into `{ ok, exitCode, headline, counts, reasons, warnings }`; `decideVerdict` is
+ * the run's (and merge's) use of it. Each command writes it into its JSON report as `verdict`, and
+ * the process exit code is always `verdict.exitCode`. Pure: no Node imports.
  */
 import type { TargetVerdict } from './types.ts';
 
@@ -54,16 +55,56 @@ export interface ModelFailure {
 /** Exit codes: 0 pass, 1 a gate or target failed, 2 a model could not run (bad input). */
 export type VerdictExitCode = 0 | 1 | 2;
 
-export interface Verdict {
-  /** True when nothing fails the run. */
+/** Counts a verdict carries: named numbers (the run's are {@link VerdictCounts}). */
+export type Counts = { readonly [key: string]: number };
+
+/**
+ * Did it pass? The same shape in every command's JSON report (`report.verdict`). `C` is the
+ * command's counts (the run's by display status; skew's features; replay's slices...).
+ */
+export interface Verdict<C extends object = VerdictCounts> {
+  /** True when nothing fails the command (exit 0). */
   ok: boolean;
-  /** The process exit code `parity run` / `parity merge` end with. */
+  /** The process exit code the command ends with: 0 pass, 1 a gate failed, 2 bad input. */
   exitCode: VerdictExitCode;
-  /** `FAIL: 3 passed, 1 failed, 1 skipped, 1 error, 1 unexpected pass; 2 gates failed` */
+  /** One line: `PASS: …`, `FAIL: …`, or `INCONCLUSIVE: …` (ok, but nothing could be judged). */
   headline: string;
-  counts: VerdictCounts;
-  /** Why the run failed, one line each (empty when ok). */
+  counts: C;
+  /** Why it failed, one line each (empty when ok). */
   reasons: string[];
+  /** What weakens a pass or explains an inconclusive check, one line each. @default [] */
+  warnings: string[];
+}
+
+/** What a command decided, for {@link buildVerdict}. */
+export interface VerdictInput<C extends object> {
+  counts: C;
+  /** What was judged, after `PASS: ` / `FAIL: ` in the headline, e.g. `3 slices, 1 with a gap`. */
+  summary: string;
+  /** One line per failure (a gate, a target, a slice, a skewed feature): any makes exit 1. @default [] */
+  failures?: readonly string[];
+  /** One line per input that could not be used: any makes exit 2, and outranks failures. @default [] */
+  inputErrors?: readonly string[];
+  /** @default [] */
+  warnings?: readonly string[];
+  /**
+   * Nothing could be judged on these inputs (e.g. a degenerate reference on synthesized data):
+   * ok and exit 0 unless there are input errors, headline `INCONCLUSIVE: `, failures kept as warnings.
+   * @default false
+   */
+  inconclusive?: boolean;
+}
+
+/** The one rule from a command's findings to its verdict and exit code: 2 bad input, else 1 any failure, else 0. */
+export function buildVerdict<C extends object>(input: VerdictInput<C>): Verdict<C> {
+  const inputErrors = [...(input.inputErrors ?? [])];
+  const inconclusive = Boolean(input.inconclusive) && inputErrors.length === 0;
+  const failures = inconclusive ? [] : [...(input.failures ?? [])];
+  const warnings = [...(input.warnings ?? []), ...(inconclusive ? (input.failures ?? []) : [])];
+  const exitCode: VerdictExitCode = inputErrors.length ? 2 : failures.length ? 1 : 0;
+  const ok = exitCode === 0;
+  const word = inconclusive ? 'INCONCLUSIVE' : ok ? 'PASS' : 'FAIL';
+  return { ok, exitCode, headline: `${word}: ${input.summary}`, counts: input.counts, reasons: [...inputErrors, ...failures], warnings };
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -88,15 +129,14 @@ export function decideVerdict(targets: readonly TargetVerdict[], modelFailures: 
       reasons.push(`${t.id}: the reference was skipped, so nothing of ${t.model} could be judged${t.reason ? ` (${t.reason.split('\n')[0]})` : ''}`);
     if (gatesFailed) reasons.push(`${t.id}: ${plural(gatesFailed, 'gate')} failed`);
   }
-  for (const m of modelFailures) reasons.push(`${m.model}: could not run: [${m.code}] ${m.message.split('\n')[0]}`);
   // Failures decided outside the targets (baseline regressions, src/tools/baseline) fail the run the same way.
   reasons.push(...extraReasons);
-  const exitCode: VerdictExitCode = modelFailures.length ? 2 : reasons.length ? 1 : 0;
   const parts = [
     `${counts.pass} passed`,
     counts.warn && `${counts.warn} passed with warnings`,
     counts.fail && `${counts.fail} failed`,
     counts.skip && `${counts.skip} skipped`,
+    counts.na && `${counts.na} not applicable`,
     counts.error && plural(counts.error, 'error'),
     counts.xfail && plural(counts.xfail, 'expected failure'),
     counts.xpass && plural(counts.xpass, 'unexpected pass', 'unexpected passes'),
@@ -105,6 +145,8 @@ export function decideVerdict(targets: readonly TargetVerdict[], modelFailures: 
   const gates =
     (counts.gatesFailed ? `; ${plural(counts.gatesFailed, 'gate')} failed` : '') +
     (extraReasons.length ? `; ${plural(extraReasons.length, 'baseline regression')}` : '');
-  const ok = exitCode === 0;
-  return { ok, exitCode, counts, reasons, headline: `${ok ? 'PASS' : 'FAIL'}: ${parts.join(', ')}${gates}` };
+  const warnings = targets.flatMap((t) => (t.warnings ?? []).map((w) => `${t.id}: ${w}`));
+  // A model that could not run is an input problem (exit 2), outranking a failed gate.
+  const inputErrors = modelFailures.map((m) => `${m.model}: could not run: [${m.code}] ${m.message.split('\n')[0]}`);
+  return buildVerdict({ counts, summary: `${parts.join(', ')}${gates}`, failures: reasons, inputErrors, warnings });
 }

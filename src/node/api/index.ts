@@ -4,7 +4,9 @@
  * deep imports into dist/ are not part of the API and may move.
  *
  * - config: `defineConfig` types a `parity.config.ts`; `resolveConfig` applies every default once.
- * - running: `runParity` (the programmatic `parity run`).
+ * - running: one engine per command, typed options in, the report with its `verdict` out —
+ *   `runParity` (`parity run`), `mergeRunDirs` (`parity merge`), `analyzeDrift` (`parity drift`),
+ *   `diagnoseSkew` (`parity skew`), `history` (`parity history`).
  * - judging saved or foreign records: `judgeRun` / `judgeTarget` and the metric functions, pure
  *   TypeScript with no Node imports, so records made anywhere (a browser, another machine) are
  *   judged by the same code as `parity run`.
@@ -18,12 +20,17 @@ export { resolveConfig, type ResolvedConfig } from '../../kernel/config/resolve.
 
 // Running. ── runParity: the programmatic run core (src/node/api/run-parity.ts). ──
 export { runParity, type RunParityOptions, type RunParityResult } from './run-parity.ts';
+export { mergeRunDirs, type MergeOptions, type MergeResult } from './merge.ts';
+export { analyzeDrift, type AnalyzeDriftOptions, type DriftResult } from './drift.ts';
+export { diagnoseSkew, type DiagnoseSkewOptions, type SkewResult } from './skew.ts';
+export { history, type HistoryOptions, type HistoryResult } from './history.ts';
 
 // Judging: one comparison core for every environment (src/kernel/judge/index.ts).
 export {
   computeDecisionMetrics,
   computeOutputMetrics,
   computeTaskMetrics,
+  buildVerdict,
   decideVerdict,
   DEFAULT_TOLERANCE_POLICY,
   DEFAULT_TOLERANCES,
@@ -42,6 +49,7 @@ export {
   type OutputMetricsInput,
   type TaskInput,
   type Verdict,
+  type VerdictInput,
   type VerdictCounts,
 } from '../../kernel/judge/index.ts';
 

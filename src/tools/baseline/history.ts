@@ -3,6 +3,7 @@
  * was made, as JSON, Markdown tables and HTML trend charts — how parity and latency moved across
  * commits. Pure: the caller reads the reports (each checked with `parseSavedReport`).
  */
+import { buildVerdict, type Verdict } from '../../kernel/judge/verdict.ts';
 import { choices, ParityError } from '../../kernel/core/errors.ts';
 import type { Report, TargetVerdict } from '../../kernel/judge/types.ts';
 import { escapeHtml, escapeMarkdown } from '../../kernel/render/escape.ts';
@@ -46,6 +47,8 @@ export interface History {
   metrics: HistoryMetric[];
   targets: string[];
   points: HistoryPoint[];
+  /** The one verdict shape of every command: a trend always passes (exit 0); runs that failed are warnings. */
+  verdict: Verdict<{ reports: number; targets: number; failedRuns: number }>;
 }
 
 export function parseHistoryMetrics(list: string | undefined): HistoryMetric[] {
@@ -74,7 +77,13 @@ export function buildHistory(reports: readonly { source: string; report: Report 
     }
     return { source, createdAt: report.createdAt, ok: report.verdict?.ok ?? false, headline: report.verdict?.headline ?? '', values };
   });
-  return { metrics: [...metrics], targets, points };
+  const failed = points.filter((p) => !p.ok);
+  const verdict = buildVerdict({
+    counts: { reports: points.length, targets: targets.length, failedRuns: failed.length },
+    summary: `${points.length} reports, ${targets.length} targets, ${metrics.length} metrics`,
+    warnings: failed.map((p) => `${p.source}: that run did not pass (${p.headline || 'no verdict'})`),
+  });
+  return { metrics: [...metrics], targets, points, verdict };
 }
 
 const fmt = (v: number | null | undefined) =>

@@ -5,6 +5,7 @@
  * an effect-size floor (defaults.ts). Pure: no Node imports; prediction drift is computed
  * elsewhere and passed in.
  */
+import { driftVerdict } from './verdict.ts';
 import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 import { rawValue } from '../pipeline/frame.ts';
 import type { FittedTabular } from '../pipeline/fitted.ts';
@@ -104,7 +105,7 @@ export function analyzeDrift(input: DriftInput): DriftReport {
     },
     ...(input.prediction ? { prediction: input.prediction } : {}),
     gates: [],
-    passed: true,
+    verdict: driftVerdict({ features: [], skipped: [], gates: [] }),
     settings: {
       psiBins: settings.psiBins,
       psiEpsilon: PSI_EPSILON,
@@ -117,6 +118,6 @@ export function analyzeDrift(input: DriftInput): DriftReport {
     notes,
   };
   report.gates = evaluateGates(report, gates);
-  report.passed = report.gates.every((g) => g.passed);
+  report.verdict = driftVerdict(report);
   return report;
 }

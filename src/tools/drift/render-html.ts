@@ -72,7 +72,7 @@ export function driftToHtml(r: DriftReport): string {
   const notes = [...r.skipped.map((s) => `skipped ${s.name}: ${s.reason}`), ...r.notes];
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${CSS}</style></head><body>
 <h1>${escapeHtml(title)}</h1>
-<p class="${r.passed ? 'pass' : 'fail'}">${r.passed ? 'All gates pass' : 'Gates failed'} — reference ${r.reference.rows} rows, current ${r.current.rows} rows</p>
+<p class="${r.verdict.ok ? 'pass' : 'fail'}">${r.verdict.ok ? 'All gates pass' : 'Gates failed'} — reference ${r.reference.rows} rows, current ${r.current.rows} rows</p>
 <ul>${gates}</ul>
 ${
   headlines(r).length

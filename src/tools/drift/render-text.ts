@@ -115,7 +115,7 @@ export function driftToText(r: DriftReport): string {
   lines.push(`PSI noise floor for these sample sizes ≈ ${fmtNum(r.settings.psiNoiseFloor)}; ${significanceRule(r)}`);
   for (const s of r.skipped) lines.push(`skipped ${s.name}: ${s.reason}`);
   for (const n of r.notes) lines.push(`note: ${n}`);
-  lines.push('', 'gates:', ...r.gates.map((g) => `  ${gateLine(g, r)}`), `verdict: ${r.passed ? 'PASS' : 'FAIL'}`);
+  lines.push('', 'gates:', ...r.gates.map((g) => `  ${gateLine(g, r)}`), `verdict: ${r.verdict.ok ? 'PASS' : 'FAIL'}`);
   return lines.join('\n') + '\n';
 }
 
@@ -123,7 +123,7 @@ export function driftToMarkdown(r: DriftReport): string {
   const out = [
     `# Drift: ${escapeMarkdownCell(r.reference.name)} → ${escapeMarkdownCell(r.current.name)}`,
     '',
-    `**${r.passed ? '✅ all gates pass' : '❌ gates failed'}** — reference ${r.reference.rows} rows, current ${r.current.rows} rows`,
+    `**${r.verdict.ok ? '✅ all gates pass' : '❌ gates failed'}** — reference ${r.reference.rows} rows, current ${r.current.rows} rows`,
     '',
   ];
   out.push('## Gates', '', ...r.gates.map((g) => `- ${g.passed ? '✅' : '❌'} ${escapeMarkdownCell(gateLine(g, r))}`), '');

@@ -1,4 +1,5 @@
 /** The body of drift.json: per-feature shift statistics, representativeness, gates. Pure data. */
+import type { DriftVerdict } from './verdict.ts';
 import type { ChiSquareResult, KsResult } from './stats.ts';
 import type { Histogram } from './binning.ts';
 import type { SignificanceSettings } from './defaults.ts';
@@ -122,7 +123,8 @@ export interface DriftReport {
   representativeness: Representativeness;
   prediction?: PredictionDrift;
   gates: GateResult[];
-  passed: boolean;
+  /** Did it pass: the one verdict shape of every command (./verdict.ts); `verdict.exitCode` is the exit code. */
+  verdict: DriftVerdict;
   settings: {
     psiBins: number;
     psiEpsilon: number;

@@ -3,17 +3,9 @@
  * chi-square, missing and out-of-range rates, representativeness, and prediction drift when a
  * model is given. Gates decide the exit code: 0 pass, 1 a gate failed, 2 bad input.
  */
-import { basename, dirname, join, resolve } from 'node:path';
-import { ParityError } from '../../../kernel/core/errors.ts';
-import { analyzeDrift } from '../../../tools/drift/analyze.ts';
-import { DEFAULT_DRIFT_GATES, parseDriftGate } from '../../../tools/drift/gates.ts';
-import { predictionDrift } from '../../../tools/drift/prediction-drift.ts';
-import { scoreWithOnnx } from '../../drift/predict-onnx.ts';
-import { driftToHtml } from '../../../tools/drift/render-html.ts';
-import { driftToMarkdown, driftToText } from '../../../tools/drift/render-text.ts';
-import { readCsvFile, readFittedFile, readJsonFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import type { FittedPipeline } from '../../../tools/pipeline/fitted.ts';
-import { EXIT } from '../../../kernel/core/exit-codes.ts';
+import { analyzeDrift } from '../../api/drift.ts';
+import { DEFAULT_DRIFT_GATES } from '../../../tools/drift/gates.ts';
+import { driftToText } from '../../../tools/drift/render-text.ts';
 import { collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 
@@ -27,19 +19,6 @@ interface DriftFlags {
   out?: string;
   gate?: string[];
   json?: boolean;
-}
-
-/** `--model` may be an ONNX file or a parity-model.json manifest naming the ONNX and its pipeline. */
-function resolveModel(flags: DriftFlags): { onnx?: string; pipeline?: string; output?: string } {
-  if (!flags.model) return flags.pipeline ? { pipeline: flags.pipeline } : {};
-  if (!flags.model.endsWith('.json'))
-    return { onnx: flags.model, ...(flags.pipeline ? { pipeline: flags.pipeline } : {}), ...(flags.output ? { output: flags.output } : {}) };
-  const m = readJsonFile(flags.model, 'model manifest') as { onnx?: string; pipeline?: { fitted?: string }; classifierOutput?: string };
-  const dir = dirname(flags.model);
-  if (!m.onnx) throw new ParityError('USAGE', `--model ${flags.model}: the manifest names no ONNX file`);
-  const pipeline = flags.pipeline ?? (m.pipeline?.fitted ? join(dir, m.pipeline.fitted) : undefined);
-  const output = flags.output ?? m.classifierOutput;
-  return { onnx: join(dir, m.onnx), ...(pipeline ? { pipeline } : {}), ...(output ? { output } : {}) };
 }
 
 export const register: RegisterCommand = (program, setExit) => {
@@ -60,38 +39,22 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--out <dir>', 'write drift.json, drift.md and drift.html here')
     .option('--json', 'print the JSON report instead of text')
     .action(async (flags: DriftFlags) => {
-      const gates = (flags.gate?.length ? flags.gate : [...DEFAULT_DRIFT_GATES]).map((g) => parseDriftGate(g));
-      const ref = readCsvFile(flags.reference, 'reference data');
-      const cur = readCsvFile(flags.current, 'current data');
-      const model = resolveModel(flags);
-      let pipeline: FittedPipeline | undefined;
-      if (model.pipeline) pipeline = readFittedFile(model.pipeline);
-      if (model.onnx && !pipeline) throw new ParityError('USAGE', '--model needs --pipeline (the fitted pipeline that turns records into the model input)');
-      if (pipeline && pipeline.kind !== 'tabular')
-        throw new ParityError('USAGE', 'drift works on tabular pipelines; this fitted pipeline is an image pipeline');
-      let prediction;
-      if (model.onnx && pipeline) {
-        const scores = await scoreWithOnnx(model.onnx, pipeline, ref.rows, cur.rows, model.output);
-        prediction = predictionDrift(scores.output, scores.reference, scores.current, pipeline.label?.classes);
-      }
       const columns = flags.columns
         ?.split(',')
-        .map((s) => s.trim())
+        .map((c) => c.trim())
         .filter(Boolean);
-      const report = analyzeDrift({
-        reference: { name: basename(flags.reference), rows: ref.rows, columns: ref.columns },
-        current: { name: basename(flags.current), rows: cur.rows, columns: cur.columns },
+      const { report, json, files } = await analyzeDrift({
+        reference: flags.reference,
+        current: flags.current,
+        ...(flags.pipeline ? { pipeline: flags.pipeline } : {}),
+        ...(flags.model ? { model: flags.model } : {}),
+        ...(flags.output ? { output: flags.output } : {}),
         ...(columns ? { columns } : {}),
-        ...(pipeline && pipeline.kind === 'tabular' ? { pipeline } : {}),
-        ...(prediction ? { prediction } : {}),
-        gates,
+        ...(flags.gate?.length ? { gates: flags.gate } : {}),
+        ...(flags.out ? { out: flags.out } : {}),
       });
-      const json = JSON.stringify(report, null, 2) + '\n';
       process.stdout.write(flags.json ? json : driftToText(report));
-      if (flags.out) {
-        const paths = writeReportFiles(resolve(flags.out), { 'drift.json': json, 'drift.md': driftToMarkdown(report), 'drift.html': driftToHtml(report) });
-        if (!flags.json) process.stdout.write(`reports: ${paths.join(', ')}\n`);
-      }
-      setExit(report.passed ? EXIT.OK : EXIT.GATE_FAILED);
+      if (files && !flags.json) process.stdout.write(`reports: ${files.join(', ')}\n`);
+      setExit(report.verdict.exitCode);
     });
 };

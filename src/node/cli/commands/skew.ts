@@ -3,14 +3,9 @@
  * (same pipeline in float64 vs float32, golden features, or a second pipeline version), per
  * feature mismatches and diagnoses. Exit 0 clean, 1 skew beyond tolerance, 2 bad input.
  */
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
 import { ParityError } from '../../../kernel/core/errors.ts';
-import { featuresFromCsv } from '../../../tools/pipeline/features-csv.ts';
-import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
-import { skew } from '../../../tools/pipeline/skew/index.ts';
-import { skewToMarkdown, skewToText } from '../../../tools/pipeline/skew/render.ts';
-import { EXIT } from '../../../kernel/core/exit-codes.ts';
+import { diagnoseSkew } from '../../api/skew.ts';
+import { skewToText } from '../../../tools/pipeline/skew/render.ts';
 import { parseMode } from './pipeline.ts';
 import type { RegisterCommand } from './types.ts';
 
@@ -51,38 +46,22 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--out <dir>', 'write skew.json and skew.md here')
     .option('--json', 'print the JSON report instead of text')
     .action((flags: SkewFlags) => {
-      if (flags.golden && flags.serving) throw new ParityError('USAGE', 'give --golden or --serving, not both');
-      const pipeline = readFittedFile(flags.pipeline);
-      const rows = readCsvFile(flags.data).rows;
-      const golden = flags.golden ? featuresFromCsv(readGolden(flags.golden), basename(flags.golden)) : undefined;
-      const serving = flags.serving ? readFittedFile(flags.serving) : undefined;
       const tolerance = {
         ...(flags.atol !== undefined ? { atol: nonNegative('atol', flags.atol)! } : {}),
         ...(flags.rtol !== undefined ? { rtol: nonNegative('rtol', flags.rtol)! } : {}),
         ...(flags.maxMismatchRate !== undefined ? { maxMismatchRate: nonNegative('max-mismatch-rate', flags.maxMismatchRate)! } : {}),
       };
-      const report = skew({
-        pipeline,
-        rows,
+      const { report, json, files } = diagnoseSkew({
+        pipeline: flags.pipeline,
+        data: flags.data,
         tolerance,
         candidateMode: parseMode(flags.mode, 'serving'),
-        ...(golden ? { golden } : {}),
-        ...(serving ? { serving } : {}),
+        ...(flags.golden ? { golden: flags.golden } : {}),
+        ...(flags.serving ? { serving: flags.serving } : {}),
+        ...(flags.out ? { out: flags.out } : {}),
       });
-      const json = JSON.stringify(report, null, 2) + '\n';
       process.stdout.write(flags.json ? json : skewToText(report));
-      if (flags.out) {
-        const paths = writeReportFiles(resolve(flags.out), { 'skew.json': json, 'skew.md': skewToMarkdown(report) });
-        if (!flags.json) process.stdout.write(`reports: ${paths.join(', ')}\n`);
-      }
-      setExit(report.skewFound ? EXIT.GATE_FAILED : EXIT.OK);
+      if (files && !flags.json) process.stdout.write(`reports: ${files.join(', ')}\n`);
+      setExit(report.verdict.exitCode);
     });
 };
-
-function readGolden(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    throw new ParityError('FILE_NOT_FOUND', `golden features file '${path}' does not exist`);
-  }
-}

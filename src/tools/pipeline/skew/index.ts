@@ -18,6 +18,7 @@ import { diagnoseColumn } from './diagnose-column.ts';
 import { diagnoseMatches, matchColumns } from './diagnose-match.ts';
 import { diagnoseOov } from './diagnose-oov.ts';
 import { diagnoseStep } from './diagnose-step.ts';
+import { skewVerdict } from './verdict.ts';
 import { DEFAULT_SKEW_TOLERANCE, type Diagnosis, type SkewMode, type SkewReport, type SkewTolerance } from './types.ts';
 
 export type { SkewReport, Diagnosis, FeatureSkew, SkewTolerance, SkewMode } from './types.ts';
@@ -97,7 +98,7 @@ export function compareFeatureMatrices(input: CompareInput): SkewReport {
   );
   diagnoses.push(...oov.diagnoses);
   for (const j of skewed) if (!matched.explained.has(j) && !oov.explained.has(j)) diagnoses.push(diagnoseStep(ctx, j) ?? diagnoseColumn(ctx, j));
-  return {
+  const report = {
     mode: input.mode,
     referenceLabel: input.referenceLabel,
     candidateLabel: input.candidateLabel,
@@ -110,6 +111,7 @@ export function compareFeatureMatrices(input: CompareInput): SkewReport {
     skewFound: skewed.length > 0 || reference.cols !== candidate.cols,
     notes,
   };
+  return { ...report, verdict: skewVerdict(report) };
 }
 
 export interface SkewOptions {

@@ -1,4 +1,5 @@
 /** The body of skew.json: per-feature mismatches and diagnoses. Pure data. */
+import type { SkewVerdict } from './verdict.ts';
 
 /** What is compared with what. */
 export const SKEW_MODES = ['offline-vs-serving', 'golden', 'pipelines'] as const;
@@ -71,6 +72,8 @@ export interface SkewReport {
   diagnoses: Diagnosis[];
   /** True when some feature's mismatch rate exceeds the tolerance or the shapes differ. */
   skewFound: boolean;
+  /** Did it pass: the one verdict shape of every command (./verdict.ts); `verdict.exitCode` is the exit code. */
+  verdict: SkewVerdict;
   /** Notes that do not count as skew (e.g. header names that differ). */
   notes: string[];
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderConsoleTable } from '../src/node/report/console.ts';
+import { decideVerdict } from '../src/kernel/judge/verdict.ts';
 import { makeReport } from './report-fixture.ts';
 
 // eslint-disable-next-line no-control-regex
@@ -34,5 +35,50 @@ describe('report/console', () => {
     expect(out).toMatch(ANSI);
     expect(out).toContain('\u001b[31mFAILED\u001b[0m');
     expect(out).toContain('\u001b[32mpassed\u001b[0m');
+  });
+});
+
+describe('report/console: not applicable and shared warnings', () => {
+  const base = makeReport();
+  const ref = base.targets[0]!;
+  const na = (variant: 'int8-static' | 'int4-weight', backend: 'tfjs/cpu' | 'tfjs/wasm') => ({
+    ...ref,
+    id: `mnist-cnn:${variant}@${backend}`,
+    variant,
+    backend,
+    isReference: false,
+    status: 'skipped' as const,
+    reason: `${backend} loads tfjs models; the ${variant} variant exists only as onnx`,
+    facts: { notApplicable: true },
+    gates: [],
+  });
+  const warned = (id: string) => ({ ...base.targets[1]!, id, warnings: ['reference output is near-constant: the comparison means little'] });
+  const targets = [
+    ...base.targets,
+    na('int8-static', 'tfjs/cpu'),
+    na('int8-static', 'tfjs/wasm'),
+    na('int4-weight', 'tfjs/cpu'),
+    na('int4-weight', 'tfjs/wasm'),
+    warned('mnist-cnn:fp16@a'),
+    warned('mnist-cnn:fp16@b'),
+    warned('mnist-cnn:fp16@c'),
+  ];
+  const report = { ...base, targets, verdict: decideVerdict(targets) };
+  const out = renderConsoleTable(report, { color: false });
+
+  it('lists not-applicable targets once, as one cross product, with no row and no skip count', () => {
+    expect(out).not.toMatch(/│ mnist-cnn:int8-static@tfjs\/cpu/);
+    expect(out).toContain('not applicable: 4 targets, known before the run:');
+    expect(out).toContain('int8-static, int4-weight × tfjs/cpu, tfjs/wasm on mnist-cnn — e.g. tfjs/cpu loads tfjs models');
+    expect(report.verdict.counts.na).toBe(4);
+    expect(report.verdict.headline).toContain('4 not applicable');
+    expect(report.verdict.headline).toContain('1 skipped');
+  });
+
+  it('prints a warning shared by several targets once, naming them', () => {
+    const lines = out.split('\n').filter((l) => l.includes('near-constant'));
+    expect(lines).toEqual([
+      'warning 3 targets (mnist-cnn:fp16@a, mnist-cnn:fp16@b, mnist-cnn:fp16@c): reference output is near-constant: the comparison means little',
+    ]);
   });
 });

@@ -51,9 +51,9 @@ describe('report/progress', () => {
     expect(out).toMatch(/2\/3 second/);
   });
 
-  it('labels records: ok with the median, skipped and error with reasons', () => {
+  it('labels records: ok with the median, skipped (reason in the summary) and error with reasons', () => {
     expect(recordLabel(makeRecord('t'))).toBe('t ok 1.27 ms');
-    expect(recordLabel(makeRecord('t', { status: 'skipped', reason: 'no WebGPU' }))).toBe('t skipped: no WebGPU');
+    expect(recordLabel(makeRecord('t', { status: 'skipped', reason: 'no WebGPU' }))).toBe('t skipped (reason below)');
     expect(recordLabel(makeRecord('t', { status: 'error', errorCode: 'RUN_FAILED', reason: 'boom' }))).toBe('t error [RUN_FAILED]: boom');
     expect(recordLabel(makeRecord('t', { timings: undefined }))).toBe('t ok');
   });

@@ -7,7 +7,7 @@ describe('report/view', () => {
   it('partitions every target into exactly one display status', () => {
     const report = makeReport();
     const v = report.verdict;
-    expect(v.counts).toEqual({ pass: 3, warn: 0, fail: 2, skip: 1, error: 1, xfail: 1, xpass: 1, gatesFailed: 1, modelErrors: 0 });
+    expect(v.counts).toEqual({ pass: 3, warn: 0, fail: 2, skip: 1, na: 0, error: 1, xfail: 1, xpass: 1, gatesFailed: 1, modelErrors: 0 });
     expect(v).toMatchObject({ ok: false, exitCode: 1 });
   });
 

@@ -11,12 +11,14 @@ import type { TargetVerdict } from './types.ts';
  * (does not fail the run). `xpass`: declared as an expected failure but passed (fails the run,
  * so the stale declaration gets removed). `warn`: passed, but the comparison carries warnings
  * (e.g. a near-zero reference output) so the pass may mean little; it does not fail the run.
+ * `na`: not applicable — the variant has no format the backend loads, known before the run.
  */
 export const DISPLAY_STATUSES = {
   pass: { label: 'passed', failsRun: false },
   warn: { label: 'passed (warnings)', failsRun: false },
   fail: { label: 'FAILED', failsRun: true },
   skip: { label: 'skipped', failsRun: false },
+  na: { label: 'not applicable', failsRun: false },
   error: { label: 'ERROR', failsRun: true },
   xfail: { label: 'expected failure', failsRun: false },
   xpass: { label: 'UNEXPECTED PASS', failsRun: true },
@@ -32,7 +34,8 @@ export function displayStatus(t: TargetVerdict): DisplayStatus {
     case 'failed':
       return 'fail';
     case 'skipped':
-      return 'skip';
+      // Impossible by construction (no format of the variant loads there), known before the run.
+      return t.facts['notApplicable'] === true ? 'na' : 'skip';
     case 'error':
       return 'error';
   }
@@ -117,7 +120,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
  * (unavailable backend, unsupported op) are reported, not failed.
  */
 export function decideVerdict(targets: readonly TargetVerdict[], modelFailures: readonly ModelFailure[] = [], extraReasons: readonly string[] = []): Verdict {
-  const counts: VerdictCounts = { pass: 0, warn: 0, fail: 0, skip: 0, error: 0, xfail: 0, xpass: 0, gatesFailed: 0, modelErrors: modelFailures.length };
+  const counts: VerdictCounts = { pass: 0, warn: 0, fail: 0, skip: 0, na: 0, error: 0, xfail: 0, xpass: 0, gatesFailed: 0, modelErrors: modelFailures.length };
   const reasons: string[] = [];
   for (const t of targets) {
     const s = displayStatus(t);

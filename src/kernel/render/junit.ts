@@ -47,6 +47,7 @@ function targetCase(t: TargetVerdict): Case {
     case 'warn':
       return { ...base, body: `<system-out>${escapeXml((t.warnings ?? []).map((w) => `warning: ${w}`).join('\n'))}</system-out>`, kind: 'pass' };
     case 'skip':
+    case 'na':
       return { ...base, body: child('skipped', reason), kind: 'skipped' };
     case 'xfail':
       return {
@@ -76,6 +77,8 @@ function targetCase(t: TargetVerdict): Case {
 
 function gateCase(t: TargetVerdict, g: GateResult): Case {
   const base = { name: `gate ${gateLabel(g)} [${t.id}]`, classname: t.model, timeS: 0 };
+  // A target that did not run has no measured value: its gates were not evaluated, not passed.
+  if (t.status === 'skipped') return { ...base, body: child('skipped', `not evaluated: ${t.id} did not run`), kind: 'skipped' };
   if (g.passed) {
     return g.value === null
       ? { ...base, body: child('skipped', g.note ?? 'not applicable to this target'), kind: 'skipped' }
@@ -119,7 +122,8 @@ export function renderJunit(report: Report): string {
   const suites: string[] = [];
   const all: Case[] = [];
   for (const [model, targets] of targetsByModel(report)) {
-    const cases = targets.flatMap((t) => [targetCase(t), ...t.gates.map((g) => gateCase(t, g))]);
+    // Not-applicable targets (impossible by construction) are no test cases; report.json keeps them.
+    const cases = targets.filter((t) => displayStatus(t) !== 'na').flatMap((t) => [targetCase(t), ...t.gates.map((g) => gateCase(t, g))]);
     all.push(...cases);
     const props = [
       ['reference', report.references[model] ?? report.reference],

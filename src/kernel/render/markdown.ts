@@ -13,6 +13,7 @@ import {
   failedGates,
   failingOutputs,
   gateExplain,
+  notApplicableLines,
   outputExplain,
   targetCells,
   targetsByModel,
@@ -24,6 +25,7 @@ const STATUS_ICON: Record<DisplayStatus, string> = {
   warn: '⚠️',
   fail: '❌',
   skip: '⏭️',
+  na: '➖',
   error: '💥',
   xfail: '☑️',
   xpass: '🚨',
@@ -125,8 +127,15 @@ export function renderMarkdown(report: Report): string {
     ...unexpectedPassCallout(report),
     ...(report.budget ? [escapeMarkdown(budgetLine(report)), ''] : []),
   ];
-  for (const [model, targets] of targetsByModel(report)) {
+  for (const [model, all] of targetsByModel(report)) {
+    const notApplicable = all.filter((t) => displayStatus(t) === 'na');
+    const targets = all.filter((t) => displayStatus(t) !== 'na');
     lines.push(`### ${escapeMarkdown(model)}`, '', ...modelTable(targets), '');
+    if (notApplicable.length)
+      lines.push(
+        `${STATUS_ICON.na} Not applicable (${notApplicable.length}, known before the run): ${notApplicableLines(notApplicable).map(escapeMarkdown).join('; ')}`,
+        '',
+      );
     const failures = failureLines(targets);
     if (failures.length) lines.push('**Failures**', '', ...failures, '');
     const warnings = warningLines(targets);

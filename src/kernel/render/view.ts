@@ -142,3 +142,53 @@ function fmtCoverage(recipe: unknown): string {
   const pct = c.weightBytes.total ? Math.round((100 * c.weightBytes.lowPrecision) / c.weightBytes.total) : 0;
   return `${c.nodes.quantized}/${c.nodes.eligible} · ${pct}%`;
 }
+
+/**
+ * Not-applicable targets (a variant with no format the backend loads, known before the run) in
+ * as few lines as cross products allow: `int8-dynamic, int4-weight × tfjs/cpu, tfjs/wasm on
+ * mnist-cnn, penguins-mlp — tfjs/cpu loads tfjs models; the int8-dynamic variant exists only as onnx`.
+ */
+export function notApplicableLines(targets: readonly Pick<TargetVerdict, 'model' | 'variant' | 'backend' | 'reason'>[]): string[] {
+  // variant → backend → models, then variants with the same backends and models share a line.
+  const byVariant = new Map<string, Map<string, string[]>>();
+  const reasonOf = new Map<string, string>();
+  for (const t of targets) {
+    const backends = byVariant.get(t.variant) ?? new Map<string, string[]>();
+    byVariant.set(t.variant, backends);
+    const models = backends.get(t.backend) ?? [];
+    if (!models.includes(t.model)) models.push(t.model);
+    backends.set(t.backend, models);
+    if (t.reason && !reasonOf.has(t.variant)) reasonOf.set(t.variant, t.reason);
+  }
+  const lines = new Map<string, { variants: string[]; backends: string[]; models: string[] }>();
+  for (const [variant, backends] of byVariant) {
+    const byModels = new Map<string, string[]>();
+    for (const [backend, models] of backends) {
+      const key = models.join(', ');
+      byModels.set(key, [...(byModels.get(key) ?? []), backend]);
+    }
+    for (const [models, bs] of byModels) {
+      const key = `${bs.join(', ')}|${models}`;
+      const line = lines.get(key) ?? { variants: [], backends: bs, models: models.split(', ') };
+      line.variants.push(variant);
+      lines.set(key, line);
+    }
+  }
+  return [...lines.values()].map((l) => {
+    const reason = reasonOf.get(l.variants[0]!) ?? 'no format of the variant loads on the backend';
+    const example = l.variants.length * l.backends.length > 1 ? `e.g. ${reason}` : reason;
+    return `${l.variants.join(', ')} × ${l.backends.join(', ')} on ${l.models.join(', ')} — ${example}`;
+  });
+}
+
+/** Identical warnings of several targets, once each with the targets they apply to (first-seen order). */
+export function groupedWarnings(targets: readonly Pick<TargetVerdict, 'id' | 'warnings'>[]): { text: string; ids: string[] }[] {
+  const groups = new Map<string, string[]>();
+  for (const t of targets) for (const w of t.warnings ?? []) groups.set(w, [...(groups.get(w) ?? []), t.id]);
+  return [...groups].map(([text, ids]) => ({ text, ids }));
+}
+
+/** `a` / `a, b` / `a, b, c and 4 more`: target ids for a one-line note. */
+export function idList(ids: readonly string[], max = 3): string {
+  return ids.length <= max ? ids.join(', ') : `${ids.slice(0, max).join(', ')} and ${ids.length - max} more`;
+}

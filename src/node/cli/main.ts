@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from '../../kernel/core/exit-codes.ts';
 import { COMMANDS } from './commands/index.ts';
 import { describeFailure } from './failure.ts';
+import { quietConsole } from '../report/quiet-console.ts';
 
 let strayHandler: ((e: unknown) => void) | undefined;
 
@@ -36,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   let exitCode: number = EXIT.OK;
   for (const register of COMMANDS) register(program, (code) => (exitCode = code));
   reportStrayRejections(argv);
+  // Runtimes' known-harmless chatter (TF.js's Node banner, tfjs-converter hints) is dropped; real warnings pass.
+  quietConsole({ keepAll: argv.includes('--debug') || process.env.PARITY_DEBUG === '1' });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

@@ -13,6 +13,9 @@ import {
   failedGates,
   failingOutputs,
   gateExplain,
+  groupedWarnings,
+  idList,
+  notApplicableLines,
   outputExplain,
   targetCells,
   targetsByModel,
@@ -32,6 +35,7 @@ const STATUS_COLOR: Record<DisplayStatus, keyof typeof ANSI> = {
   warn: 'yellow',
   fail: 'red',
   skip: 'gray',
+  na: 'gray',
   error: 'yellow',
   xfail: 'magenta',
   xpass: 'red',
@@ -49,9 +53,12 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
   const notes: string[] = [];
   /** Runtime text can carry its own ANSI codes and newlines: strip them, indent continuations. */
   const text = (s: string | undefined) => sanitizeText(s ?? 'no reason recorded').replace(/\r?\n/g, '\n    ');
+  const notApplicable = report.targets.filter((t) => displayStatus(t) === 'na');
   for (const targets of targetsByModel(report).values()) {
     for (const t of targets) {
       const s = displayStatus(t);
+      // Impossible by construction: one summary line below, no row.
+      if (s === 'na') continue;
       const cells = targetCells(t);
       table.push(
         columns.map((c) => {
@@ -71,8 +78,16 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
       if (s === 'skip') notes.push(`${paint('gray', 'skipped')} ${id}: ${text(t.reason)}`);
       if (s === 'error') notes.push(`${paint('yellow', 'error')} ${id}${t.errorCode ? ` [${t.errorCode}]` : ''}: ${text(t.reason)}`);
       if (s === 'xfail') notes.push(`${paint('magenta', 'expected failure')} ${id}: ${text(t.expectedFailure?.reason)}`);
-      for (const w of t.warnings ?? []) notes.push(`${paint('yellow', 'warning')} ${id}: ${text(w)}`);
     }
+  }
+  // A warning several targets share is printed once, naming them.
+  for (const w of groupedWarnings(report.targets)) {
+    const who = w.ids.length === 1 ? paint('bold', w.ids[0]!) : `${w.ids.length} targets (${idList(w.ids)})`;
+    notes.push(`${paint('yellow', 'warning')} ${who}: ${text(w.text)}`);
+  }
+  if (notApplicable.length) {
+    notes.push(`${paint('gray', 'not applicable:')} ${notApplicable.length} targets, known before the run:`);
+    for (const line of notApplicableLines(notApplicable)) notes.push(`  ${line}`);
   }
   const verdict = report.verdict;
   const headline = paint('bold', paint(verdict.ok ? 'green' : 'red', verdict.headline));

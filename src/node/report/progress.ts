@@ -38,10 +38,13 @@ export function isCi(env: Record<string, string | undefined> = process.env): boo
   return v !== undefined && v !== '' && v !== '0' && v.toLowerCase() !== 'false';
 }
 
-/** `mnist-cnn:fp32@tfjs/wasm ok 1.23 ms`, `… skipped: <reason>`, `… error [CODE]: <reason>`. */
+/**
+ * `mnist-cnn:fp32@tfjs/wasm ok 1.23 ms`, `… skipped`, `… error [CODE]: <reason>`. A skip's reason
+ * is printed once, in the summary after the table (it is not news the way an error is).
+ */
 export function recordLabel(record: RunRecord): string {
   const id = record.target.id;
-  if (record.status === 'skipped') return `${id} skipped: ${record.reason ?? 'no reason recorded'}`;
+  if (record.status === 'skipped') return `${id} skipped (reason below)`;
   if (record.status === 'error') return `${id} error${record.errorCode ? ` [${record.errorCode}]` : ''}: ${record.reason ?? ''}`;
   const runs = [...(record.timings?.runMs ?? [])].sort((a, b) => a - b);
   if (runs.length === 0) return `${id} ok`;

@@ -11,6 +11,12 @@ export interface PlannedTarget {
   format?: ModelFormat;
   /** Set when the target cannot run; it is recorded as skipped with this reason. */
   skipReason?: string;
+  /**
+   * The target is impossible by construction (no format of the variant loads on the backend, e.g.
+   * a TF.js backend for an ONNX-only variant), known before anything runs: listed once as "not
+   * applicable" in the plan and in report.json, never counted as a skip. Default false.
+   */
+  notApplicable?: boolean;
 }
 
 export interface PlanInput {
@@ -42,7 +48,11 @@ export function planTargets(input: PlanInput): PlannedTarget[] {
       out.push(
         format
           ? { spec, format }
-          : { spec, skipReason: `${b.id} loads ${b.formats.join('/')} models; the ${v.variant} variant exists only as ${v.formats.join('/') || 'nothing'}` },
+          : {
+              spec,
+              notApplicable: true,
+              skipReason: `${b.id} loads ${b.formats.join('/')} models; the ${v.variant} variant exists only as ${v.formats.join('/') || 'nothing'}`,
+            },
       );
     }
   }

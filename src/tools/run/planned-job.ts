@@ -10,7 +10,8 @@ export function skippedRecord(p: PlannedTarget): RunRecord {
     target: p.spec,
     status: 'skipped',
     reason: p.skipReason ?? 'no loadable format',
-    facts: {},
+    // Read by displayStatus (src/kernel/judge/verdict.ts): "not applicable", not a skip.
+    facts: p.notApplicable ? { notApplicable: true } : {},
     startedAt: new Date().toISOString(),
   };
 }

@@ -42,8 +42,11 @@ export interface RemoteEnvironment {
 
 /** Hooks for progress, streaming and live verdicts; all optional. */
 export interface RunObserver {
-  /** The targets of one model, in run order (this shard's only). */
-  planned?(targets: readonly TargetSpec[]): void;
+  /**
+   * The targets of one model, in run order (this shard's only); `notApplicable` are those among
+   * them impossible by construction (recorded with `facts.notApplicable`, never run), with why.
+   */
+  planned?(targets: readonly TargetSpec[], notApplicable?: readonly { spec: TargetSpec; reason: string }[]): void;
   started?(target: TargetSpec): void;
   /** Every record as soon as it exists; `live` is the run judged so far when `liveJudge` is set. */
   record?(record: RunRecord, live?: Report): void;
@@ -200,7 +203,10 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
     }
     const mine = planned.all.filter((p) => (opts.keep ?? (() => true))(p.spec.id === referenceId));
     observer?.judgeInputs?.(judge, plan);
-    observer?.planned?.(mine.map((p) => p.spec));
+    observer?.planned?.(
+      mine.map((p) => p.spec),
+      mine.filter((p) => p.notApplicable).map((p) => ({ spec: p.spec, reason: p.skipReason ?? '' })),
+    );
 
     for (const p of mine) {
       if (opts.signal?.aborted) return;

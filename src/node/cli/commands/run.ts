@@ -9,6 +9,7 @@ import { choices, ParityError } from '../../../kernel/core/errors.ts';
 import { parseInputOverrides } from '../../../kernel/data/input-options.ts';
 import { renderConsoleTable } from '../../report/console.ts';
 import { createProgress } from '../../report/progress.ts';
+import { notApplicableLines } from '../../../kernel/render/view.ts';
 import { runParity } from '../../api/run-parity.ts';
 import { parseShard } from '../../../tools/run/shard.ts';
 import { baselineToText } from '../../../tools/baseline/render.ts';
@@ -102,8 +103,13 @@ export const register: RegisterCommand = (program, setExit) => {
           ...(shard ? { shard } : {}),
           ...(flags.baseline ? { baseline: { name: flags.baseline, report: readJsonFile(flags.baseline, 'baseline report') } } : {}),
           observer: {
-            planned: (targets) => progress.addTotal(targets.length),
-            record: (r) => progress.tick(r),
+            planned: (targets, notApplicable = []) => {
+              progress.addTotal(targets.length - notApplicable.length);
+              const lines = notApplicableLines(notApplicable.map(({ spec, reason }) => ({ ...spec, reason })));
+              if (lines.length) progress.log(`not applicable (${notApplicable.length}, known before the run): ${lines.join('; ')}`);
+            },
+            // Not-applicable targets were listed in the plan line; they never run.
+            record: (r) => r.facts['notApplicable'] !== true && progress.tick(r),
             log: (line) => progress.log(line),
           },
         });

@@ -25,6 +25,19 @@ export interface TensorSpec {
   readonly name: string;
   readonly dtype: DType | 'unknown';
   readonly dims: readonly Dim[];
+  /**
+   * What the model's graph says an integer input may hold, when it says anything: ids into a table
+   * (`range`, inclusive), or sparse coordinates no random synthesis can make (`coordinates`, the
+   * node that reads them). Synthesis draws from `range` and refuses `coordinates` unless the user
+   * gives --range, --value or --data. Default: unknown.
+   */
+  readonly valid?: { readonly range?: readonly [number, number]; readonly coordinates?: string; readonly why: string };
+  /**
+   * Why axis 0 of this input is not a batch of samples although it is not fixed (a sparse tensor's
+   * entries: TF.js `indices` [n,2] / `values` [n]); data is then fed as given, one sample per JSONL
+   * line or per file, never split along axis 0 (see data/batch-axis.ts). Default: batched when axis 0 is free.
+   */
+  readonly notBatched?: string;
 }
 
 export function elementCount(dims: readonly number[]): number {

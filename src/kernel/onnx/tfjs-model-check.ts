@@ -99,3 +99,38 @@ export function checkTfjsShards(json: TfjsModelJson, files: Record<string, Uint8
     }
   });
 }
+
+/** Which kind of TF.js model a model.json holds, and the evidence. */
+export interface TfjsModelKind {
+  kind: 'graph-model' | 'layers-model';
+  /** Why, e.g. "modelTopology.node lists 63 nodes (model.json has no 'format' field)". */
+  why: string;
+}
+
+/**
+ * Graph or layers model, by content: `modelTopology.node` (the converter's GraphDef), a
+ * `signature`, or `format: 'graph-model'` make a graph model; `modelTopology.class_name`,
+ * `model_config` or `config.layers` (a Keras config) a layers model. Older converters wrote no
+ * `format` field, so the field alone cannot decide; content wins when they disagree.
+ * @throws ParityError MODEL_INVALID when the topology is neither (names the file and the field).
+ */
+export function tfjsModelKind(json: TfjsModelJson, path: string): TfjsModelKind {
+  const top = (json.modelTopology ?? {}) as Record<string, unknown>;
+  const format = typeof json.format === 'string' ? json.format : undefined;
+  const noFormat = format === undefined ? " (model.json has no 'format' field)" : ` ('format' says '${format.slice(0, 40)}')`;
+  if (Array.isArray(top.node)) return { kind: 'graph-model', why: `modelTopology.node lists ${top.node.length} graph nodes${noFormat}` };
+  const keras = top.model_config ?? (top.class_name !== undefined || (top.config as { layers?: unknown } | undefined)?.layers ? top : undefined);
+  if (keras) {
+    const cls = (keras as { class_name?: unknown }).class_name;
+    return { kind: 'layers-model', why: `modelTopology holds a Keras ${typeof cls === 'string' ? `'${cls.slice(0, 40)}' ` : ''}config${noFormat}` };
+  }
+  if (json.signature && typeof json.signature === 'object') return { kind: 'graph-model', why: `model.json has a 'signature'${noFormat}` };
+  if (format === 'graph-model' || format === 'layers-model') return { kind: format, why: `'format' says '${format}'` };
+  const keys = Object.keys(top)
+    .slice(0, 6)
+    .map((k) => `'${k.slice(0, 30)}'`);
+  throw new ParityError(
+    'MODEL_INVALID',
+    `${path}: modelTopology is neither a graph (no 'node' list) nor a Keras layers config (no 'class_name' or 'model_config'); its keys: ${keys.join(', ') || 'none'}`,
+  );
+}

@@ -4,8 +4,12 @@
  */
 import type * as tfType from '@tensorflow/tfjs';
 import { ParityError } from '../core/errors.ts';
-import type { DType, Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
+import type { DType, Dim, Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
 import { addTfKernels, topOps } from '../latency/op-profile.ts';
+import { capText } from '../core/cap-text.ts';
+import { tfjsGraphIo, tfjsGraphInputs } from '../onnx/tfjs-graph-io.ts';
+import { tfjsModelKind } from '../onnx/tfjs-model-check.ts';
+import type { TfjsModelJson } from '../onnx/tfjs-quantize.ts';
 import { applyFlags, type TfjsFlags } from './tfjs-flags.ts';
 import type { ModelSource, Session } from './types.ts';
 
@@ -61,17 +65,56 @@ function toModelArtifacts(tf: Tf, model: Extract<ModelSource, { format: 'tfjs' }
 }
 
 const TF_DTYPES: Partial<Record<DType, tfType.DataType>> = { float32: 'float32', int32: 'int32', bool: 'bool' };
+const INT_DTYPES = new Set<DType>(['int64', 'int16', 'int8', 'uint8', 'uint16']);
 
-function toTf(tf: Tf, name: string, t: Tensor): tfType.Tensor {
-  const dtype = TF_DTYPES[t.dtype];
-  if (!dtype) throw new ParityError('INPUT_DATA', `tfjs input '${name}' cannot take ${t.dtype}; tfjs supports float32, int32 and bool`);
-  return tf.tensor(t.data as Float32Array | Int32Array | Uint8Array, [...t.dims], dtype);
+/**
+ * A feed as the tfjs tensor `spec` declares. Integer data of another width (int64 from an ONNX twin
+ * or an NPZ) is narrowed to int32 when every value fits — tfjs holds int64 graph inputs as int32 —
+ * and an id outside the range the graph indexes is refused, naming the element and the table.
+ */
+function toTf(tf: Tf, spec: TensorSpec, t: Tensor): tfType.Tensor {
+  let data = t.data as Float32Array | Int32Array | Uint8Array;
+  let dtype = TF_DTYPES[t.dtype];
+  if (!dtype && INT_DTYPES.has(t.dtype) && (spec.dtype === 'int32' || spec.dtype === 'unknown')) {
+    const narrow = new Int32Array(t.data.length);
+    for (let i = 0; i < narrow.length; i++) {
+      const v = Number(t.data[i]!);
+      if (v !== (v | 0)) throw new ParityError('INPUT_DATA', `input '${spec.name}' element ${i} is ${v}, outside int32, which tfjs holds ${t.dtype} as`);
+      narrow[i] = v;
+    }
+    [data, dtype] = [narrow, 'int32'];
+  }
+  if (!dtype) throw new ParityError('INPUT_DATA', `tfjs input '${spec.name}' cannot take ${t.dtype}; tfjs supports float32, int32 and bool`);
+  if (spec.dtype !== 'unknown' && spec.dtype !== dtype)
+    throw new ParityError('INPUT_DATA', `input '${spec.name}' is ${t.dtype}; the model expects ${spec.dtype} (a dtype mismatch, not a shape problem)`);
+  const range = spec.valid?.range;
+  if (range && dtype === 'int32') {
+    const bad = (data as Int32Array).findIndex((v) => v < range[0] || v > range[1]);
+    if (bad >= 0)
+      throw new ParityError(
+        'INPUT_DATA',
+        `input '${spec.name}' element ${bad} is ${data[bad]}; valid ids are ${range[0]}..${range[1]} (${capText(spec.valid!.why, 160)})`,
+      );
+  }
+  return tf.tensor(data, [...t.dims], dtype);
 }
 
 async function fromTf(t: tfType.Tensor): Promise<Tensor> {
+  if (t.dtype === 'string' || t.dtype === 'complex64')
+    throw new ParityError('MODEL_UNSUPPORTED', `an output is a ${t.dtype} tensor; this tool compares float32, int32 and bool outputs`);
   const data = await t.data();
   const dtype: DType = t.dtype === 'int32' ? 'int32' : t.dtype === 'bool' ? 'bool' : 'float32';
   return { dtype, dims: [...t.shape], data: data as Tensor['data'] };
+}
+
+/** Loads with tfjs, turning its errors (which can quote the whole topology) into one capped line. */
+async function loadWith<T>(what: string, model: Extract<ModelSource, { format: 'tfjs' }>, why: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new ParityError('MODEL_UNSUPPORTED', `${model.name}: tfjs could not load it as a ${what} (${why}): ${capText(msg, 240)}`);
+  }
 }
 
 export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelSource, flags: TfjsFlags = {}): Promise<Session> {
@@ -79,11 +122,21 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
   await activate(tf, backendName, flags);
   const artifacts = toModelArtifacts(tf, model);
   const handler = tf.io.fromMemory(artifacts);
-  const isGraph = (model.modelJson as ModelJson).format === 'graph-model';
-  if (isGraph) {
-    const g = await tf.loadGraphModel(handler);
-    const inputs: TensorSpec[] = g.inputs.map((i) => ({ name: i.name, dtype: 'float32', dims: (i.shape ?? []).map((d) => (d < 0 ? null : d)) }));
-    const outputs: TensorSpec[] = g.outputs.map((o) => ({ name: o.name, dtype: 'float32', dims: (o.shape ?? []).map((d) => (d < 0 ? null : d)) }));
+  const json = model.modelJson as TfjsModelJson;
+  const kind = tfjsModelKind(json, model.name);
+  if (kind.kind === 'graph-model') {
+    const g = await loadWith('graph model', model, kind.why, () => tf.loadGraphModel(handler));
+    // tfjs's signature gives names and shapes; the GraphDef adds dtypes, valid ids and batching.
+    const declared = new Map<string, TensorSpec>(tfjsGraphInputs(json).map((i) => [i.name, i]));
+    const declaredOut = new Map<string, TensorSpec>(tfjsGraphIo(json).outputs.map((o) => [o.name, o]));
+    const specOf = (i: { name: string; shape?: number[]; dtype?: string }, known: Map<string, TensorSpec>): TensorSpec => {
+      const d = known.get(i.name);
+      const dtype = (i.dtype && TF_DTYPES[i.dtype as DType] ? (i.dtype as DType) : undefined) ?? (d?.dtype !== 'unknown' ? d?.dtype : undefined) ?? 'float32';
+      const { graphDtype: _g, ...rest } = (d ?? {}) as TensorSpec & { graphDtype?: string };
+      return { ...rest, name: i.name, dtype, dims: (i.shape ?? d?.dims ?? []).map((x: Dim) => (typeof x === 'number' && x < 0 ? null : x)) };
+    };
+    const inputs: TensorSpec[] = g.inputs.map((i) => specOf(i, declared));
+    const outputs: TensorSpec[] = g.outputs.map((o) => specOf(o, declaredOut));
     return session(
       tf,
       backendName,
@@ -100,7 +153,7 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
       () => g.dispose(),
     );
   }
-  const m = await tf.loadLayersModel(handler);
+  const m = await loadWith('layers model', model, kind.why, () => tf.loadLayersModel(handler));
   const names = layersIoNames((model.modelJson as ModelJson).modelTopology);
   const inputs: TensorSpec[] = m.inputs.map((i, k) => ({ name: names.inputs[k] ?? `input_${k}`, dtype: 'float32', dims: i.shape.map((d) => d ?? null) }));
   const outputs: TensorSpec[] = m.outputs.map((o, k) => ({ name: names.outputs[k] ?? `output_${k}`, dtype: 'float32', dims: o.shape.map((d) => d ?? null) }));
@@ -182,7 +235,7 @@ function session(
       for (const spec of inputs) {
         const t = feeds[spec.name];
         if (!t) throw new ParityError('INPUT_DATA', `missing input '${spec.name}'; the model expects ${inputs.map((i) => `'${i.name}'`).join(', ')}`);
-        tfFeeds[spec.name] = toTf(tf, spec.name, t);
+        tfFeeds[spec.name] = toTf(tf, spec, t);
       }
       try {
         const results = await exec(tfFeeds);

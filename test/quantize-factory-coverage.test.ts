@@ -41,7 +41,7 @@ describe('variant factory coverage', () => {
         const n = variant === 'int4-weight' ? 2 : 4;
         expect(out.coverage?.nodes).toEqual({ quantized: n, eligible: n });
         expect(out.coverage!.weightBytes.lowPrecision).toBeGreaterThan(out.coverage!.weightBytes.total * 0.6);
-        expect(out.recipe).toMatch(new RegExp(`${n}/${n} nodes, \\d+% of \\d+ weight bytes in low precision`));
+        expect(out.recipe).toMatch(new RegExp(`${n}/${n} nodes, \\d+% of \\d+ weight bytes in low precision \\(of the original.s; the variant holds \\d+\\)`));
       }
     },
   );

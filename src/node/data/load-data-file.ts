@@ -1,4 +1,8 @@
-/** Reads `--data FILE` (JSON, NPY or NPZ keyed by input name) into a Dataset. Node only. */
+/**
+ * Reads `--data FILE` into a Dataset: JSON, NPY or NPZ keyed by input name (a batch along axis 0),
+ * or JSONL with one sample per line (load-jsonl.ts). Inputs the file lacks are filled from
+ * `fill` (`--value` / `--range` / `--shape`). Node only.
+ */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { ParityError } from '../../kernel/core/errors.ts';
@@ -7,25 +11,34 @@ import type { Dataset } from '../../kernel/data/dataset.ts';
 import { feedsFromArrays } from '../../kernel/data/feeds-from-arrays.ts';
 import { assertValueFits, storeValue } from '../../kernel/data/fit-value.ts';
 import { readNpy, readNpz } from '../../kernel/data/npy.ts';
+import type { FillOptions } from '../../kernel/data/complete.ts';
+import { loadJsonl } from './load-jsonl.ts';
 
-export function loadDataFile(path: string, specs: readonly TensorSpec[]): Dataset {
+/** @param limit - JSONL: stop reading after this many samples. Default all. */
+export function loadDataFile(path: string, specs: readonly TensorSpec[], fill?: FillOptions, limit?: number): Dataset {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `data file '${path}' does not exist`);
-  if (statSync(path).isDirectory()) throw new ParityError('USAGE', `data file '${path}' is a folder; expected a .json, .npy or .npz file keyed by input name`);
-  const bytes = new Uint8Array(readFileSync(path));
+  if (statSync(path).isDirectory())
+    throw new ParityError('USAGE', `data file '${path}' is a folder; expected a .json, .jsonl, .npy or .npz file keyed by input name`);
   const name = basename(path);
-  switch (extname(path).toLowerCase()) {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jsonl') return loadJsonl(path, name, specs, fill, limit);
+  const bytes = new Uint8Array(readFileSync(path));
+  switch (ext) {
     case '.npz':
-      return feedsFromArrays(readNpz(bytes, name), specs, name);
+      return feedsFromArrays(readNpz(bytes, name), specs, name, fill);
     case '.npy': {
       if (specs.length !== 1) {
         throw new ParityError('INPUT_DATA', `${name}: a .npy holds one array but the model has ${specs.length} inputs; use .npz or .json keyed by input name`);
       }
-      return feedsFromArrays({ [specs[0]!.name]: readNpy(bytes, name) }, specs, name);
+      return feedsFromArrays({ [specs[0]!.name]: readNpy(bytes, name) }, specs, name, fill);
     }
     case '.json':
-      return feedsFromArrays(parseJsonArrays(new TextDecoder().decode(bytes), specs, name), specs, name);
+      return feedsFromArrays(parseJsonArrays(new TextDecoder().decode(bytes), specs, name), specs, name, fill);
     default:
-      throw new ParityError('INPUT_DATA', `${name}: unsupported data file type; expected .json, .npy or .npz keyed by input name`);
+      throw new ParityError(
+        'INPUT_DATA',
+        `${name}: unsupported data file type; expected .json, .jsonl (one sample per line), .npy or .npz keyed by input name`,
+      );
   }
 }
 

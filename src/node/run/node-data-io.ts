@@ -12,5 +12,5 @@ function read(path: string): Buffer {
 export const NODE_DATA_IO: DataIO = {
   bytes: async (path) => new Uint8Array(read(path)),
   text: async (path) => read(path).toString('utf8'),
-  dataFile: async (path, specs) => loadDataFile(path, specs),
+  dataFile: async (path, specs, fill, limit) => loadDataFile(path, specs, fill, limit),
 };

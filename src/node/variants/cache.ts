@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { writeFileAtomic } from '../quantize/atomic-write.ts';
 
 /** Bump when a rewrite changes what it produces, so old cache entries stop matching. */
-export const FACTORY_VERSION = 'variants-2'; // 2: subgraph rewrites, coverage in the meta, 7-bit int8-static weights, BN folded before int8
+export const FACTORY_VERSION = 'variants-3'; // 2: subgraph rewrites, coverage in the meta, 7-bit int8-static weights, BN folded before int8; 3: LSTM/GRU/RNN weights in int8-weight, coverage of the original's bytes
 
 /**
  * The default cache folder: `$PARITY_CACHE_DIR`, else `node_modules/.cache/infer-parity/variants`

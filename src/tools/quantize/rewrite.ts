@@ -7,7 +7,7 @@ import type { ModelProto } from 'onnx-buf';
 import { ParityError } from '../../kernel/core/errors.ts';
 import { convertToFloat16 } from '../../kernel/onnx/fp16.ts';
 import { quantizeDynamic } from './dynamic.ts';
-import { measureCoverage } from './coverage.ts';
+import { measureCoverage, weightBytes } from './coverage.ts';
 import { foldBatchNorms } from './bn-fold.ts';
 import { guardFp16Range } from './fp16-range.ts';
 import { quantizeInt4Weight } from './int4.ts';
@@ -24,8 +24,9 @@ export function applyRecipe(
   recipe: QuantizeRecipe,
   ranges?: ReadonlyMap<string, TensorRange>,
 ): RewriteReport & { coverage: NonNullable<RewriteReport['coverage']> } {
+  const before = weightBytes(model);
   const report = rewriteOnly(model, recipe, ranges);
-  return { ...report, coverage: measureCoverage(model, report) };
+  return { ...report, coverage: measureCoverage(model, report, before) };
 }
 
 function rewriteOnly(model: ModelProto, recipe: QuantizeRecipe, ranges?: ReadonlyMap<string, TensorRange>): RewriteReport {

@@ -1,6 +1,6 @@
 /**
- * `int8-weight`: weight-only quantization. The weights of Conv / ConvTranspose / Gemm / MatMul
- * become int8 initializers with a scale and zero point, read through DequantizeLinear (per tensor,
+ * `int8-weight`: weight-only quantization. The weights of Conv / ConvTranspose / Gemm / MatMul,
+ * and W / R of LSTM / GRU / RNN (the recurrent models' bulk: Silero VAD's LSTMs), become int8 initializers with a scale and zero point, read through DequantizeLinear (per tensor,
  * or per output channel with `axis`); activations and compute stay float32. Nodes inside If / Loop /
  * Scan bodies are rewritten too; a weight captured from an enclosing graph is quantized once, in
  * the graph that owns it. Browser-safe; the model is rewritten in place.
@@ -15,7 +15,13 @@ import { defaultOpset, ensureOpset, opsetUpgradeBlocker } from './opset.ts';
 import { quantizeTensor } from './qparams.ts';
 import { exclusionReason, type QuantizeRecipe, type RewriteReport } from './recipe.ts';
 import { forEachScope, ownerOf, pruneAllGraphs } from './scopes.ts';
-import { addDequantized, findWeight, WEIGHT_OPS } from './weights.ts';
+import { addDequantized, findWeightAt, RECURRENT_WEIGHT_OPS, WEIGHT_OPS, type WeightSite } from './weights.ts';
+
+/** Weight inputs of `op` this rewrite quantizes (none when it is not a weighted op). */
+function weightInputs(op: string): readonly number[] {
+  const one = WEIGHT_OPS[op];
+  return one !== undefined ? [one] : (RECURRENT_WEIGHT_OPS[op] ?? []);
+}
 
 /** Opset the rewrite needs: DequantizeLinear exists from 10, its `axis` from 13. */
 export function weightOnlyOpset(perChannel: boolean): number {
@@ -46,28 +52,32 @@ export function quantizeWeightOnly(model: ModelProto, recipe: QuantizeRecipe): R
   let inSubgraphs = 0;
   forEachScope(model.graph!, (graph, constants, depth) => {
     for (const node of [...graph.node]) {
-      if (!(node.opType in WEIGHT_OPS) || (node.domain !== '' && node.domain !== 'ai.onnx')) continue;
+      const indices = weightInputs(node.opType);
+      if (!indices.length || (node.domain !== '' && node.domain !== 'ai.onnx')) continue;
       const label = nodeLabel(node);
       const excluded = exclusionReason(recipe, node.opType, label, node.name);
       if (excluded) {
         report.leftAlone.push({ node: label, op: node.opType, reason: excluded });
         continue;
       }
-      const site = findWeight(node, constants);
-      if ('reason' in site) {
-        report.leftAlone.push({ node: label, op: node.opType, reason: site.reason });
+      const sites = indices.map((i) => findWeightAt(node, i, constants));
+      const found = sites.filter((x): x is WeightSite => !('reason' in x));
+      if (!found.length) {
+        report.leftAlone.push({ node: label, op: node.opType, reason: (sites[0] as { reason: string }).reason });
         continue;
       }
-      const axis = perChannel ? site.axis : undefined;
-      const byAxis = done.get(site.ref.tensor) ?? new Map<string, string>();
-      done.set(site.ref.tensor, byAxis);
-      let dq = byAxis.get(String(axis));
-      if (!dq) {
-        const qt = quantizeTensor(site.values, site.dims, { qtype: 'int8', symmetric, ...(axis !== undefined ? { axis } : {}) });
-        dq = addDequantized(ownerOf(site.ref, graph), namer, site.ref.name, qt);
-        byAxis.set(String(axis), dq);
+      for (const site of found) {
+        const axis = perChannel ? site.axis : undefined;
+        const byAxis = done.get(site.ref.tensor) ?? new Map<string, string>();
+        done.set(site.ref.tensor, byAxis);
+        let dq = byAxis.get(String(axis));
+        if (!dq) {
+          const qt = quantizeTensor(site.values, site.dims, { qtype: 'int8', symmetric, ...(axis !== undefined ? { axis } : {}) });
+          dq = addDequantized(ownerOf(site.ref, graph), namer, site.ref.name, qt);
+          byAxis.set(String(axis), dq);
+        }
+        node.input[site.index] = dq;
       }
-      node.input[site.index] = dq;
       report.quantized[node.opType] = (report.quantized[node.opType] ?? 0) + 1;
       if (depth > 0) inSubgraphs++;
     }

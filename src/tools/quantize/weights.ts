@@ -1,7 +1,7 @@
 /**
- * Finding the weights of Conv / ConvTranspose / Gemm / MatMul nodes (initializers or Constant
- * nodes) and storing quantized tensors back as initializers. Shared by the int8 quantizers.
- * Browser-safe.
+ * Finding the weights of Conv / ConvTranspose / Gemm / MatMul nodes, and of the recurrent
+ * LSTM / GRU / RNN nodes (W and R; int8-weight only), as initializers or Constant nodes, and
+ * storing quantized tensors back as initializers. Shared by the int8 quantizers. Browser-safe.
  */
 import type { GraphProto, NodeProto } from 'onnx-buf';
 import { tensor, type DType, type Tensor } from '../../kernel/core/tensor.ts';
@@ -12,6 +12,12 @@ import type { QuantizedTensor } from './qparams.ts';
 
 /** Ops with a constant weight the int8 quantizers handle, and which input holds it. */
 export const WEIGHT_OPS: Readonly<Record<string, number>> = { Conv: 1, ConvTranspose: 1, Gemm: 1, MatMul: 1 };
+
+/**
+ * Recurrent ops whose weights W (input 1) and R (input 2) weight-only quantization covers; their
+ * output-channel axis is 1 (`[num_directions, gates × hidden, input or hidden]`). The bias stays float32.
+ */
+export const RECURRENT_WEIGHT_OPS: Readonly<Record<string, readonly number[]>> = { LSTM: [1, 2], GRU: [1, 2], RNN: [1, 2] };
 
 /** A constant float32 weight read by a node. */
 export interface WeightSite {
@@ -39,6 +45,10 @@ export function outputChannelAxis(node: NodeProto, rank: number): number {
       return intAttr(node, 'transB', 0) ? 0 : 1;
     case 'MatMul':
       return rank - 1;
+    case 'LSTM':
+    case 'GRU':
+    case 'RNN':
+      return 1;
     default:
       return 0;
   }
@@ -50,6 +60,11 @@ export function outputChannelAxis(node: NodeProto, rank: number): number {
 export function findWeight(node: NodeProto, constants: ReadonlyMap<string, ConstantRef>): WeightSite | { reason: string } {
   const index = WEIGHT_OPS[node.opType];
   if (index === undefined) return { reason: `${node.opType} has no weight input` };
+  return findWeightAt(node, index, constants);
+}
+
+/** The weight of `node` at input `index` when it is a float32 constant of rank ≥ 2; otherwise why not. */
+export function findWeightAt(node: NodeProto, index: number, constants: ReadonlyMap<string, ConstantRef>): WeightSite | { reason: string } {
   const name = node.input[index];
   const ref = name ? constants.get(name) : undefined;
   if (!ref) return { reason: `input ${index} ('${name ?? ''}') is not a constant (initializer or Constant node)` };

@@ -8,6 +8,7 @@
 import { ParityError } from '../../kernel/core/errors.ts';
 import type { Tensor, TensorSpec } from '../../kernel/core/tensor.ts';
 import { parseCsv } from '../../kernel/data/csv.ts';
+import type { FillOptions } from '../../kernel/data/complete.ts';
 import { takeSamples, type Dataset } from '../../kernel/data/dataset.ts';
 import { feedsFromArrays } from '../../kernel/data/feeds-from-arrays.ts';
 import { assertOverridesMatch } from '../../kernel/data/input-options.ts';
@@ -27,8 +28,11 @@ export const ONLY_INPUT = '*';
 export interface DataIO {
   bytes(ref: string): Promise<Uint8Array>;
   text(ref: string): Promise<string>;
-  /** Reads a user's data file (JSON/NPY/NPZ keyed by input name) for these inputs. */
-  dataFile?(ref: string, specs: readonly TensorSpec[]): Promise<Dataset>;
+  /**
+   * Reads a user's data file (JSON/NPY/NPZ keyed by input name, JSONL one sample per line) for these
+   * inputs, filling inputs it lacks from `fill`; `limit` caps the samples read from a stream.
+   */
+  dataFile?(ref: string, specs: readonly TensorSpec[], fill?: FillOptions, limit?: number): Promise<Dataset>;
 }
 
 export interface DatasetOptions {
@@ -48,10 +52,10 @@ export async function datasetFor(model: LoadedModel, specs: readonly TensorSpec[
   );
   let ds: Dataset;
   if (opts.arrays) {
-    ds = feedsFromArrays(singleInput(opts.arrays.values, specs, opts.arrays.name), specs, opts.arrays.name);
+    ds = feedsFromArrays(singleInput(opts.arrays.values, specs, opts.arrays.name), specs, opts.arrays.name, { overrides: model.overrides, seed: opts.seed });
   } else if (model.dataFile) {
     if (!io.dataFile) throw new ParityError('USAGE', `data files are read by the CLI; here give the arrays instead of ${model.dataFile}`);
-    ds = await io.dataFile(model.dataFile, specs);
+    ds = await io.dataFile(model.dataFile, specs, { overrides: model.overrides, seed: opts.seed }, opts.samples);
   } else if (model.dataPath) {
     const arrays = readNpz(await io.bytes(model.dataPath), fileName(model.dataPath));
     if (model.labelsKey && model.labelsKey !== 'label' && arrays[model.labelsKey]) {

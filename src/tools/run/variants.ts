@@ -11,7 +11,8 @@ import type { LoadedModel } from './loaded-model.ts';
 /** Share of a variant that is really low precision (see issue "no-op honesty"). */
 export interface VariantCoverage {
   nodes: { quantized: number; eligible: number };
-  weightBytes: { lowPrecision: number; total: number };
+  /** Low-precision share of the ORIGINAL model's weight bytes (`after`: the variant's own weight bytes). */
+  weightBytes: { lowPrecision: number; total: number; after?: number };
 }
 
 export type VariantOutcome = { ok: true; model: LoadedModel; recipe: string; coverage?: VariantCoverage } | { ok: false; reason: string };

@@ -51,7 +51,12 @@ export function tfjsVariant(model: LoadedModel, variant: FactoryVariant): TfjsVa
         quantized: report.quantized.length,
         eligible: report.quantized.length + report.leftAlone.filter((l) => l.reason.startsWith('dtype') === false).length,
       },
-      weightBytes: { lowPrecision: report.lowPrecisionBytes, total: report.bytesAfter },
+      // Against the original float32 bytes: those the converter no longer stores as float32.
+      weightBytes: {
+        lowPrecision: Math.min(report.bytesBefore, Math.max(0, report.bytesBefore - (report.bytesAfter - report.lowPrecisionBytes))),
+        total: report.bytesBefore,
+        after: report.bytesAfter,
+      },
     },
     recipe: `TF.js ${dtype} weight quantization (${report.quantized.length} weights, ${report.bytesBefore} → ${report.bytesAfter} weight bytes, dequantized at load, float32 compute${clamped})`,
   };

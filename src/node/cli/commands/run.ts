@@ -1,4 +1,6 @@
 /** `parity run`: the parity suite — every model × variant × backend against the reference. */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ParityConfig } from '../../../kernel/config/schema.ts';
 import { validateConfig } from '../../../kernel/config/validate.ts';
@@ -42,6 +44,8 @@ interface RunFlags {
   batch?: string;
   profile?: boolean;
   budgetMs?: string;
+  /** `--no-manifest`: run a bare model file even when a parity-model.json beside it names it. */
+  manifest?: boolean;
 }
 
 export const register: RegisterCommand = (program, setExit) => {
@@ -57,7 +61,10 @@ export const register: RegisterCommand = (program, setExit) => {
       .option('--seed <n>', 'seed for synthesized inputs and bootstrap CIs (default 7)')
       .option('--out <dir>', 'report directory (default parity-report)'),
   )
-    .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels)')
+    .option(
+      '--data <file>',
+      'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels), or JSONL with one sample per line at its own dims; inputs it lacks are filled by --value/--range/--shape',
+    )
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
     .option('--browser [chromium|path]', BROWSER_FLAGS_HELP.browser)
     .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
@@ -70,6 +77,7 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--profile', 'record per-op time per target (ORT session profiling, tf.profile): report.json targets[].profile.top')
     .option('--budget-ms <ms>', 'latency budget: gate p50Ms <= ms and name the targets meeting it')
     .option('--shard <i/n>', 'run shard i of n (targets dealt round-robin; every shard runs the reference); join with `parity merge`')
+    .option('--no-manifest', 'with --model FILE: ignore a parity-model.json beside FILE that names it (its data, labels and twin)')
     .option('--baseline <report.json>', 'compare every target with the same target of a saved report (noise-aware); regressions fail the run')
     .action(async (flags: RunFlags) => {
       const { config: fileConfig } = await loadConfig(flags.config);
@@ -77,6 +85,11 @@ export const register: RegisterCommand = (program, setExit) => {
       const overrides = parseInputOverrides(flags);
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const progress = createProgress({ stream: process.stderr });
+      const manifest = flags.model && flags.manifest !== false ? manifestNaming(flags.model) : undefined;
+      if (manifest) {
+        progress.log(`--model ${flags.model}: using ${manifest} beside it (its data, labels and twin; --no-manifest runs the bare file)`);
+        flags.model = manifest;
+      }
       const browserConfig = config.browser ?? {};
       const browser = browserFromFlags(
         {
@@ -132,6 +145,27 @@ export const register: RegisterCommand = (program, setExit) => {
       setExit(report.verdict.exitCode);
     });
 };
+
+/**
+ * The parity-model.json in FILE's folder or the one above that names FILE as its `onnx` or `tfjs`
+ * (a model's own data, labels and twin live there); undefined when none does.
+ */
+function manifestNaming(file: string): string | undefined {
+  const abs = resolve(file);
+  if (basename(abs) === 'parity-model.json') return undefined;
+  for (const dir of [dirname(abs), dirname(dirname(abs))]) {
+    const candidate = join(dir, 'parity-model.json');
+    if (!existsSync(candidate)) continue;
+    try {
+      const m = JSON.parse(readFileSync(candidate, 'utf8')) as { onnx?: unknown; tfjs?: unknown };
+      const named = [m.onnx, m.tfjs].filter((x): x is string => typeof x === 'string').map((x) => resolve(dir, x));
+      if (named.includes(abs)) return relative(process.cwd(), candidate) || candidate;
+    } catch {
+      // A broken manifest beside the file is not this run's business: the bare file runs.
+    }
+  }
+  return undefined;
+}
 
 function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
   const num = (name: string, v: string | undefined) => {

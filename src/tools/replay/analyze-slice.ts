@@ -11,9 +11,9 @@ import type { FittedTabular } from '../pipeline/fitted.ts';
 import { compareFeatureMatrices } from '../pipeline/skew/index.ts';
 import { num } from '../pipeline/skew/linear.ts';
 import type { RawRow } from '../pipeline/types.ts';
-import { argmax, flipRate, maxAbsDiff, outputSymptoms } from './decisions.ts';
 import { driftCause, type DriftInputs } from './drift-cause.ts';
 import type { LogEntry } from './read-log.ts';
+import { sampleInLogOrder, type SliceStats } from './slice-stats.ts';
 import type { ReplayCause, ReplaySlice, SliceMetrics } from './types.ts';
 
 /** One record with what was recomputed for it. */
@@ -43,19 +43,8 @@ export interface SliceContext {
   output: string;
 }
 
-type Pair = readonly [ArrayLike<number>, ArrayLike<number>];
-const pairs = (xs: ScoredEntry[], a: (s: ScoredEntry) => ArrayLike<number> | undefined, b: (s: ScoredEntry) => ArrayLike<number> | undefined): Pair[] =>
-  xs.flatMap((s) => {
-    const x = a(s);
-    const y = b(s);
-    return x && y ? [[x, y] as const] : [];
-  });
 const pct = (x: number) => `${num(100 * x)}%`;
-
-function accuracy(xs: ScoredEntry[], pick: (s: ScoredEntry) => ArrayLike<number> | undefined): number | undefined {
-  const ok = xs.filter((s) => s.label !== undefined && pick(s));
-  return ok.length ? ok.filter((s) => argmax(pick(s)!) === s.label).length / ok.length : undefined;
-}
+const rate = (t: { pairs: number; flips: number }) => (t.pairs ? t.flips / t.pairs : undefined);
 
 function skewCause(xs: ScoredEntry[], ctx: SliceContext, skewFlip: number | undefined): { cause?: ReplayCause; skewed: number } | undefined {
   const both = xs.filter((s) => s.servedFeatures && s.referenceFeatures && s.entry.raw);
@@ -92,11 +81,11 @@ function skewCause(xs: ScoredEntry[], ctx: SliceContext, skewFlip: number | unde
   };
 }
 
-function modelCause(xs: ScoredEntry[], ctx: SliceContext, flips: number | undefined, maxAbs: number | undefined): ReplayCause | undefined {
+function modelCause(stats: SliceStats, ctx: SliceContext, flips: number | undefined, maxAbs: number | undefined): ReplayCause | undefined {
   if (flips === undefined || maxAbs === undefined || (flips === 0 && !(maxAbs > ctx.outputAtol))) return undefined;
-  const served = xs.filter((s) => s.onServed).map((s) => s.served);
-  const sym = outputSymptoms(served);
-  const backends = [...new Set(xs.map((s) => s.entry.env.backend).filter(Boolean))];
+  const n = stats.symptoms.outputs || 1;
+  const sym = { zeroRate: stats.symptoms.zeros / n, nanRate: stats.symptoms.nans / n, constant: stats.symptoms.outputs > 2 && stats.symptoms.constant };
+  const backends = stats.backends;
   const where = backends.length ? ` on backend ${backends.map((b) => `'${b}'`).join(', ')}` : '';
   const symptom =
     sym.zeroRate > 0.5
@@ -113,28 +102,23 @@ function modelCause(xs: ScoredEntry[], ctx: SliceContext, flips: number | undefi
   };
 }
 
-export function analyzeSlice(key: string, tags: Record<string, string>, xs: ScoredEntry[], ctx: SliceContext): ReplaySlice {
+/**
+ * Judges one slice from its mergeable statistics: exact decision and accuracy tallies, and the
+ * skew and drift tests on its bottom-k sample (the whole slice when it is small).
+ */
+export function analyzeSlice(stats: SliceStats, ctx: SliceContext): ReplaySlice {
+  const { key, tags } = stats;
+  const xs = sampleInLogOrder(stats);
   const warnings: string[] = [];
-  const endRef = (s: ScoredEntry) => s.onReference ?? s.onServed;
-  const modelPairs = pairs(
-    xs,
-    (s) => s.served,
-    (s) => s.onServed,
-  );
-  const skewPairs = pairs(
-    xs,
-    (s) => s.onServed,
-    (s) => s.onReference,
-  );
-  const labeled = xs.filter((s) => s.label !== undefined).length;
-  const metrics: SliceMetrics = { compared: pairs(xs, (s) => s.served, endRef).length, labeled, labelCoverage: xs.length ? labeled / xs.length : 0 };
+  const metrics: SliceMetrics = { compared: stats.endToEnd.pairs, labeled: stats.labeled, labelCoverage: stats.n ? stats.labeled / stats.n : 0 };
   const put = <K extends keyof SliceMetrics>(k: K, v: SliceMetrics[K] | undefined) => {
     if (v !== undefined) metrics[k] = v;
   };
-  put('flipRate', flipRate(pairs(xs, (s) => s.served, endRef)));
-  put('modelFlipRate', flipRate(modelPairs));
-  put('modelMaxAbs', maxAbsDiff(modelPairs));
-  put('skewFlipRate', flipRate(skewPairs));
+  put('flipRate', rate(stats.endToEnd));
+  put('modelFlipRate', rate(stats.model));
+  put('modelMaxAbs', stats.model.pairs ? stats.model.maxAbs : undefined);
+  put('skewFlipRate', rate(stats.skew));
+  if (xs.length < stats.n) metrics.sampled = xs.length;
   const causes: ReplayCause[] = [];
   const skew = skewCause(xs, ctx, metrics.skewFlipRate);
   if (skew) {
@@ -142,7 +126,7 @@ export function analyzeSlice(key: string, tags: Record<string, string>, xs: Scor
     metrics.skewAlarms = skew.cause ? 1 : 0;
     if (skew.cause) causes.push(skew.cause);
   }
-  const model = modelCause(xs, ctx, metrics.modelFlipRate, metrics.modelMaxAbs);
+  const model = modelCause(stats, ctx, metrics.modelFlipRate, metrics.modelMaxAbs);
   if (model) causes.push(model);
   const rawRows = xs.flatMap((s) => (s.entry.raw ? [s.entry.raw as RawRow] : []));
   if (ctx.reference) {
@@ -153,13 +137,10 @@ export function analyzeSlice(key: string, tags: Record<string, string>, xs: Scor
       if (drift.cause) causes.push(drift.cause);
     }
   }
-  if (rawRows.length < xs.length && ctx.pipeline)
-    warnings.push(`${xs.length - rawRows.length} of ${xs.length} records have no raw record: their features could not be recomputed`);
-  put(
-    'accuracy',
-    accuracy(xs, (s) => s.served),
-  );
-  put('referenceAccuracy', accuracy(xs, endRef));
+  if (stats.withRaw < stats.n && ctx.pipeline)
+    warnings.push(`${stats.n - stats.withRaw} of ${stats.n} records have no raw record: their features could not be recomputed`);
+  put('accuracy', stats.served.labeled ? stats.served.correct / stats.served.labeled : undefined);
+  put('referenceAccuracy', stats.reference.labeled ? stats.reference.correct / stats.reference.labeled : undefined);
   if (metrics.accuracy !== undefined && metrics.referenceAccuracy !== undefined) metrics.accuracyDelta = metrics.accuracy - metrics.referenceAccuracy;
   const gates: GateResult[] = ctx.gates.map((g) => {
     const v = metrics[g.metric as keyof SliceMetrics];
@@ -167,12 +148,12 @@ export function analyzeSlice(key: string, tags: Record<string, string>, xs: Scor
   });
   const status = gates.every((g) => g.passed) ? 'ok' : 'gap';
   if (status === 'gap' && causes.length === 0) {
-    const why = !xs.some((s) => s.servedFeatures)
+    const why = !stats.withServedFeatures
       ? 'its records carry no served features, so feature skew and the runtime cannot be told apart — log `features` too'
-      : !xs.some((s) => s.referenceFeatures)
+      : !stats.withReferenceFeatures
         ? 'its records carry no raw records (or no --pipeline was given), so served features cannot be checked'
         : 'no single cause stands out (see the failed gates)';
     warnings.push(`the gap is not attributed: ${why}`);
   }
-  return { key, tags, n: xs.length, status, causes, metrics, gates, warnings };
+  return { key, tags, n: stats.n, status, causes, metrics, gates, warnings };
 }

@@ -37,6 +37,21 @@ function numbers(v: unknown): number[] | undefined {
   return out;
 }
 
+/** One log line's text as a record, or a problem naming the line. Blank lines are for the caller to skip. */
+export function parseLogLine(text: string, line: number): LogEntry | LogProblem {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    return { line, message: `not valid JSON (${(e as Error).message})` };
+  }
+  const entry = parseEntry(doc, line);
+  return typeof entry === 'string' ? { line, ...(isObj(doc) && typeof doc.id === 'string' ? { id: doc.id } : {}), message: entry } : entry;
+}
+
+/** A parsed line is a record when it has outputs (a problem never does). */
+export const isEntry = (x: LogEntry | LogProblem): x is LogEntry => 'outputs' in x;
+
 function parseEntry(doc: unknown, line: number): LogEntry | string {
   if (!isObj(doc)) return 'expected a JSON object with id, time, env and outputs';
   const id = typeof doc.id === 'string' || typeof doc.id === 'number' ? String(doc.id) : `line-${line}`;
@@ -93,15 +108,8 @@ export function parseLog(text: string): ParsedLog {
     const line = i + 1;
     if (raw.trim() === '') return;
     count++;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(raw);
-    } catch (e) {
-      problems.push({ line, message: `not valid JSON (${(e as Error).message})` });
-      return;
-    }
-    const entry = parseEntry(doc, line);
-    if (typeof entry === 'string') problems.push({ line, ...(isObj(doc) && typeof doc.id === 'string' ? { id: doc.id } : {}), message: entry });
+    const entry = parseLogLine(raw, line);
+    if (!isEntry(entry)) problems.push(entry);
     else {
       const first = seen.get(entry.id);
       if (first !== undefined) problems.push({ line, id: entry.id, message: `id '${entry.id}' repeats line ${first}; labels join on the first` });

@@ -8,10 +8,7 @@ import { trendSvg, type TrendSeries } from './svg-trend.ts';
 import type { ReplayReport, ReplaySlice } from './types.ts';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`);
-const headline = (r: ReplayReport) => {
-  const gaps = r.slices.filter((s) => s.status === 'gap');
-  return `${r.passed ? 'PASS' : 'FAIL'}: ${r.slices.length - gaps.length} of ${r.slices.length} slices ok${gaps.length ? `; gap in ${gaps.map((s) => s.key).join(', ')}` : ''}${r.problems.length ? `; ${r.problems.length} bad log line(s)` : ''}`;
-};
+const headline = (r: ReplayReport) => r.verdict.headline;
 export const replayHeadline = headline;
 
 const COLS = ['slice', 'status', 'n', 'flip rate', 'model flips', 'skew flips', 'labels', 'accuracy (served / ref)', 'causes'] as const;

@@ -18,7 +18,12 @@ const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
 /** Parses `--by`; unknown tag keys are a USAGE error naming the tags the log has. */
 export function parseBy(by: string | undefined, entries: readonly LogEntry[]): SliceSpec {
-  const known = [...new Set(entries.flatMap((e) => Object.keys(e.env)))].sort();
+  return parseByTags(by, [...new Set(entries.flatMap((e) => Object.keys(e.env)))]);
+}
+
+/** {@link parseBy} against the env tag keys a log has (found by the caller, e.g. in SQL). */
+export function parseByTags(by: string | undefined, tags: readonly string[]): SliceSpec {
+  const known = [...tags].sort();
   if (by === undefined || by.trim() === '') return { keys: known };
   const spec: SliceSpec = { keys: [] };
   for (const part of by

@@ -4,6 +4,7 @@
  */
 import type { GateResult } from '../../kernel/judge/types.ts';
 import type { Diagnosis } from '../pipeline/skew/types.ts';
+import type { ReplayVerdict } from './verdict.ts';
 
 /** Where a slice's gap comes from. */
 export const CAUSE_KINDS = ['feature-skew', 'model-or-backend', 'input-drift'] as const;
@@ -41,6 +42,11 @@ export interface SliceMetrics {
   skewAlarms?: number;
   /** Raw columns whose drift alarmed (with --reference). */
   driftAlarms?: number;
+  /**
+   * Requests in the bottom-k sample the skew and drift tests ran on, when the slice is larger
+   * than the sample (src/tools/replay/slice-stats.ts); absent when they saw every request.
+   */
+  sampled?: number;
   /** Labeled records / n. */
   labelCoverage: number;
   labeled: number;
@@ -82,13 +88,13 @@ export interface ReplayReport {
   reference?: { name: string; rows: number };
   by: string[];
   window?: string;
+  /** How many shards (`--shard i/n`) were merged into this report; absent for one process. */
+  shards?: number;
   slices: ReplaySlice[];
   problems: LogProblem[];
   /** Run-wide warnings (sparse-label slices, a missing pipeline…). */
   warnings: string[];
   gates: string[];
-  /** True when every slice passed its gates. */
-  passed: boolean;
-  /** 0 every slice passed, 1 a slice has a gap, 2 some of the input was bad (and what was good is reported). */
-  exitCode: 0 | 1 | 2;
+  /** Exit 0 every slice passed, 1 a slice has a gap, 2 some of the input was bad (and what was good is reported). */
+  verdict: ReplayVerdict;
 }

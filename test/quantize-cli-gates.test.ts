@@ -1,6 +1,6 @@
 /**
  * `parity quantize` holds a variant to its precision's gates before writing it: a variant that
- * breaks them is refused (exit 1, nothing written, the worst output named) unless `--force`; a
+ * breaks them is refused (exit 1, nothing written, the worst output named) unless `--force` (written, still exit 1); a
  * target the model cannot take (int4-weight without MatMul/Gemm) is a typed error, exit 2.
  */
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -28,8 +28,10 @@ describe('parity quantize quality gates', () => {
     expect(r.stderr).toMatch(/worst: output 'y': SQNR -?[\d.]+ dB < 30 dB \(fp16 gate\)/);
     expect(existsSync(join(dir, 'model.fp16.onnx'))).toBe(false);
 
+    // --force writes it, and the verdict still fails: the exit code is always verdict.exitCode.
     const forced = parity(['quantize', file, '--to', 'fp16', '--range', 'x=0,1', '--force']);
-    expect(forced.code).toBe(0);
+    expect(forced.code).toBe(1);
+    expect(forced.stdout).toMatch(/verdict: +FAIL: fp16 breaks 1 of 1 fp16 check\(s\)/);
     expect(forced.stdout).toMatch(/GATE FAILED: output 'y'/);
     expect(existsSync(join(dir, 'model.fp16.onnx'))).toBe(true);
   });

@@ -6,7 +6,7 @@
  * - config: `defineConfig` types a `parity.config.ts`; `resolveConfig` applies every default once.
  * - running: one engine per command, typed options in, the report with its `verdict` out —
  *   `runParity` (`parity run`), `mergeRunDirs` (`parity merge`), `analyzeDrift` (`parity drift`),
- *   `diagnoseSkew` (`parity skew`), `history` (`parity history`).
+ *   `diagnoseSkew` (`parity skew`), `history` (`parity history`), `quantizeModel` (`parity quantize`).
  * - judging saved or foreign records: `judgeRun` / `judgeTarget` and the metric functions, pure
  *   TypeScript with no Node imports, so records made anywhere (a browser, another machine) are
  *   judged by the same code as `parity run`.
@@ -24,6 +24,7 @@ export { mergeRunDirs, type MergeOptions, type MergeResult } from './merge.ts';
 export { analyzeDrift, type AnalyzeDriftOptions, type DriftResult } from './drift.ts';
 export { diagnoseSkew, type DiagnoseSkewOptions, type SkewResult } from './skew.ts';
 export { history, type HistoryOptions, type HistoryResult } from './history.ts';
+export { quantizeModel, type QuantizeModelOptions, type QuantizeResult } from './quantize.ts';
 
 // Judging: one comparison core for every environment (src/kernel/judge/index.ts).
 export {

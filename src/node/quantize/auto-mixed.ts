@@ -12,7 +12,7 @@ import type { TensorMap } from '../../kernel/core/tensor.ts';
 import type { InputOverrides } from '../../kernel/data/input-options.ts';
 import { nodeLabel } from '../../kernel/onnx/graph-utils.ts';
 import { allNodes, decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
-import { judgeQuality, type QualityVerdict } from './quality.ts';
+import { judgeQuality, passedUnchecked, type QualityVerdict } from './quality.ts';
 import type { QuantizeRecipe } from '../../tools/quantize/recipe.ts';
 import { quantizeOnnx } from './quantize-onnx.ts';
 import { applyRecipe } from '../../tools/quantize/rewrite.ts';
@@ -90,7 +90,10 @@ export async function autoMixed(opts: AutoMixedOptions): Promise<AutoMixedResult
   if (plain.verdict.ok) return { kept: [], trials, ms: performance.now() - started, quality: plain.verdict, plainBytes: plain.size, mixedBytes: plain.size };
   const keep = new Set(candidates);
   // With every candidate kept, int8-static is the float32 model itself (nothing to quantize): it passes.
-  let best = to === 'fp16' ? await trial([...keep]) : { verdict: { ok: true, precision: 'int8', checks: [] } as QualityVerdict, size: opts.bytes.length };
+  let best =
+    to === 'fp16'
+      ? await trial([...keep])
+      : { verdict: passedUnchecked('int8', 'every candidate kept in float32: the float32 model itself'), size: opts.bytes.length };
   if (!best.verdict.ok) {
     throw new ParityError(
       'MODEL_UNSUPPORTED',

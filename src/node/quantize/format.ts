@@ -4,6 +4,7 @@ import { describeCoverage, type Coverage } from '../../tools/quantize/coverage.t
 import { describeCheck, type QualityVerdict } from './quality.ts';
 import type { RewriteReport } from '../../tools/quantize/recipe.ts';
 import type { ValidationReport } from './validate.ts';
+import type { Verdict } from '../../kernel/judge/verdict.ts';
 
 const counts = (m: Record<string, number>) =>
   Object.entries(m)
@@ -24,6 +25,8 @@ export interface QuantizeSummary {
   coverage?: Coverage;
   /** The variant held to its precision's gates. */
   quality?: QualityVerdict;
+  /** Did it pass: the one verdict shape of every command; `parity quantize` exits with its `exitCode`. */
+  verdict?: Verdict<object>;
   /** Label for the validation runtime. Default `onnxruntime-node`. */
   validatedOn?: string;
   convertMs?: number;
@@ -69,6 +72,10 @@ export function formatQuantizeSummary(s: QuantizeSummary): string {
     for (const c of s.quality?.checks ?? []) lines.push(`  ${c.ok ? 'gate ok:    ' : 'GATE FAILED:'} ${describeCheck(c, s.quality!.precision)}`);
     for (const [k, n] of Object.entries(s.validation.newNonFinite))
       lines.push(`  WARNING:     output '${k}' has ${n} NaN/Inf value(s) where the original is finite`);
+  }
+  if (s.verdict) {
+    lines.push(`  verdict:     ${s.verdict.headline}`);
+    for (const w of s.verdict.warnings) lines.push(`  WARNING:     ${w}`);
   }
   return lines.join('\n');
 }

@@ -12,6 +12,7 @@ import { isFloat, type Tensor, type TensorMap, type TensorSpec } from '../../ker
 import { feedsToOrt, fromOrt, specsOf } from '../../kernel/runtime/ort-tensors.ts';
 import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
 import { explainSynthesisFailure, synthesizeDataset } from '../../kernel/data/synthesize.ts';
+import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 
 export interface ValidationReport {
   /** Where the check inputs came from. */
@@ -27,6 +28,13 @@ export interface ValidationReport {
   /** Output name → NaN/Inf elements the variant produced where the original was finite. */
   newNonFinite: Record<string, number>;
   ms: number;
+  /** True when the inputs were synthesized from the signature (no data given). */
+  synthesized?: boolean;
+  /**
+   * Per-sample outputs of the original and the variant, for the run's judge (quality.ts). Kept in
+   * memory only: the quantize summary leaves them out.
+   */
+  outputs?: { reference: TensorMap[]; variant: TensorMap[] };
 }
 
 export interface ValidateOptions {
@@ -39,7 +47,7 @@ export interface ValidateOptions {
   overrides?: InputOverrides;
   /** Samples synthesized, or taken from `feeds` at most. Default 8. */
   samples?: number;
-  /** Default 7. */
+  /** Default DEFAULT_SEED (src/kernel/core/rng.ts). */
   seed?: number;
 }
 
@@ -133,13 +141,16 @@ export async function validateVariant(opts: ValidateOptions): Promise<Validation
     let samples = opts.feeds === undefined ? undefined : (Array.isArray(opts.feeds) ? opts.feeds : [opts.feeds as TensorMap]).slice(0, n);
     let source = opts.feedsSource ?? 'given inputs';
     let notes;
+    let synthesized = false;
     if (!samples?.length) {
-      const ds = synthesizeDataset(specsOf(reference.inputMetadata), opts.overrides ?? NO_OVERRIDES, n, opts.seed ?? 7);
+      const ds = synthesizeDataset(specsOf(reference.inputMetadata), opts.overrides ?? NO_OVERRIDES, n, opts.seed ?? DEFAULT_SEED);
       samples = ds.samples;
       notes = ds.notes;
+      synthesized = true;
       source = ds.source;
     }
     const stats = new Map<string, OutputStats>();
+    const kept: NonNullable<ValidationReport['outputs']> = { reference: [], variant: [] };
     const variantSpecs = specsOf(variant.inputMetadata);
     for (const feeds of samples) {
       let ref: TensorMap | undefined;
@@ -156,6 +167,10 @@ export async function validateVariant(opts: ValidateOptions): Promise<Validation
         if (!ref && notes) throw new ParityError('INPUT_SYNTHESIS', explainSynthesisFailure(notes, refError));
         throw new ParityError('MODEL_UNSUPPORTED', `the produced model loads but fails to run in onnxruntime-node: ${errorMessage(e)}`);
       }
+      if (ref) {
+        kept.reference.push(ref);
+        kept.variant.push(out);
+      }
       for (const [name, t] of Object.entries(ref ?? {})) {
         const v = out[name];
         if (!v) throw new ParityError('MODEL_UNSUPPORTED', `the produced model lost output '${name}'`);
@@ -165,6 +180,8 @@ export async function validateVariant(opts: ValidateOptions): Promise<Validation
       }
     }
     const report: ValidationReport = { inputs: source, samples: samples.length, maxAbsDiff: {}, sqnrDb: {}, agreement: {}, newNonFinite: {}, ms: 0 };
+    if (synthesized) report.synthesized = true;
+    if (kept.reference.length === samples.length) report.outputs = kept;
     for (const [name, s] of stats) {
       report.maxAbsDiff[name] = s.max;
       if (s.float && (s.signal > 0 || s.noise > 0)) report.sqnrDb![name] = s.sqnr();

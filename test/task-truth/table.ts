@@ -1,0 +1,74 @@
+/**
+ * Prints the task-truth agreement table: for every corpus model x variant x backend, the tool's
+ * verdict (from a real `parity run`) beside the task outcome judged without the tool, and whether they
+ * agree. Writes the rows as JSON too.
+ *
+ *   npx tsx test/task-truth/table.ts [--size ci|full] [--models SUBSTR,...] [--variants a,b]
+ *       [--backends ort-node/cpu,...] [--roles declared|inferred|both] [--dir DIR] [--json FILE]
+ *
+ * Defaults: --size full, every model, every variant, both ONNX backends, --roles both when the tool
+ * takes `--task` (else inferred), --dir node_modules/.cache/infer-parity/task-truth (variant builds cached there).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { agreementRows, toolHasTaskFlag, type Row } from './agreement.ts';
+import { corpus, type Size } from './corpus.ts';
+import type { CorpusBackend } from './runner.ts';
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: 'full' },
+    models: { type: 'string' },
+    variants: { type: 'string' },
+    backends: { type: 'string' },
+    roles: { type: 'string' },
+    dir: { type: 'string', default: 'node_modules/.cache/infer-parity/task-truth' },
+    json: { type: 'string' },
+  },
+});
+const list = (s?: string) =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const roleOption = values.roles ?? (toolHasTaskFlag() ? 'both' : 'inferred');
+const roleModes = roleOption === 'both' ? (['declared', 'inferred'] as const) : [roleOption as 'declared' | 'inferred'];
+const wanted = list(values.models);
+const cases = corpus(values.size as Size).filter((c) => !wanted || wanted.some((w) => c.name.toLowerCase().includes(w.toLowerCase())));
+const dir = resolve(values.dir!);
+
+const rows: Row[] = [];
+const notes: string[] = [];
+for (const c of cases) {
+  if (c.note) notes.push(`${c.name}: ${c.note}`);
+  for (const roles of roleModes) {
+    const t0 = Date.now();
+    const r = await agreementRows(c, {
+      roles,
+      dir,
+      ...(list(values.variants) ? { variants: list(values.variants)! } : {}),
+      ...(list(values.backends) ? { backends: list(values.backends) as CorpusBackend[] } : {}),
+    });
+    process.stderr.write(`${c.name} (${roles} roles): ${r.length} rows in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    rows.push(...r);
+  }
+}
+
+const cell = (s: string | undefined) => (s ?? '').replace(/\|/g, '\\|');
+console.log('| model | variant | backend | roles | tool | task | agree | tool says | task metrics |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const r of rows)
+  console.log(
+    `| ${[r.model, r.variant, r.backend, r.roles, r.tool, r.task, r.agree === 'NO' ? '**NO**' : r.agree, r.toolWhy, r.metrics].map(cell).join(' | ')} |`,
+  );
+const judged = rows.filter((r) => r.agree !== 'n/a');
+console.log(
+  `\nagree on ${judged.filter((r) => r.agree === 'yes').length}/${judged.length} judged rows; ${rows.length - judged.length} rows the tool could not judge`,
+);
+for (const n of notes) console.log(`note: ${n}`);
+if (!toolHasTaskFlag()) console.log("note: this checkout's `parity run` has no --task yet: every row uses the tool's inferred or default roles");
+if (values.json) {
+  mkdirSync(dirname(resolve(values.json)), { recursive: true });
+  writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
+}

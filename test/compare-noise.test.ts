@@ -104,14 +104,15 @@ describe('noise-aware fp32 defaults', () => {
     expect(m.passingAtol).toBeLessThan(m.minAtol);
   });
 
-  it('fail a gap hidden under a tiny absolute scale: every element within atol, SQNR 26 dB', () => {
+  it('fail a gap hidden under a tiny absolute scale: within any absolute atol 1e-5, yet out of the RMS-relative bound, SQNR 26 dB', () => {
     const ref = Float32Array.from({ length: 1000 }, (_, i) => 1e-4 * Math.sin(i));
     const act = Float32Array.from(ref, (v) => v * 1.05 + 1e-6);
     const m = computeOutputMetrics({ reference: ref, actual: act, tolerance: fp32 });
-    expect(m.mismatches).toBe(0);
+    expect(m.maxAbs).toBeLessThan(1e-5); // the old absolute atol let every element through
+    expect(m.mismatches).toBeGreaterThan(900); // the scale-free bound (1e-4·RMS + 1e-4·|ref|) does not
     expect(m.sqnrChecked).toBe(true);
     expect(m.passed).toBe(false);
-    expect(m.failures).toEqual([expect.stringMatching(/^SQNR 2\d(\.\d+)? dB < 70 dB$/)]);
+    expect(m.failures).toContainEqual(expect.stringMatching(/^SQNR 2\d(\.\d+)? dB < 70 dB$/));
   });
 
   it('the budget does not hide a large error: one of 131,072 elements off by 1 fails on SQNR; edge-padding damage fails on the count', () => {
@@ -141,7 +142,7 @@ describe('noise-aware fp32 defaults', () => {
     expect(m.failures).toEqual(['1 NaN/Inf mismatches']);
   });
 
-  it('the SQNR floor is not applied to a reference below atol (noise vs noise); elementwise governs', () => {
+  it('the SQNR floor is not applied to a near-zero reference (RMS <= 1e-6: noise vs noise); elementwise governs', () => {
     const rng = createRng(5);
     const ref = Float32Array.from({ length: 4096 }, () => 1e-7 * rng.next());
     const act = Float32Array.from(ref, (v) => v + 5e-8 * rng.normal());

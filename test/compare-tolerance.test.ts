@@ -6,12 +6,13 @@ import { ParityError } from '../src/kernel/core/errors.ts';
 
 describe('tolerances', () => {
   it('defaults by precision', () => {
-    // Noise-aware since issue 16: an outlier budget and an SQNR floor from EXPECTED_NOISE.
-    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 1e-5, rtol: 1e-4, stat: 'elemwise', maxOutlierFraction: 1e-3, minSqnrDb: 70 });
-    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 2e-3, rtol: 1e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 30 });
-    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 5e-2, rtol: 5e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 12 });
+    // Scale-free since issue 20: the absolute part is a multiple of the reference's RMS (atolRms), no absolute constant.
+    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 0, atolRms: 1e-4, rtol: 1e-4, stat: 'elemwise', maxOutlierFraction: 1e-3, minSqnrDb: 70 });
+    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 0, atolRms: 1e-2, rtol: 1e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 30 });
+    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 0, atolRms: 5e-2, rtol: 5e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 12 });
+    for (const p of ['fp32', 'fp16', 'int8', 'int4', 'distilled'] as const) expect(DEFAULT_TOLERANCES[p].atol).toBe(0);
     for (const p of ['fp32', 'fp16', 'int8'] as const) expect(DEFAULT_TOLERANCES[p].minSqnrDb).toBe(EXPECTED_NOISE[p].minSqnrDb);
-    expect(resolveTolerance(undefined, 'y', 'distilled')).toMatchObject({ atol: 1, stat: 'mean' });
+    expect(resolveTolerance(undefined, 'y', 'distilled')).toMatchObject({ atolRms: 1, stat: 'mean' });
   });
 
   it('most specific wins: output+precision, output default, byPrecision, defaults', () => {
@@ -22,7 +23,7 @@ describe('tolerances', () => {
     expect(resolveTolerance(policy, 'probs', 'fp16').atol).toBe(0.5);
     expect(resolveTolerance(policy, 'probs', 'int8').atol).toBe(0.3);
     expect(resolveTolerance(policy, 'logits', 'fp16').atol).toBe(0.1);
-    expect(resolveTolerance(policy, 'logits', 'fp32').atol).toBe(1e-5);
+    expect(resolveTolerance(policy, 'logits', 'fp32').atolRms).toBe(1e-4);
   });
 
   it('a user tolerance without the noise fields checks exactly what it says (backward compatible)', () => {

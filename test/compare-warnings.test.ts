@@ -115,11 +115,12 @@ describe('degenerate reference outputs', () => {
 describe('input plausibility on the real mnist-cnn (ort-node/cpu vs ort-web/wasm)', () => {
   const N = 200;
   const { images, labels } = mnistTest(N);
-  const judge = async (feeds: Tensor[]) => {
+  const judge = async (feeds: Tensor[], accept = false) => {
     const model = onnxSource('mnist-cnn', mnistOnnx());
     const ref = await runSamples('ort-node/cpu', model, feeds);
     const web = await runSamples('ort-web/wasm', model, feeds);
     return judgeRun({
+      ...(accept ? { acceptImplausibleReference: { 'mnist-cnn': true } } : {}),
       records: [makeRecord('mnist-cnn', 'fp32', 'ort-node/cpu', ref), makeRecord('mnist-cnn', 'fp32', 'ort-web/wasm', web)],
       references: { 'mnist-cnn': 'mnist-cnn:fp32@ort-node/cpu/node' },
       labels: { 'mnist-cnn': labels },
@@ -129,11 +130,19 @@ describe('input plausibility on the real mnist-cnn (ort-node/cpu vs ort-web/wasm
     });
   };
 
-  it('H and W swapped: every backend agrees, the reference scores far below 97.4%, and every target says so', async () => {
-    const report = await judge(images.map(transposeHW));
+  it('H and W swapped: every backend agrees, the reference scores far below 97.4%, every target says so, and the run fails (exit 1) unless accepted', async () => {
+    const swapped = images.map(transposeHW);
+    const report = await judge(swapped);
     const [ref, web] = report.targets;
     expect(ref!.task!.accuracy).toBeLessThan(0.6);
     expect(web!.status).toBe('passed');
+    // Since issue 20 an implausible reference fails the run instead of "PASS (warnings)".
+    expect(ref!.status).toBe('failed');
+    expect(ref!.reason).toMatch(/^implausible reference: inputs look wrong for mnist-cnn: .*set acceptImplausibleReference: true/);
+    expect(report.verdict.exitCode).toBe(1);
+    const accepted = await judge(swapped, true);
+    expect(accepted.targets[0]!.status).toBe('passed');
+    expect(accepted.verdict.exitCode).toBe(0);
     for (const v of [ref!, web!]) {
       expect(v.warnings).toEqual([
         expect.stringMatching(

@@ -12,6 +12,7 @@ import { DEFAULT_SEED } from '../core/rng.ts';
 import type { SettingSweeps, VariantName } from '../core/record.ts';
 import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
 import { DEFAULT_GATES } from './default-gates.ts';
+import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../judge/roles/role-spec.ts';
 import type { ParityConfig } from './schema.ts';
 
 /** Time limit for one target (load + all runs), ms. */
@@ -55,6 +56,10 @@ export interface ResolvedConfig {
   targetTimeoutMs: number;
   /** @default 'parity-report' */
   out: string;
+  /** Output roles by output name (config `roles` and `--task`), parsed and validated. @default {} (manifest roles, else inferred) */
+  roles: Record<string, RoleSpec & { source: 'config' | 'cli' }>;
+  /** Accept an implausible reference (warning only). @default false */
+  acceptImplausibleReference: boolean;
   /** Browser settings: run browser targets when `enabled` (same as `--browser`). @default disabled */
   browser: { enabled: boolean; executablePath?: string; wsEndpoint?: string };
 }
@@ -90,6 +95,8 @@ export function resolveConfig(config: ParityConfig, extraGates: readonly string[
     ...(config.budgetMs !== undefined ? { budgetMs: config.budgetMs } : {}),
     targetTimeoutMs: config.targetTimeoutMs ?? DEFAULT_TARGET_TIMEOUT_MS,
     out: config.out ?? DEFAULT_OUT_DIR,
+    roles: resolveRoles(config.roles),
+    acceptImplausibleReference: config.acceptImplausibleReference ?? false,
     browser: {
       enabled: Boolean(browser.enabled || browser.executablePath || browser.wsEndpoint),
       ...(browser.executablePath ? { executablePath: browser.executablePath } : {}),
@@ -97,3 +104,22 @@ export function resolveConfig(config: ParityConfig, extraGates: readonly string[
     },
   };
 }
+
+/**
+ * Config roles parsed (`'ctc:blank=0'` or `{ role, options }`) and validated. A name given as
+ * `cli:NAME` (how `--task` merges into the config) is recorded with source `cli`.
+ * @throws ParityError CONFIG_INVALID for an unknown role or option.
+ */
+export function resolveRoles(roles: ParityConfig['roles']): ResolvedConfig['roles'] {
+  const out: ResolvedConfig['roles'] = {};
+  for (const [key, value] of Object.entries(roles ?? {})) {
+    const cli = key.startsWith(CLI_ROLE_PREFIX);
+    const name = cli ? key.slice(CLI_ROLE_PREFIX.length) : key;
+    const spec = typeof value === 'string' ? parseTaskFlag(`${name}=${value}`).spec : validateRoleSpec(value as RoleSpec, `roles.${name}`);
+    out[name] = { ...spec, source: cli ? 'cli' : 'config' };
+  }
+  return out;
+}
+
+/** Prefix of a role key that came from `--task` (so the report can say where the role came from). */
+export const CLI_ROLE_PREFIX = 'cli:';

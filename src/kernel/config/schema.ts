@@ -5,12 +5,15 @@
 import { z } from 'zod';
 import { BACKEND_IDS, OPTIMIZATION_LEVELS } from '../core/ids.ts';
 import { VARIANT_NAMES } from '../core/record.ts';
+import { ROLE_NAMES } from '../judge/roles/role-spec.ts';
 
 const toleranceSchema = z.strictObject({
   atol: z.number().nonnegative(),
   rtol: z.number().nonnegative(),
   stat: z.enum(['elemwise', 'max', 'mean', 'quantile']).optional(),
   quantile: z.number().min(0).max(1).optional(),
+  /** Scale-free absolute part: the element bound is atol + atolRms·RMS(ref) + rtol·|ref|. Default 0 when omitted. */
+  atolRms: z.number().nonnegative().optional(),
   /** Fraction of elements allowed outside atol + rtol·|ref| (stat elemwise). Default 0 when omitted. */
   maxOutlierFraction: z.number().min(0).max(1).optional(),
   /** Least SQNR (dB) against the reference. Default unchecked when omitted. */
@@ -61,11 +64,20 @@ const gateSchema = z.union([
 export const configSchema = z.strictObject({
   /** Models to run. Default: the bundled models (`models/*\/parity-model.json`). */
   models: z.array(modelSchema).min(1).optional(),
-  /** Variants of each model. Default: every variant the model can have. */
+  /**
+   * Variants of each model: built-in ones, or names of variant files (`variantFiles`, a model
+   * folder's `model_<name>.onnx`). Default: every variant the model can have; a model with variant
+   * files: fp32 and its files.
+   */
   variants: z
-    .array(z.enum(VARIANT_NAMES as [string, ...string[]]))
+    .array(z.union([z.enum(VARIANT_NAMES as [string, ...string[]]), z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/)]))
     .min(1)
     .optional(),
+  /**
+   * Variant files judged against each model as `NAME: path` (as `--variant NAME=FILE`), made by other
+   * tools; precision inferred from each graph. Paths relative to the config. Default none.
+   */
+  variantFiles: z.record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/), z.string()).optional(),
   /** Backends to run. Default: every backend registered for the environments in use. */
   backends: z.array(z.enum(BACKEND_IDS)).min(1).optional(),
   /**
@@ -83,6 +95,27 @@ export const configSchema = z.strictObject({
       outputs: z.record(z.string(), precisionTolerances).optional(),
     })
     .optional(),
+  /**
+   * Output roles by output name (any model with that output): `'ctc:blank=0'` or
+   * `{ role: 'ctc', options: { blank: 0 } }` (src/kernel/judge/roles/role-spec.ts). `--task` adds to
+   * them. Default: the manifest's roles, else inferred per output with the evidence in the report.
+   */
+  roles: z
+    .record(
+      z.string(),
+      z.union([
+        z.string(),
+        z.strictObject({
+          role: z.enum(ROLE_NAMES),
+          options: z
+            .strictObject({ threshold: z.number().optional(), blank: z.number().optional(), axis: z.number().optional(), k: z.number().optional() })
+            .optional(),
+        }),
+      ]),
+    )
+    .optional(),
+  /** Accept a reference scoring far below the manifest's documented task metric (warning only). Default false: the run fails (exit 1). */
+  acceptImplausibleReference: z.boolean().optional(),
   /** Gates: `'top1Agreement >= 0.999'` or `{ metric, op, threshold, targets }`. */
   gates: z.array(gateSchema).optional(),
   /** Known failures: reported, and reported loudly when they unexpectedly pass. */

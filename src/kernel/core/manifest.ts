@@ -29,6 +29,12 @@ export interface ModelManifest {
   pipeline?: { fitted: string; records: string; labelColumn?: string };
   /** Output holding class probabilities or logits: decision metrics apply to it. */
   classifierOutput?: string;
+  /**
+   * What each output means to the application, by output name: `'ctc:blank=0'` or
+   * `{ role: 'ctc', options: { blank: 0 } }` (roles: src/kernel/judge/roles/role-spec.ts). The
+   * config and `--task` override it; outputs without a role get an inferred one. Default none.
+   */
+  roles?: Record<string, string | { role: string; options?: Record<string, number> }>;
   /** Derived models shipped beside this one, by variant: e.g. `{ distilled: '../mnist-student/parity-model.json' }`. */
   variants?: { distilled?: string };
   /** Known facts shown in reports (test accuracy, training seed...). */

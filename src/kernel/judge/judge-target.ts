@@ -3,18 +3,17 @@
  * metrics for the classifier output, latency, gates, expected failures. Pure: no Node imports.
  */
 import { choices, ParityError } from '../core/errors.ts';
-import { VARIANT_NAMES, VARIANTS, type RunRecord } from '../core/record.ts';
+import { VARIANT_NAMES, variantPrecision, type RunRecord } from '../core/record.ts';
 import { summarizeLatency } from '../latency/summarize.ts';
 import { computeDecisionMetrics } from './decision.ts';
 import { degenerateWarnings } from './degenerate.ts';
 import { applyExpectedFailure } from './expected-failures.ts';
-import { recordOutput, type FlatOutput } from './float-data.ts';
+import { recordOutput } from './float-data.ts';
 import { evaluateGates, type GateContext } from './gate-eval.ts';
-import { computeOutputMetrics, incomparableMetrics, toleranceReason } from './output-metrics.ts';
+import { judgeOutputs, type JudgeOutputsOptions } from './judge-outputs.ts';
 import { checkAccuracyPlausibility } from './plausibility.ts';
 import { computeTaskMetrics } from './task.ts';
-import { resolveTolerance } from './tolerance.ts';
-import type { ExpectedFailure, GateSpec, OutputMetrics, TargetVerdict, TolerancePolicy } from './types.ts';
+import type { ExpectedFailure, GateSpec, TargetVerdict, TolerancePolicy } from './types.ts';
 
 export interface JudgeTargetOptions {
   /** The model's reference record (judged against itself when `target` is the same record). */
@@ -40,6 +39,19 @@ export interface JudgeTargetOptions {
   expectedAccuracy?: number;
   /** Model input names, for the input-plausibility warning. @default none (the warning says "the model input") */
   inputNames?: readonly string[];
+  /**
+   * Roles by output name (manifest, config, `--task`); other outputs get an inferred role, recorded
+   * with its evidence. `classifierOutput` counts as a `classifier` role when not given here.
+   * @default {} (all inferred)
+   */
+  roles?: JudgeOutputsOptions['roles'];
+  /** Role gates replacing the defaults, by role and precision. @default DEFAULT_ROLE_GATES */
+  roleGates?: JudgeOutputsOptions['roleGates'];
+  /**
+   * A reference far below its documented task metric fails the run (exit 1) unless this is true
+   * (then it only warns). @default false
+   */
+  acceptImplausibleReference?: boolean;
 }
 
 /**
@@ -52,7 +64,10 @@ export interface JudgeTargetOptions {
  * - `passed` otherwise. A matching expected failure is then applied (see expected-failures.ts).
  * A compared target also gets `warnings` when a reference output is degenerate on these inputs
  * (src/kernel/judge/degenerate.ts) or the reference's accuracy is far below `expectedAccuracy`
- * (src/kernel/judge/plausibility.ts); warnings never change the status.
+ * (src/kernel/judge/plausibility.ts). Warnings never change a status, except that an implausible
+ * reference makes the reference target itself `failed` (exit 1) unless `acceptImplausibleReference`.
+ * Each output is judged by `judgeOutputs` (src/kernel/judge/judge-outputs.ts): task role gates
+ * decide where a role is declared or inferred, the scale-free tensor check elsewhere (`decidedBy`).
  * @throws ParityError CONFIG_INVALID (unknown variant, unknown classifier output, bad tolerance),
  *   INPUT_DATA (labels that do not fit the classifier output).
  */
@@ -95,26 +110,39 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
 
   const nonFinite: string[] = [];
   const reasons: string[] = [];
-  for (const name of Object.keys(reference.outputs ?? {})) {
-    const tolerance = resolveTolerance(options.policy, name, verdict.precision);
-    const ref = recordOutput(reference, name)!;
-    const act = recordOutput(target, name);
-    let m: OutputMetrics;
-    if (!act) {
-      m = incomparableMetrics(ref.data.length, tolerance, `output '${name}' missing in target`);
-    } else {
-      const shape = shapeProblem(ref, act);
-      m = shape ? incomparableMetrics(ref.data.length, tolerance, shape) : computeOutputMetrics({ reference: ref.data, actual: act.data, tolerance });
-    }
+  const names = Object.keys(reference.outputs ?? {});
+  const flat = (r: RunRecord) => Object.fromEntries(names.flatMap((n) => (recordOutput(r, n) ? [[n, recordOutput(r, n)!]] : [])));
+  const roles = {
+    ...(classifier && !options.roles?.[classifier] ? { [classifier]: { role: 'classifier' as const, source: 'config' as const } } : {}),
+    ...options.roles,
+  };
+  const judged = judgeOutputs({
+    reference: flat(reference),
+    target: flat(target),
+    precision: verdict.precision,
+    roles,
+    ...(classifier && labels ? { labels: { [classifier]: labels } } : {}),
+    ...(options.policy ? { policy: options.policy } : {}),
+    ...(options.roleGates ? { roleGates: options.roleGates } : {}),
+  });
+  verdict.roles = {};
+  for (const [name, j] of Object.entries(judged.outputs)) {
+    const { tensor: m, ...role } = j;
     verdict.outputs[name] = m;
+    verdict.roles[name] = role;
     if (m.reason) reasons.push(`${name}: ${m.reason}`);
     else if (m.nonFiniteMismatches > 0) nonFinite.push(`${name}: ${m.nanCount} NaN, ${m.infCount} Inf, ${m.nonFiniteMismatches} non-finite mismatches`);
-    else if (!m.passed) reasons.push(toleranceReason(name, m));
+    else if (!j.passed && j.reason) reasons.push(j.reason);
   }
+  verdict.decidedBy = judged.decidedBy;
 
   if (classifier) judgeClassifier(verdict, { ...options, labels, classifier });
-  const warnings = comparisonWarnings(options, classifier);
+  const { warnings, implausible } = comparisonWarnings(options, classifier);
   if (warnings.length > 0) verdict.warnings = warnings;
+  // A reference far from its documented task metric: every target agreeing on garbage is no pass.
+  if (implausible && verdict.isReference && !options.acceptImplausibleReference) {
+    reasons.unshift(`implausible reference: ${implausible} (set acceptImplausibleReference: true in the config to accept it)`);
+  }
 
   if (nonFinite.length > 0) {
     verdict.status = 'failed';
@@ -129,7 +157,7 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
 
 function baseVerdict(target: RunRecord, referenceId: string): TargetVerdict {
   const t = target.target;
-  const variant = VARIANTS[t.variant];
+  const variant = variantPrecision(t.variant, target.facts);
   if (!variant) throw new ParityError('CONFIG_INVALID', `target ${t.id}: unknown variant '${String(t.variant)}'; expected one of ${choices(VARIANT_NAMES)}`);
   const verdict: TargetVerdict = {
     // A backend that computes in half precision (tfjs/webgl-f16 records `computePrecision: 'fp16'`) is judged as fp16.
@@ -154,22 +182,10 @@ function baseVerdict(target: RunRecord, referenceId: string): TargetVerdict {
   return verdict;
 }
 
-/** Why two outputs cannot be compared element by element, or undefined when they can. */
-function shapeProblem(ref: FlatOutput, act: FlatOutput): string | undefined {
-  if (ref.sampleDims.length !== act.sampleDims.length) {
-    return `sample count differs: reference ${ref.sampleDims.length}, target ${act.sampleDims.length}`;
-  }
-  for (let s = 0; s < ref.sampleDims.length; s++) {
-    const a = ref.sampleDims[s]!;
-    const b = act.sampleDims[s]!;
-    if (a.length !== b.length || a.some((d, i) => d !== b[i])) return `shape mismatch at sample ${s}: reference [${a.join(',')}] vs target [${b.join(',')}]`;
-  }
-  return undefined;
-}
-
 /** Degenerate-reference and input-plausibility warnings for a compared target. */
-function comparisonWarnings(o: JudgeTargetOptions, classifier: string | undefined): string[] {
+function comparisonWarnings(o: JudgeTargetOptions, classifier: string | undefined): { warnings: string[]; implausible?: string } {
   const out: string[] = [];
+  let implausible: string | undefined;
   for (const name of Object.keys(o.reference.outputs ?? {})) {
     const ref = recordOutput(o.reference, name)!;
     const dims = ref.sampleDims[0] ?? [];
@@ -193,10 +209,13 @@ function comparisonWarnings(o: JudgeTargetOptions, classifier: string | undefine
         seed: o.seed ?? 0,
         ...(o.resamples !== undefined ? { resamples: o.resamples } : {}),
       });
-      if (p.warning) out.push(p.warning);
+      if (p.warning) {
+        out.push(p.warning);
+        implausible = p.warning;
+      }
     }
   }
-  return out;
+  return implausible ? { warnings: out, implausible } : { warnings: out };
 }
 
 function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { classifier: string }): void {

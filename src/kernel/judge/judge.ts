@@ -7,7 +7,7 @@ import { choices, ParityError } from '../core/errors.ts';
 import { SCHEMA_VERSION, type RunRecord } from '../core/record.ts';
 import { validateExpectedFailures } from './expected-failures.ts';
 import { validateGate } from './gates.ts';
-import { judgeTarget } from './judge-target.ts';
+import { judgeTarget, type JudgeTargetOptions } from './judge-target.ts';
 import { attachNoiseFloors } from './noise-floor.ts';
 import { DEFAULT_TOLERANCE_POLICY, validateTolerancePolicy } from './tolerance.ts';
 import type { ExpectedFailure, GateSpec, Report, TargetVerdict, TolerancePolicy } from './types.ts';
@@ -49,6 +49,12 @@ export interface JudgeRunOptions {
   expectedAccuracy?: Record<string, number>;
   /** Input names per model, named in the input-plausibility warning. Default none. */
   inputNames?: Record<string, readonly string[]>;
+  /** Output roles per model, by output name (manifest, config, `--task`); undeclared outputs are inferred. Default none. */
+  roles?: Record<string, JudgeTargetOptions['roles']>;
+  /** Role gates replacing the defaults (config `roleGates`). Default DEFAULT_ROLE_GATES. */
+  roleGates?: JudgeTargetOptions['roleGates'];
+  /** Models whose implausible reference is accepted (warning only, no failure). Default none. */
+  acceptImplausibleReference?: Record<string, boolean>;
   /**
    * Latency budget, ms (`--budget-ms`): the report names the passed targets with p50Ms within it
    * (`report.budget`); the gate itself is among `gates`. Default none.
@@ -116,11 +122,15 @@ export function judgeRun(options: JudgeRunOptions): Report {
           ...(options.resamples !== undefined ? { resamples: options.resamples } : {}),
           ...(options.expectedAccuracy?.[model] !== undefined ? { expectedAccuracy: options.expectedAccuracy[model] } : {}),
           ...(options.inputNames?.[model] ? { inputNames: options.inputNames[model] } : {}),
+          ...(options.roles?.[model] ? { roles: options.roles[model] } : {}),
+          ...(options.roleGates ? { roleGates: options.roleGates } : {}),
+          ...(options.acceptImplausibleReference?.[model] ? { acceptImplausibleReference: true } : {}),
         }),
       );
     }
   }
   attachNoiseFloors(targets);
+  for (const t of targets) if (t.status === 'failed' && t.reason) t.reason += floorsText(t);
 
   const models = [...byModel.keys()];
   const unique = (xs: string[]) => [...new Set(xs)];
@@ -152,4 +162,12 @@ export function judgeRun(options: JudgeRunOptions): Report {
     ...(options.opHistograms ? { opCoverage: opCoverage(options.records, options.opHistograms) } : {}),
     verdict: decideVerdict(targets, options.modelFailures ?? []),
   };
+}
+
+/** The measured fp32 noise floor of each output, for a failed target's reason ('' when none was measured). */
+function floorsText(t: TargetVerdict): string {
+  const parts = Object.entries(t.outputs).flatMap(([name, m]) =>
+    m.noiseFloor ? [`${name} ${m.noiseFloor.sqnrDb.toPrecision(3)} dB (max abs ${m.noiseFloor.maxAbs.toPrecision(3)}, ${m.noiseFloor.from})`] : [],
+  );
+  return parts.length ? `; fp32 noise floor: ${parts.join(', ')}` : '';
 }

@@ -4,6 +4,7 @@
  * (src/kernel/judge/error-scan.ts), then an O(n) selection for the p99 on a reused scratch buffer.
  * Pure: no Node imports.
  */
+import { DEGENERACY } from './degenerate.ts';
 import { scanErrors, type FloatArray } from './error-scan.ts';
 import { float32Bits } from './float-data.ts';
 import { quantileInPlace, selectInPlace } from './select.ts';
@@ -36,7 +37,8 @@ function scratchFor(n: number): Float32Array {
  *   with |a-b| > atol + rtol*|ref|;
  * - `max` / `mean` / `quantile`: that statistic of |a-b| (max, mean, or the `quantile`, default
  *   0.99) must be <= atol + rtol*mean|ref|, with mean|ref| over finite reference elements;
- * - `minSqnrDb`, when set and the reference's RMS exceeds atol: sqnrDb >= minSqnrDb;
+ * - `minSqnrDb`, when set and the reference is not degenerate (see {@link referenceScale}): sqnrDb >= minSqnrDb;
+ * The absolute part of the element bound is `atol + atolRms·RMS(ref)` (`effectiveAtol`).
  * - never a NaN/Inf mismatch.
  * `failures` says which check failed and by how much; `passingAtol` is the atol that would pass
  * the elementwise check within the budget. Never throws for data problems: different lengths or
@@ -54,7 +56,11 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
   }
   const n = ref.length;
   const buf = scratchFor(n);
-  const s = scanErrors(ref, act, float32Bits(ref), float32Bits(act), tolerance.atol, tolerance.rtol, buf);
+  const scale = referenceScale(ref);
+  // A near-zero reference (RMS <= 1e-6) has no scale of its own: unit scale is assumed (probabilities,
+  // activations), so the bound is the precision's relative one; the target carries a degenerate warning.
+  const atol = tolerance.atol + (tolerance.atolRms ?? 0) * (scale.nearZero ? 1 : scale.rms);
+  const s = scanErrors(ref, act, float32Bits(ref), float32Bits(act), atol, tolerance.rtol, buf);
   const inf = s.infiniteError;
 
   const p99Abs = n === 0 || (s.maxAbs === 0 && !inf) ? 0 : quantileInPlace(buf, n, 0.99);
@@ -62,7 +68,7 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
   const meanAbsRef = s.finite === 0 ? 0 : s.sumAbsRef / s.finite;
   const referenceRms = s.finite === 0 ? 0 : Math.sqrt(s.rr / s.finite);
   const sqnr = inf ? -Infinity : sqnrDb(s.rr, s.sumSq);
-  const bound = tolerance.atol + tolerance.rtol * meanAbsRef;
+  const bound = atol + tolerance.rtol * meanAbsRef;
   const failures: string[] = [];
   if (inf) failures.push(`${s.nonFiniteMismatches} NaN/Inf mismatches`);
   const budget = tolerance.stat === 'elemwise' ? (tolerance.maxOutlierFraction ?? 0) : 0;
@@ -88,7 +94,7 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
         failures.push(`${s.mismatches} of ${n} elements (${fmt(pct)}%) outside atol + rtol·|ref| (budget ${fmt(budget * 100)}% = ${allowed})`);
       }
   }
-  const sqnrChecked = tolerance.minSqnrDb !== undefined && referenceRms > tolerance.atol;
+  const sqnrChecked = tolerance.minSqnrDb !== undefined && !scale.degenerate;
   if (sqnrChecked && !inf && !(sqnr >= tolerance.minSqnrDb!)) failures.push(`SQNR ${fmt(sqnr)} dB < ${fmt(tolerance.minSqnrDb!)} dB`);
   const minAtol = inf ? Infinity : Math.max(0, s.minAtol);
   const m: OutputMetrics = {
@@ -111,6 +117,7 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
     outlierFraction: n === 0 ? 0 : s.mismatches / n,
     referenceRms,
     sqnrChecked,
+    effectiveAtol: atol,
     passingAtol: inf ? Infinity : allowed > 0 && s.mismatches > 0 ? atolWithin(ref, act, tolerance.rtol, allowed, buf) : minAtol,
     worst: s.worst.map((index) => ({ index, ref: ref[index]!, actual: act[index]! })),
   };
@@ -126,7 +133,7 @@ export function computeOutputMetrics(input: OutputMetricsInput): OutputMetrics {
 export function toleranceReason(name: string, m: OutputMetrics): string {
   const t = m.tolerance;
   const tol = [
-    `atol ${t.atol}, rtol ${t.rtol}`,
+    `atol ${t.atol}${t.atolRms ? ` + ${t.atolRms}·RMS(ref) = ${fmt(m.effectiveAtol ?? t.atol)}` : ''}, rtol ${t.rtol}`,
     ...(t.stat && t.stat !== 'elemwise' ? [`stat ${t.stat}${t.stat === 'quantile' ? ` ${t.quantile}` : ''}`] : []),
     ...(t.maxOutlierFraction ? [`outlier budget ${t.maxOutlierFraction}`] : []),
     ...(t.minSqnrDb !== undefined ? [`SQNR >= ${t.minSqnrDb} dB`] : []),
@@ -134,7 +141,10 @@ export function toleranceReason(name: string, m: OutputMetrics): string {
   const what = m.failures?.length ? m.failures.join(', ') : `${m.mismatches} of ${m.elements} elements`;
   const atol = m.passingAtol ?? m.minAtol;
   const sqnr = m.failures?.some((f) => f.startsWith('SQNR')) ? '' : `, SQNR ${m.sqnrDb.toPrecision(3)} dB`;
-  return `${name}: out of tolerance (${tol}): ${what}; max abs ${m.maxAbs.toPrecision(3)}${sqnr}, passes with atol >= ${atol.toPrecision(3)}`;
+  const floor = m.noiseFloor
+    ? `; fp32 noise floor ${m.noiseFloor.sqnrDb.toPrecision(3)} dB, max abs ${m.noiseFloor.maxAbs.toPrecision(3)} (${m.noiseFloor.from})`
+    : '';
+  return `${name}: out of tolerance (${tol}): ${what}; max abs ${m.maxAbs.toPrecision(3)}${sqnr}, passes with atol >= ${atol.toPrecision(3)}${floor}`;
 }
 
 /**
@@ -148,6 +158,30 @@ function atolWithin(ref: FloatArray, act: FloatArray, rtol: number, allowed: num
   if (k < 0) return 0;
   selectInPlace(excess.subarray(0, n), k);
   return excess[k]!;
+}
+
+/**
+ * RMS of the reference over its finite elements, and whether it is degenerate for SQNR: no finite
+ * element, all zeros, near-zero (RMS ≤ {@link DEGENERACY}.nearZeroRms: rounding noise compared with
+ * rounding noise), or constant (std ≤ {@link DEGENERACY}.nearConstantRatio · RMS).
+ */
+export function referenceScale(ref: FloatArray): { rms: number; degenerate: boolean; nearZero: boolean } {
+  let n = 0,
+    sum = 0,
+    sq = 0;
+  for (let i = 0; i < ref.length; i++) {
+    const v = ref[i]!;
+    if (!Number.isFinite(v)) continue;
+    n++;
+    sum += v;
+    sq += v * v;
+  }
+  if (n === 0 || sq === 0) return { rms: 0, degenerate: true, nearZero: true };
+  const rms = Math.sqrt(sq / n);
+  const mean = sum / n;
+  const std = Math.sqrt(Math.max(0, sq / n - mean * mean));
+  const nearZero = rms <= DEGENERACY.nearZeroRms;
+  return { rms, nearZero, degenerate: nearZero || std <= DEGENERACY.nearConstantRatio * rms };
 }
 
 /** Three significant digits, no trailing zeros. */

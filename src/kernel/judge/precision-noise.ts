@@ -13,6 +13,12 @@ export interface PrecisionNoise {
   minSqnrDb: number;
   /** A single node that lowers SQNR by more than this (inputs → output) creates error beyond noise. */
   maxNodeSqnrDropDb: number;
+  /**
+   * Below this SQNR an output with a task role has collapsed: the target fails even when its task
+   * gates pass (the role's decisions survived by luck of these inputs). 0 dB is an error as large as
+   * the signal itself; fp32 and fp16 have no business anywhere near it.
+   */
+  collapseSqnrDb: number;
 }
 
 /**
@@ -31,9 +37,9 @@ export interface PrecisionNoise {
  * - distilled: a different model; elementwise noise is not defined (decision/task gates judge it).
  */
 export const EXPECTED_NOISE: Readonly<Record<Precision, PrecisionNoise>> = {
-  fp32: { minSqnrDb: 70, maxNodeSqnrDropDb: 30 },
-  fp16: { minSqnrDb: 30, maxNodeSqnrDropDb: 20 },
-  int8: { minSqnrDb: 12, maxNodeSqnrDropDb: 20 },
-  int4: { minSqnrDb: 10, maxNodeSqnrDropDb: 25 },
-  distilled: { minSqnrDb: -Infinity, maxNodeSqnrDropDb: Infinity },
+  fp32: { minSqnrDb: 70, maxNodeSqnrDropDb: 30, collapseSqnrDb: 40 },
+  fp16: { minSqnrDb: 30, maxNodeSqnrDropDb: 20, collapseSqnrDb: 15 },
+  int8: { minSqnrDb: 12, maxNodeSqnrDropDb: 20, collapseSqnrDb: 5 },
+  int4: { minSqnrDb: 10, maxNodeSqnrDropDb: 25, collapseSqnrDb: 3 },
+  distilled: { minSqnrDb: -Infinity, maxNodeSqnrDropDb: Infinity, collapseSqnrDb: -Infinity },
 };

@@ -1,4 +1,5 @@
 /** What the comparator produces: per-target verdicts, the body of report.json. Pure data. */
+import type { OutputJudgement } from './judge-outputs-types.ts';
 import type { OpCoverage } from './op-coverage.ts';
 import type { Verdict } from './verdict.ts';
 import type { BackendId, EnvKind } from '../core/ids.ts';
@@ -39,7 +40,7 @@ export interface OutputMetrics {
   nanCount: number;
   /** ±Inf elements in the actual output (including ones that equal the reference's). */
   infCount: number;
-  /** Elements with |a-b| > atol + rtol*|ref|, NaN always counted (on either side). */
+  /** Elements with |a-b| > effectiveAtol + rtol*|ref|, NaN always counted (on either side). */
   mismatches: number;
   /** Mismatches caused by NaN/Inf on either side: these make a target fail with OUTPUT_NONFINITE. */
   nonFiniteMismatches: number;
@@ -54,10 +55,12 @@ export interface OutputMetrics {
   referenceRms?: number;
   /**
    * Whether `tolerance.minSqnrDb` was checked: false when the tolerance has none, or when the
-   * reference's RMS is at or below `atol` (a signal under the absolute floor has no meaningful SQNR;
-   * the elementwise check governs, and the target carries a degenerate-comparison warning).
+   * reference is degenerate (no finite element, all zeros, constant): then the elementwise check
+   * governs, and the target carries a degenerate-comparison warning.
    */
   sqnrChecked?: boolean;
+  /** The absolute element bound applied: `atol + atolRms·referenceRms` (before `rtol·|ref|`). */
+  effectiveAtol?: number;
   /**
    * Smallest atol that passes the elementwise check with the configured rtol *and* outlier budget
    * (the ⌊budget·n⌋ worst elements may exceed it). Equals `minAtol` when the budget is 0.
@@ -75,6 +78,9 @@ export interface OutputMetrics {
   /** Up to 5 offending elements (flat index into the concatenated samples), most out of tolerance first. Empty when none. */
   worst: { index: number; ref: number; actual: number }[];
 }
+
+/** One output's task-level verdict: {@link OutputJudgement} without the tensor metrics (those are in `outputs`). */
+export type OutputRoleVerdict = Omit<OutputJudgement, 'tensor'>;
 
 /** The error a second fp32 backend shows on one output: what "as close as this runtime can be" looks like. */
 export interface NoiseFloor {
@@ -116,13 +122,20 @@ export interface TaskMetrics {
  *   `maxOutlierFraction` (0 when omitted: every element).
  * - `max` / `mean` / `quantile`: that statistic of |a-b| must be <= atol + rtol*mean|ref|
  *   (mean over the finite reference elements); `maxOutlierFraction` does not apply.
- * - `minSqnrDb` (any stat): SQNR = 10·log10(Σref²/Σ(ref-a)²) must be at least this, checked only
- *   when the reference's RMS exceeds `atol` (below that floor the ratio compares noise with noise).
+ * - `minSqnrDb` (any stat): SQNR = 10·log10(Σref²/Σ(ref-a)²) must be at least this, checked unless
+ *   the reference is degenerate (no finite element, all zeros, or constant: std ≤ 1e-4·RMS).
  * A tolerance that omits the two optional fields checks exactly what it did before they existed.
  */
 export interface Tolerance {
+  /** Absolute part of the element bound. The precision defaults set 0: their bound scales with the tensor (`atolRms`). */
   atol: number;
   rtol: number;
+  /**
+   * Scale-free absolute part: the element bound is `atol + atolRms·RMS(ref) + rtol·|ref|`, so the
+   * same rule fits a softmax of RMS 0.01 and a regressor of RMS 37.
+   * @default 0 (the precision defaults set their own)
+   */
+  atolRms?: number;
   /** How element errors are aggregated before the check. Default `elemwise`. */
   stat?: 'elemwise' | 'max' | 'mean' | 'quantile';
   /** For stat `quantile`, which quantile of |a-b| is checked (0..1). Default 0.99. */
@@ -197,6 +210,14 @@ export interface TargetVerdict {
   /** Target id this one was judged against (one reference per model). */
   referenceId: string;
   outputs: Record<string, OutputMetrics>;
+  /**
+   * How each output was judged at the level of the task (src/kernel/judge/judge-outputs.ts): its
+   * role (declared, or inferred with the evidence), task metrics, role gates, pass/fail, and which
+   * level decided. Absent on skipped/errored targets.
+   */
+  roles?: Record<string, OutputRoleVerdict>;
+  /** `task` when some output's role gates decided, `tensor` when only tensor checks did. */
+  decidedBy?: 'task' | 'tensor';
   decision?: DecisionMetrics;
   task?: TaskMetrics;
   latency?: LatencyStats;

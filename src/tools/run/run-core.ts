@@ -16,6 +16,7 @@ import type { RunRecord, TargetSpec } from '../../kernel/core/record.ts';
 import { explainSynthesisFailure } from '../../kernel/data/synthesize.ts';
 import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { classifierOutputOf } from './classifier-output.ts';
+import { outputRoles } from './output-roles.ts';
 import { executeTarget, type TargetJob } from './execute-target.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { datasetFor, type DataIO, type DatasetOptions } from './model-dataset.ts';
@@ -184,6 +185,10 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
       if (classifier.guessed)
         observer?.log?.(`${model.name}: decision metrics on output '${classifier.name}' (its only [batch, classes] output named like class scores)`);
     }
+    // Output roles: the manifest's, overridden by the config's and --task; the rest are inferred by the judge.
+    const roles = outputRoles(model.manifest?.roles, config.roles, classifier);
+    if (Object.keys(roles).length) (judge.roles ??= {})[model.name] = roles;
+    if (config.acceptImplausibleReference) (judge.acceptImplausibleReference ??= {})[model.name] = true;
 
     const planned = await planModel({
       model,
@@ -237,6 +242,7 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
             ...(p.spec.environment === opts.local.kind ? opts.recordFacts : {}),
             model: model.name,
             variantRecipe: { text: variant.recipe, ...(variant.coverage ? { coverage: variant.coverage } : {}) },
+            ...(variant.precision ? { variantPrecision: variant.precision } : {}),
           },
         });
         record = p.spec.environment === opts.local.kind ? await executeLocal(job) : await executeRemote(job);

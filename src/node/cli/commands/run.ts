@@ -4,6 +4,8 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
 import type { ParityConfig } from '../../../kernel/config/schema.ts';
 import { validateConfig } from '../../../kernel/config/validate.ts';
+import { CLI_ROLE_PREFIX } from '../../../kernel/config/resolve.ts';
+import { parseTaskFlag } from '../../../kernel/judge/roles/role-spec.ts';
 import { BACKEND_IDS } from '../../../kernel/core/ids.ts';
 import { didYouMean } from '../../../kernel/core/did-you-mean.ts';
 import { VARIANT_NAMES } from '../../../kernel/core/record.ts';
@@ -20,6 +22,7 @@ import { readJsonFile } from '../../pipeline/node-io.ts';
 import { parseSweep } from '../../../tools/run/settings.ts';
 import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
 import { addInputOptions, collect } from '../shared/options.ts';
+import { parseVariantFlags } from '../../variants/variant-files.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -44,6 +47,10 @@ interface RunFlags {
   batch?: string;
   profile?: boolean;
   budgetMs?: string;
+  /** `--task OUTPUT=ROLE[:k=v,...]`, repeatable. */
+  task?: string[];
+  /** `--variant NAME=FILE`, repeatable: a variant file made elsewhere, judged against the model. */
+  variant?: string[];
   /** `--no-manifest`: run a bare model file even when a parity-model.json beside it names it. */
   manifest?: boolean;
 }
@@ -66,6 +73,16 @@ export const register: RegisterCommand = (program, setExit) => {
       'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels), or JSONL with one sample per line at its own dims; inputs it lacks are filled by --value/--range/--shape',
     )
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
+    .option(
+      '--variant <name=file>',
+      'judge a variant file made elsewhere against the model, e.g. q4=model_q4.onnx (repeatable; precision inferred from its graph). A --model folder with model.onnx and model_<name>.onnx files brings its own',
+      collect,
+    )
+    .option(
+      '--task <output=role>',
+      'what an output means, judged at the task level: OUTPUT=ROLE[:key=value,...], e.g. probs=ctc:blank=0 (roles classifier, binary, multilabel, ctc, tokens, embedding, regression, segmentation, score-map, tensor; options threshold, blank, axis, k; repeatable). Default: inferred per output, stated in the report',
+      collect,
+    )
     .option('--browser [chromium|path]', BROWSER_FLAGS_HELP.browser)
     .option('--ws-endpoint <url>', BROWSER_FLAGS_HELP.wsEndpoint)
     .option('--cpu-throttle <rates>', 'also run each browser target under these CPU slowdowns, e.g. 4 or 2,6 (Chromium CPU throttling; each rate a target)')
@@ -192,6 +209,7 @@ function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
     ...config,
     ...(f.backends ? { backends: list(f.backends) } : {}),
     ...(f.variants ? { variants: list(f.variants) } : {}),
+    ...(f.variant?.length ? { variantFiles: { ...config.variantFiles, ...parseVariantFlags(f.variant, resolve) } } : {}),
     ...(f.samples ? { samples: num('samples', f.samples) } : {}),
     ...(f.seed ? { seed: num('seed', f.seed) } : {}),
     ...(f.out ? { out: f.out } : {}),
@@ -206,7 +224,13 @@ function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
         }
       : {}),
     ...(f.profile ? { profile: true } : {}),
+    ...(f.task?.length ? { roles: { ...config.roles, ...taskRoles(f.task) } } : {}),
     ...(f.budgetMs ? { budgetMs: parseSweep('budget-ms', f.budgetMs, { integer: false, min: 0 })[0] } : {}),
   };
   return validateConfig(merged, 'the command line and config');
+}
+
+/** `--task OUTPUT=ROLE[:k=v,...]` values as config roles, keyed so the report says they came from the command line. */
+function taskRoles(values: readonly string[]): NonNullable<ParityConfig['roles']> {
+  return Object.fromEntries(values.map((v) => parseTaskFlag(v)).map(({ output, spec }) => [`${CLI_ROLE_PREFIX}${output}`, spec]));
 }

@@ -8,10 +8,10 @@ import { createRng } from '../src/kernel/core/rng.ts';
 import type { FlatOutput } from '../src/kernel/judge/float-data.ts';
 import { judgeOutputs } from '../src/kernel/judge/judge-outputs.ts';
 import { computeOutputMetrics } from '../src/kernel/judge/output-metrics.ts';
-import { DEFAULT_ROLE_GATES } from '../src/kernel/judge/roles/default-gates.ts';
-import { inferRole } from '../src/kernel/judge/roles/infer-role.ts';
-import { parseTaskFlag, ROLE_NAMES } from '../src/kernel/judge/roles/role-spec.ts';
-import { ctcDecode, editDistance } from '../src/kernel/judge/roles/sequence.ts';
+import { DEFAULT_ROLE_GATES } from '../src/kernel/judge/role-default-gates.ts';
+import { inferRole } from '../src/kernel/judge/role-infer.ts';
+import { parseTaskFlag, ROLE_NAMES } from '../src/kernel/judge/role-spec.ts';
+import { ctcDecode, editDistance } from '../src/kernel/judge/role-sequence.ts';
 import { DEFAULT_TOLERANCES } from '../src/kernel/judge/tolerance.ts';
 
 const flat = (data: ArrayLike<number>, sampleDims: number[][]): FlatOutput => ({ data: Float32Array.from(data), sampleDims });

@@ -12,7 +12,7 @@ import { DEFAULT_SEED } from '../core/rng.ts';
 import type { SettingSweeps, VariantName } from '../core/record.ts';
 import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
 import { DEFAULT_GATES } from './default-gates.ts';
-import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../judge/roles/role-spec.ts';
+import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../judge/role-spec.ts';
 import type { ParityConfig } from './schema.ts';
 
 /** Time limit for one target (load + all runs), ms. */

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { BACKEND_IDS, OPTIMIZATION_LEVELS } from '../core/ids.ts';
 import { VARIANT_NAMES } from '../core/record.ts';
-import { ROLE_NAMES } from '../judge/roles/role-spec.ts';
+import { ROLE_NAMES } from '../judge/role-spec.ts';
 
 const toleranceSchema = z.strictObject({
   atol: z.number().nonnegative(),
@@ -97,7 +97,7 @@ export const configSchema = z.strictObject({
     .optional(),
   /**
    * Output roles by output name (any model with that output): `'ctc:blank=0'` or
-   * `{ role: 'ctc', options: { blank: 0 } }` (src/kernel/judge/roles/role-spec.ts). `--task` adds to
+   * `{ role: 'ctc', options: { blank: 0 } }` (src/kernel/judge/role-spec.ts). `--task` adds to
    * them. Default: the manifest's roles, else inferred per output with the evidence in the report.
    */
   roles: z

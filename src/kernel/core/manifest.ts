@@ -31,7 +31,7 @@ export interface ModelManifest {
   classifierOutput?: string;
   /**
    * What each output means to the application, by output name: `'ctc:blank=0'` or
-   * `{ role: 'ctc', options: { blank: 0 } }` (roles: src/kernel/judge/roles/role-spec.ts). The
+   * `{ role: 'ctc', options: { blank: 0 } }` (roles: src/kernel/judge/role-spec.ts). The
    * config and `--task` override it; outputs without a role get an inferred one. Default none.
    */
   roles?: Record<string, string | { role: string; options?: Record<string, number> }>;

@@ -5,7 +5,7 @@
  */
 import type { Precision } from '../core/record.ts';
 import type { FlatOutput } from './float-data.ts';
-import type { ResolvedRole, RoleSource, RoleSpec } from './roles/role-spec.ts';
+import type { ResolvedRole, RoleSource, RoleSpec } from './role-spec.ts';
 import type { GateResult, NoiseFloor, OutputMetrics, TolerancePolicy } from './types.ts';
 
 /** Labels for one output's task: a class index per row (classifier/binary), or a token-id sequence per sample (ctc/tokens). */
@@ -31,7 +31,7 @@ export interface JudgeOutputsOptions {
   labels?: Record<string, TaskLabels>;
   /** Tensor tolerances. @default DEFAULT_TOLERANCE_POLICY (scale-free, by precision) */
   policy?: TolerancePolicy;
-  /** Role gates replacing the defaults, by role name. @default DEFAULT_ROLE_GATES (src/kernel/judge/roles/default-gates.ts) */
+  /** Role gates replacing the defaults, by role name. @default DEFAULT_ROLE_GATES (src/kernel/judge/role-default-gates.ts) */
   roleGates?: Partial<Record<string, Partial<Record<Precision, readonly RoleGate[]>>>>;
   /** The measured fp32 noise floor per output (a second fp32 backend), shown beside every error. @default none */
   noiseFloor?: Record<string, NoiseFloor>;

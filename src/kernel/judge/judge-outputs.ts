@@ -10,9 +10,9 @@ import { concatFloat, toFloatArray, type FlatOutput } from './float-data.ts';
 import type { JudgeOutputsOptions, JudgeOutputsResult, OutputJudgement } from './judge-outputs-types.ts';
 import { computeOutputMetrics, incomparableMetrics, toleranceReason } from './output-metrics.ts';
 import { EXPECTED_NOISE } from './precision-noise.ts';
-import { inferRole } from './roles/infer-role.ts';
-import { evaluateRoleGates, roleGatesFor, roleMetrics } from './roles/role-metrics.ts';
-import { validateRoleSpec, type ResolvedRole } from './roles/role-spec.ts';
+import { inferRole } from './role-infer.ts';
+import { evaluateRoleGates, roleGatesFor, roleMetrics } from './role-metrics.ts';
+import { validateRoleSpec, type ResolvedRole } from './role-spec.ts';
 import { resolveTolerance } from './tolerance.ts';
 import type { OutputMetrics } from './types.ts';
 

@@ -7,7 +7,7 @@
 import type { ResolvedConfig } from '../../kernel/config/resolve.ts';
 import type { ModelManifest } from '../../kernel/core/manifest.ts';
 import type { JudgeOutputsOptions } from '../../kernel/judge/judge-outputs-types.ts';
-import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../../kernel/judge/roles/role-spec.ts';
+import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../../kernel/judge/role-spec.ts';
 
 type Roles = NonNullable<JudgeOutputsOptions['roles']>;
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/load-config.ts';
 import type { ParityConfig } from '../../../kernel/config/schema.ts';
 import { validateConfig } from '../../../kernel/config/validate.ts';
 import { CLI_ROLE_PREFIX } from '../../../kernel/config/resolve.ts';
-import { parseTaskFlag } from '../../../kernel/judge/roles/role-spec.ts';
+import { parseTaskFlag } from '../../../kernel/judge/role-spec.ts';
 import { BACKEND_IDS } from '../../../kernel/core/ids.ts';
 import { didYouMean } from '../../../kernel/core/did-you-mean.ts';
 import { VARIANT_NAMES } from '../../../kernel/core/record.ts';

@@ -3,8 +3,8 @@
  * flattened into positions, grouped per sequence. Shared by the ctc, tokens, segmentation and
  * classifier roles. Pure: no Node imports.
  */
-import type { FloatArray } from '../error-scan.ts';
-import type { FlatOutput } from '../float-data.ts';
+import type { FloatArray } from './error-scan.ts';
+import type { FlatOutput } from './float-data.ts';
 
 /** Rows of `classes` values (row-major) and how they group: `sequences` × `steps` rows. */
 export interface ClassRows {

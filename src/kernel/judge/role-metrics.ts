@@ -2,16 +2,16 @@
  * One dispatcher from a role to its task metrics, and the evaluation of role gates on them.
  * Pure: no Node imports.
  */
-import type { Precision } from '../../core/record.ts';
-import type { FlatOutput } from '../float-data.ts';
-import { compareOp } from '../gates.ts';
-import type { RoleGate, RoleMetrics } from '../judge-outputs-types.ts';
-import type { GateResult } from '../types.ts';
-import { binaryMetrics, classifierMetrics } from './decisions.ts';
-import { DEFAULT_LABEL_GATES, DEFAULT_ROLE_GATES } from './default-gates.ts';
-import { embeddingMetrics, regressionMetrics, scoreMapMetrics, segmentationMetrics } from './dense.ts';
+import type { Precision } from '../core/record.ts';
+import type { FlatOutput } from './float-data.ts';
+import { compareOp } from './gates.ts';
+import type { RoleGate, RoleMetrics } from './judge-outputs-types.ts';
+import type { GateResult } from './types.ts';
+import { binaryMetrics, classifierMetrics } from './role-decisions.ts';
+import { DEFAULT_LABEL_GATES, DEFAULT_ROLE_GATES } from './role-default-gates.ts';
+import { embeddingMetrics, regressionMetrics, scoreMapMetrics, segmentationMetrics } from './role-dense.ts';
 import type { RoleName, RoleOptions } from './role-spec.ts';
-import { ctcMetrics, tokensMetrics } from './sequence.ts';
+import { ctcMetrics, tokensMetrics } from './role-sequence.ts';
 
 /** Task metrics of `role` (undefined for `tensor`). */
 export function roleMetrics(role: RoleName, ref: FlatOutput, tgt: FlatOutput, options: RoleOptions = {}, labels?: unknown): RoleMetrics | undefined {

@@ -2,10 +2,10 @@
  * Output roles: what an output means to the user's application (a classifier's class, a CTC
  * recognizer's text, an embedding's neighbours...), with the options a role takes. Given in the
  * manifest (`roles`), the config (`roles`) or on the CLI (`--task OUTPUT=ROLE[:key=value,...]`),
- * else inferred (src/kernel/judge/roles/infer-role.ts) with the guess and its evidence recorded.
+ * else inferred (src/kernel/judge/role-infer.ts) with the guess and its evidence recorded.
  * Pure: no Node imports.
  */
-import { choices, ParityError } from '../../core/errors.ts';
+import { choices, ParityError } from '../core/errors.ts';
 
 /** Every role an output can have. `tensor`: no task known, the scale-free tensor rule decides. */
 export const ROLE_NAMES = ['classifier', 'binary', 'multilabel', 'ctc', 'tokens', 'embedding', 'regression', 'segmentation', 'score-map', 'tensor'] as const;

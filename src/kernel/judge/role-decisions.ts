@@ -3,11 +3,11 @@
  * a decision at a threshold). Metrics against the reference's decisions, and against labels when
  * given. Pure: no Node imports.
  */
-import { computeDecisionMetrics } from '../decision.ts';
-import type { FloatArray } from '../error-scan.ts';
-import type { FlatOutput } from '../float-data.ts';
-import type { RoleMetrics } from '../judge-outputs-types.ts';
-import { argmaxRows, classRows } from './class-rows.ts';
+import { computeDecisionMetrics } from './decision.ts';
+import type { FloatArray } from './error-scan.ts';
+import type { FlatOutput } from './float-data.ts';
+import type { RoleMetrics } from './judge-outputs-types.ts';
+import { argmaxRows, classRows } from './role-rows.ts';
 import type { RoleOptions } from './role-spec.ts';
 
 /** Default decision threshold (on probabilities) of binary, multilabel and score-map roles. */

@@ -3,10 +3,10 @@
  * and `tokens` (vocabulary scores per position). Error rates are Levenshtein distances over
  * decoded token ids. Pure: no Node imports.
  */
-import { computeDecisionMetrics } from '../decision.ts';
-import type { FlatOutput } from '../float-data.ts';
-import type { RoleMetrics } from '../judge-outputs-types.ts';
-import { argmaxRows, classRows } from './class-rows.ts';
+import { computeDecisionMetrics } from './decision.ts';
+import type { FlatOutput } from './float-data.ts';
+import type { RoleMetrics } from './judge-outputs-types.ts';
+import { argmaxRows, classRows } from './role-rows.ts';
 import type { RoleOptions } from './role-spec.ts';
 
 /** Greedy CTC decode of every sequence: argmax per step, repeats collapsed, `blank` dropped. */

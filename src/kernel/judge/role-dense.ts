@@ -3,10 +3,10 @@
  * agreement, mIoU), `score-map` (binarized map: agreement, IoU of the positive region) and
  * `embedding` (cosine per vector, its 5th percentile, top-k neighbour overlap). Pure.
  */
-import type { FlatOutput } from '../float-data.ts';
-import type { RoleMetrics } from '../judge-outputs-types.ts';
-import { argmaxRows, classRows, normAxis, quantile } from './class-rows.ts';
-import { decisions, DEFAULT_THRESHOLD, inUnitRange } from './decisions.ts';
+import type { FlatOutput } from './float-data.ts';
+import type { RoleMetrics } from './judge-outputs-types.ts';
+import { argmaxRows, classRows, normAxis, quantile } from './role-rows.ts';
+import { decisions, DEFAULT_THRESHOLD, inUnitRange } from './role-decisions.ts';
 import type { RoleOptions } from './role-spec.ts';
 
 /** `regression`: `relMae` = mean|a−r| / mean|r|, `relMaxErr` = max|a−r| / max|r|; with labels (one per value), `maeDelta` relative to mean|label|. */

@@ -12,8 +12,8 @@
  * int8-static 0.043 — while broken int8-dynamic reads 13 of 16 lines empty, CER 0.98. The int8
  * gate (0.1) sits 2× above the worst healthy and 10× below the broken one.
  */
-import type { Precision } from '../../core/record.ts';
-import type { RoleGate } from '../judge-outputs-types.ts';
+import type { Precision } from '../core/record.ts';
+import type { RoleGate } from './judge-outputs-types.ts';
 import type { RoleName } from './role-spec.ts';
 
 type Table = Record<Exclude<RoleName, 'tensor'>, Record<Precision, readonly RoleGate[]>>;
@@ -21,7 +21,7 @@ type Table = Record<Exclude<RoleName, 'tensor'>, Record<Precision, readonly Role
 const ge = (metric: string, threshold: number): RoleGate => ({ metric, op: '>=', threshold });
 const le = (metric: string, threshold: number): RoleGate => ({ metric, op: '<=', threshold });
 
-/** Per role, per precision: the gates on the role's task metrics (src/kernel/judge/roles/*.ts name them). */
+/** Per role, per precision: the gates on the role's task metrics (src/kernel/judge/role-*.ts name them). */
 export const DEFAULT_ROLE_GATES: Table = {
   classifier: {
     fp32: [ge('top1Agreement', 0.99)],

@@ -3,8 +3,8 @@
  * guess comes back with its evidence, and the report shows both. A wrong guess is corrected by
  * declaring the role (`--task OUTPUT=ROLE`). Thresholds are data ({@link INFERENCE}). Pure.
  */
-import type { FlatOutput } from '../float-data.ts';
-import { argmaxRows, classRows } from './class-rows.ts';
+import type { FlatOutput } from './float-data.ts';
+import { argmaxRows, classRows } from './role-rows.ts';
 import type { ResolvedRole } from './role-spec.ts';
 
 /** What counts as evidence. */

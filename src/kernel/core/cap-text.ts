@@ -8,7 +8,7 @@
 export const QUOTE_CAP = 240;
 
 /** Default cap for a whole error line printed by the CLI. */
-export const LINE_CAP = 600;
+export const LINE_CAP = 500;
 
 /**
  * `text` on one line, at most `max` characters: newlines become spaces and a longer text is cut

@@ -2,6 +2,7 @@
  * Typed, actionable errors. Each has a stable `code` so tests, reports and scripts can branch
  * on it; the message says what was wrong, what was expected and what to do.
  */
+import { capLines } from './cap-text.ts';
 
 export const ERROR_CODES = {
   USAGE: 'usage error',
@@ -42,7 +43,8 @@ export class ParityError extends Error {
     message: string,
     readonly details: Record<string, unknown> = {},
   ) {
-    super(message);
+    // A message may quote a runtime's error or a user's value: each line is capped (cap-text.ts).
+    super(capLines(message));
   }
 
   /** True when the cause is the user's input rather than a bug: print the message, not the stack. */

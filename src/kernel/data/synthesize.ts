@@ -9,7 +9,10 @@ import { allocate, elementCount, isFloat, type DType, type Tensor, type TensorMa
 import type { Dataset, SynthesisNote } from './dataset.ts';
 import type { InputOverrides } from './input-options.ts';
 import { assertValueFits, storeValue } from './fit-value.ts';
+import { capText } from '../core/cap-text.ts';
 
+/** A runtime's complaint about an element type ("must be int32, but was float32", "expected int64"). */
+const DTYPE_CAUSE = /\bdtype\b|must be (int|float|bool)|but was (int|float|bool)|data type/i;
 const DEFAULT_FLOAT_RANGE: [number, number] = [0, 1];
 const DEFAULT_INT_RANGE: [number, number] = [0, 10];
 /** Synthesized inputs beyond this are a typo (`--samples 99999999999`), not a plan: refused up front. */
@@ -49,6 +52,39 @@ function checkIntRange(name: string, dtype: DType, [lo, hi]: [number, number]): 
   assertValueFits(dtype, Math.floor(hi), { code: 'USAGE', where });
 }
 
+/** The ids the graph says an integer input indexes (no user --range or --value): the default range. */
+function validRange(spec: TensorSpec, value: number | undefined): [number, number] | undefined {
+  const r = spec.valid?.range;
+  return r && value === undefined && !isFloat(spec.dtype) ? [r[0], r[1]] : undefined;
+}
+
+/**
+ * Synthesized integer inputs must be valid: sparse coordinates cannot be made at random (refused,
+ * naming --data / --range / --value), and a user's --range or --value must stay inside the ids
+ * the graph indexes.
+ */
+function checkValid(spec: TensorSpec, value: number | undefined, range: [number, number] | undefined): void {
+  const v = spec.valid;
+  if (!v) return;
+  if (v.coordinates && value === undefined && !range) {
+    throw new ParityError(
+      'INPUT_SYNTHESIS',
+      `input '${spec.name}' holds sparse coordinates (${v.coordinates}); random values would not make a valid sparse tensor: ` +
+        `pass --data FILE with real inputs (JSONL, one sample per line), or --range ${spec.name}=0,0 / --value ${spec.name}=0 for a one-entry tensor`,
+    );
+  }
+  const [lo, hi] = v.range ?? [-Infinity, Infinity];
+  const outside =
+    value !== undefined
+      ? value < lo || value > hi
+        ? `--value ${spec.name}=${value}`
+        : ''
+      : range && (range[0] < lo || range[1] > hi)
+        ? `--range ${spec.name}=${range.join(',')}`
+        : '';
+  if (outside) throw new ParityError('USAGE', `${outside}: input '${spec.name}' takes ids ${lo}..${hi} (${v.why}); choose values inside, or pass --data FILE`);
+}
+
 function fill(dtype: DType, n: number, rng: Rng, range: [number, number] | undefined, value: number | undefined): Tensor['data'] {
   const data = allocate(dtype, n);
   const [lo, hi] = range ?? (isFloat(dtype) ? DEFAULT_FLOAT_RANGE : DEFAULT_INT_RANGE);
@@ -71,15 +107,19 @@ export function synthesizeDataset(specs: readonly TensorSpec[], o: InputOverride
     }
     const { dims, resolved } = resolveDims(spec, o);
     const value = o.values[spec.name];
-    const range = o.ranges[spec.name];
+    const range = o.ranges[spec.name] ?? validRange(spec, value);
     if (value !== undefined)
       assertValueFits(spec.dtype, value, { code: 'USAGE', where: `--value ${spec.name}=${value}: input '${spec.name}' is ${spec.dtype}` });
     if (range && !isFloat(spec.dtype)) checkIntRange(spec.name, spec.dtype, range);
+    checkValid(spec, value, o.ranges[spec.name]);
     notes.push({
       input: spec.name,
       dims,
       resolved,
-      values: value !== undefined ? `constant ${value}` : `uniform [${(range ?? (isFloat(spec.dtype) ? DEFAULT_FLOAT_RANGE : DEFAULT_INT_RANGE)).join(', ')}]`,
+      values:
+        value !== undefined
+          ? `constant ${value}`
+          : `uniform [${(range ?? (isFloat(spec.dtype) ? DEFAULT_FLOAT_RANGE : DEFAULT_INT_RANGE)).join(', ')}]${range && !o.ranges[spec.name] ? ` (the valid ids: ${spec.valid!.why})` : ''}`,
     });
     return { spec, dtype: spec.dtype, dims, value, range };
   });
@@ -102,6 +142,10 @@ export function synthesizeDataset(specs: readonly TensorSpec[], o: InputOverride
 
 /** Explains a failure on synthesized inputs: which input had which dims, and the flag to fix it. */
 export function explainSynthesisFailure(notes: readonly SynthesisNote[], cause: string): string {
+  // A dtype problem gets a dtype hint: --shape cannot fix it.
+  if (DTYPE_CAUSE.test(cause)) {
+    return `the model failed on synthesized inputs with a dtype problem: ${capText(cause, 300)}\n  inputs were ${notes.map((n) => `'${n.input}'`).join(', ')}; the input dtypes come from the model's signature — pass --data FILE with arrays of the dtype the model expects (see parity inspect)`;
+  }
   const lines = notes.map((n) => {
     const guessed = n.resolved.filter((r) => !r.fromUser);
     const dimsText = `[${n.dims.join(',')}]`;

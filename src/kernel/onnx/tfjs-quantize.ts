@@ -40,8 +40,12 @@ export interface TfjsQuantizeReport {
   dtype: TfjsQuantDtype;
   quantized: string[];
   leftAlone: { name: string; reason: string }[];
-  /** float16: weights with values clamped to ±65504. */
-  clamped: { tensor: string; count: number }[];
+  /**
+   * float16: weights with values beyond ±65504, clamped to ±65504 (as the ONNX fp16 path clamps;
+   * the converter's plain rounding would make them ±Inf): how many values, the most extreme one
+   * (`value`) and what it became (`became`).
+   */
+  clamped: { tensor: string; count: number; value: number; became: number }[];
   bytesBefore: number;
   bytesAfter: number;
   /** Bytes of the weights this quantization stored in low precision (of `bytesAfter`). */
@@ -89,6 +93,24 @@ function quantizeAffine(values: Float32Array, qmax: number): { bytes: Uint8Array
     out[i] = Math.min(qmax, Math.max(0, Math.round((v - min) / scale)));
   }
   return { bytes: new Uint8Array(out.buffer), min, scale };
+}
+
+/** The finite value furthest beyond float16's range, and the ±65504 it is stored as. */
+function mostExtreme(values: Float32Array): { value: number; became: number } {
+  let value = 0;
+  for (const v of values) if (Number.isFinite(v) && Math.abs(v) > Math.abs(value)) value = v;
+  return { value, became: Math.sign(value) * F16_MAX };
+}
+
+const F16_MAX = 65504;
+
+/** One line per clamped weight: `'mask' [] 1 value: -1e+9 → -65504 (float16's limit)`, at most `max` lines. */
+export function describeTfjsClamps(report: Pick<TfjsQuantizeReport, 'clamped'>, max = 12): string[] {
+  const lines = report.clamped
+    .slice(0, max)
+    .map((c) => `'${c.tensor}': ${c.count} value(s) beyond ±${F16_MAX}, most extreme ${c.value.toPrecision(4)} → ${c.became} (clamped to float16's limit)`);
+  if (report.clamped.length > max) lines.push(`… and ${report.clamped.length - max} more clamped weight(s)`);
+  return lines;
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
@@ -140,7 +162,7 @@ export function quantizeTfjsWeights(
       const values = new Float32Array(raw.buffer, 0, raw.length / 4);
       if (dtype === 'float16') {
         const { data: half, stats } = f32BitsToF16(new Uint32Array(raw.buffer, 0, raw.length / 4));
-        if (stats.clamped) report.clamped.push({ tensor: spec.name, count: stats.clamped });
+        if (stats.clamped) report.clamped.push({ tensor: spec.name, count: stats.clamped, ...mostExtreme(values) });
         chunks.push(new Uint8Array(half.buffer));
         report.lowPrecisionBytes += half.byteLength;
         specs.push({ ...spec, quantization: { dtype: 'float16' } });

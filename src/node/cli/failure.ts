@@ -1,6 +1,6 @@
 /**
  * Turns anything a command threw into what the user sees: one line and an exit code, never a
- * stack. Typed errors print their code and message; a file-system error about a path the user
+ * stack; every line capped (cap-text.ts) so a message quoting a topology or a huge value stays a line. Typed errors print their code and message; a file-system error about a path the user
  * gave (EEXIST, ENOTDIR, EISDIR, EACCES, ...) is a usage error naming the path; anything else is a
  * bug, printed as one `[INTERNAL]` line that says where the stack went (a log file, or stderr with
  * `--debug` / `PARITY_DEBUG=1`).
@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorMessage, isParityError, type ErrorCode } from '../../kernel/core/errors.ts';
 import { EXIT, type ExitCode } from '../../kernel/core/exit-codes.ts';
+import { capLines } from '../../kernel/core/cap-text.ts';
 
 /** What to print and how to exit. */
 export interface Failure {
@@ -72,10 +73,10 @@ export function describeFailure(e: unknown, argv: readonly string[]): Failure {
   const debug = debugRequested(argv);
   const stack = debug && e instanceof Error && e.stack ? `${e.stack}\n` : '';
   if (isParityError(e)) {
-    return { text: `parity: error [${e.code}]: ${e.message}\n${stack}`, exit: e.isUserError ? EXIT.USAGE : EXIT.INTERNAL };
+    return { text: `parity: error [${e.code}]: ${capLines(e.message)}\n${stack}`, exit: e.isUserError ? EXIT.USAGE : EXIT.INTERNAL };
   }
   const fs = fsFailure(e);
-  if (fs) return { text: fs.text + stack, exit: fs.exit };
+  if (fs) return { text: capLines(fs.text) + stack, exit: fs.exit };
   const first = errorMessage(e).split('\n')[0]!.slice(0, 300);
   if (debug) return { text: `parity: error [INTERNAL]: ${first}\n${stack || `${String(e)}\n`}`, exit: EXIT.INTERNAL };
   const log = writeCrashLog(e, argv);

@@ -58,7 +58,12 @@ export function formatQuantizeSummary(s: QuantizeSummary): string {
   if (r.clamped?.length) {
     const total = r.clamped.reduce((a, c) => a + c.count, 0);
     lines.push(`  clamped:     ${total} value(s) beyond ±65504 in ${r.clamped.length} tensor(s), set to ±65504:`);
-    lines.push(...capped(r.clamped, 12, (c) => `    ${c.tensor}: ${c.count}`));
+    // TF.js reports name, count, the most extreme value and what it became.
+    const extreme = (c: object) => {
+      const { value, became } = c as { value?: number; became?: number };
+      return typeof value === 'number' ? `, most extreme ${value.toPrecision(4)} → ${became}` : '';
+    };
+    lines.push(...capped(r.clamped, 12, (c) => `    ${c.tensor}: ${c.count}${extreme(c)}`));
   }
   for (const note of r.notes) lines.push(`  note:        ${note}`);
   if (s.calibration) {

@@ -4,7 +4,7 @@
  */
 import type { VariantName } from '../../kernel/core/record.ts';
 import type { QuantizeRecipe } from '../quantize/recipe.ts';
-import { quantizeTfjsWeights, type TfjsModelJson } from '../../kernel/onnx/tfjs-quantize.ts';
+import { describeTfjsClamps, quantizeTfjsWeights, type TfjsModelJson } from '../../kernel/onnx/tfjs-quantize.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
 import type { VariantCoverage, VariantOutcome } from '../run/variants.ts';
 
@@ -43,7 +43,7 @@ export function tfjsVariant(model: LoadedModel, variant: FactoryVariant): TfjsVa
   const t = model.tfjs;
   if (!dtype || !t) return undefined;
   const { model: q, report } = quantizeTfjsWeights({ modelJson: t.modelJson as TfjsModelJson, files: t.files }, dtype);
-  const clamped = report.clamped.length ? `, ${report.clamped.length} weight(s) clamped to ±65504` : '';
+  const clamped = report.clamped.length ? `; clamped to float16's ±65504: ${describeTfjsClamps(report, 4).join('; ')}` : '';
   return {
     tfjs: { format: 'tfjs', name: `${t.name}.${dtype}`, modelJson: q.modelJson, files: q.files },
     coverage: {

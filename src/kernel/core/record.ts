@@ -17,9 +17,27 @@ export const VARIANTS = {
   'int4-weight': { precision: 'int4' },
   distilled: { precision: 'distilled' },
 } as const;
-export type VariantName = keyof typeof VARIANTS;
-export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
-export type Precision = (typeof VARIANTS)[VariantName]['precision'];
+/** A variant the tool makes or the manifest names. */
+export type BuiltinVariant = keyof typeof VARIANTS;
+/**
+ * A target's variant: a built-in one, or a file the user shipped (`--variant NAME=FILE`, a
+ * transformers.js folder's `model_q4.onnx` → `q4`), whose precision is inferred from its graph.
+ */
+export type VariantName = BuiltinVariant | (string & {});
+export const VARIANT_NAMES = Object.keys(VARIANTS) as BuiltinVariant[];
+export type Precision = (typeof VARIANTS)[BuiltinVariant]['precision'];
+export const isBuiltinVariant = (v: string): v is BuiltinVariant => Object.hasOwn(VARIANTS, v);
+const PRECISIONS: readonly string[] = [...new Set(Object.values(VARIANTS).map((v) => v.precision))];
+
+/**
+ * The precision a variant's tolerances follow: the built-in table's, or for a shipped file the one
+ * inferred from its graph and recorded in `facts.variantPrecision`. Undefined when neither is known.
+ */
+export function variantPrecision(variant: VariantName, facts?: Record<string, unknown>): { precision: Precision } | undefined {
+  if (isBuiltinVariant(variant)) return VARIANTS[variant];
+  const p = facts?.variantPrecision;
+  return typeof p === 'string' && PRECISIONS.includes(p) ? { precision: p as Precision } : undefined;
+}
 
 /**
  * Constraints a target runs under (`--cpu-throttle`, `--threads`, `--batch`); each swept value is

@@ -95,12 +95,12 @@ async function quantizeOnnxModel(o: QuantizeModelOptions, to: OnnxTarget): Promi
   const inputs = inspectModel(bytes, o.model).inputs;
   let calibration;
   if (o.calibration) {
-    const ds = loadDataFile(resolve(o.calibration), inputs);
+    const ds = loadDataFile(resolve(o.calibration), inputs, { overrides, seed: DEFAULT_SEED });
     calibration = o.calibrationSamples ? takeSamples(ds, o.calibrationSamples).samples : ds.samples;
   }
   if (o.autoMixed && to !== 'fp16' && to !== 'int8-static')
     throw new ParityError('USAGE', `--auto-mixed searches which nodes to keep in float32 for --to fp16 or int8-static; it does not apply to ${to}`);
-  const data = o.data ? loadDataFile(resolve(o.data), inputs).samples : undefined;
+  const data = o.data ? loadDataFile(resolve(o.data), inputs, { overrides, seed: DEFAULT_SEED }).samples : undefined;
   if (data?.length) checkFeedsFit(decodeModel(bytes, o.model), data[0]!, `--data ${o.data}`);
   if (to === 'int8-static' && !calibration) {
     throw new ParityError(
@@ -108,7 +108,16 @@ async function quantizeOnnxModel(o: QuantizeModelOptions, to: OnnxTarget): Promi
       'int8-static needs calibration data: pass --calibration FILE (NPZ/JSON/NPY keyed by input name), optionally --method minmax|percentile|entropy',
     );
   }
-  const recipe: QuantizeRecipe = { perChannel: false, symmetric: false, keepIoTypes: true, excludeOps: [], excludeNodes: [], ...o.recipe, to };
+  // int8 weights per output channel where the op and opset allow (int8-weight, int8-static), as the run's variants; per tensor on request.
+  const recipe: QuantizeRecipe = {
+    perChannel: to === 'int8-weight' || to === 'int8-static',
+    symmetric: false,
+    keepIoTypes: true,
+    excludeOps: [],
+    excludeNodes: [],
+    ...o.recipe,
+    to,
+  };
   const mixed = o.autoMixed
     ? await autoMixed({ bytes, recipe, overrides, ...(calibration ? { calibration } : {}), ...((data ?? calibration) ? { samples: data ?? calibration } : {}) })
     : undefined;

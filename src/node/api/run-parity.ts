@@ -17,6 +17,7 @@ import { createVariantBuilder } from '../variants/factory.ts';
 import { bundledModelPaths } from '../run/bundled-models.ts';
 import { environmentFacts } from '../run/environment-facts.ts';
 import { loadModel } from '../run/load-model.ts';
+import { loadWithVariantFiles } from '../variants/variant-files.ts';
 import type { LoadedModel } from '../../tools/run/loaded-model.ts';
 import { NODE_DATA_IO } from '../run/node-data-io.ts';
 import { checkOutFolder, claimOutFolder } from '../run/out-folder.ts';
@@ -147,7 +148,11 @@ async function loadModels(config: ParityConfig, options: RunParityOptions, cwd: 
     const overrides = inputs
       ? { shapes: { ...inputs.shapes, ...cli.shapes }, ranges: { ...inputs.ranges, ...cli.ranges }, values: { ...inputs.values, ...cli.values } }
       : cli;
-    const model = await loadModel(resolve(cwd, m.path), overrides, 'name' in m ? m.name : undefined);
+    // A folder of variant files (transformers.js naming) or `variantFiles` / `--variant NAME=FILE` beside the model.
+    const files = Object.fromEntries(Object.entries(config.variantFiles ?? {}).map(([n, f]) => [n, resolve(cwd, f)]));
+    const model = await loadWithVariantFiles(resolve(cwd, m.path), overrides, files, 'name' in m ? m.name : undefined);
+    for (const [n, v] of Object.entries(model.shipped ?? {}))
+      options.observer?.log?.(`${model.name}: variant '${n}' = ${v.onnx.name}: ${v.precision} (like ${v.like}), inferred from its graph: ${v.evidence}`);
     const dataFile = options.dataFile ?? inputs?.data;
     models.push(dataFile ? { ...model, dataFile: resolve(cwd, dataFile) } : model);
   }

@@ -1,6 +1,7 @@
 /** A model ready to run: its bytes in each format it has, its manifest, and how to feed it. */
 import type { ModelSource } from '../../kernel/runtime/types.ts';
 import type { ModelManifest } from '../../kernel/core/manifest.ts';
+import type { BuiltinVariant, Precision } from '../../kernel/core/record.ts';
 import type { InputOverrides } from '../../kernel/data/input-options.ts';
 import type { TwinMapping } from './twin.ts';
 
@@ -23,6 +24,23 @@ export interface LoadedModel {
   /** The manifest's bundled evaluation data (absolute path). */
   dataPath?: string;
   labelsKey?: string;
+  /**
+   * Variant files the user brought (a transformers.js folder's `model_q4.onnx` → `q4`, `--variant
+   * NAME=FILE`), judged against this model; precision inferred from each graph. Default none.
+   */
+  shipped?: Record<string, ShippedVariant>;
   /** Raw records + fitted feature pipeline that make the inputs (tabular models), absolute paths. */
   pipeline?: { fitted: string; records: string; labelColumn?: string };
+}
+
+/** A variant file someone else made, with what its graph says it is (src/tools/variants/infer-precision.ts). */
+export interface ShippedVariant {
+  /** Absolute path of the file. */
+  path: string;
+  onnx: OnnxSource;
+  precision: Precision;
+  /** The built-in variant it corresponds to. */
+  like: BuiltinVariant;
+  evidence: string;
+  coverage?: { nodes: { quantized: number; eligible: number }; weightBytes: { lowPrecision: number; total: number; after?: number } };
 }

@@ -5,12 +5,13 @@
 import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
 import type { ResolvedConfig } from '../../kernel/config/resolve.ts';
 import { OPT_IN_BACKENDS, type BackendId, type EnvKind, type ModelFormat } from '../../kernel/core/ids.ts';
-import { VARIANT_NAMES, type VariantName } from '../../kernel/core/record.ts';
+import { VARIANT_NAMES, type Precision, type VariantName } from '../../kernel/core/record.ts';
 import type { Dataset } from '../../kernel/data/dataset.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { planTargets, type PlannedTarget } from './plan.ts';
 import { expandSettings } from './settings.ts';
-import { builtinVariant, type VariantBuilder, type VariantCoverage } from './variants.ts';
+import { builtinVariant, type VariantBuilder } from './variants.ts';
+import type { Coverage } from '../quantize/coverage.ts';
 
 export function formatsOf(model: LoadedModel): ModelFormat[] {
   return [...(model.onnx ? (['onnx'] as const) : []), ...(model.tfjs ? (['tfjs'] as const) : [])];
@@ -24,6 +25,8 @@ const TFJS_WEIGHT_VARIANTS: readonly VariantName[] = ['fp16', 'int8-weight'];
  * quantization for TF.js-only models); distilled when its manifest ships a student.
  */
 export function defaultVariants(model: LoadedModel): VariantName[] {
+  // Variant files brought along are the variants judged (nothing is built in their place).
+  if (model.shipped && Object.keys(model.shipped).length) return ['fp32', ...Object.keys(model.shipped)];
   return VARIANT_NAMES.filter((v) => {
     if (v === 'fp32') return true;
     if (v === 'distilled') return Boolean(model.manifest?.variants?.distilled);
@@ -39,7 +42,9 @@ export function runsByDefault(wanted: readonly BackendId[] | undefined, id: Back
 export interface BuiltVariant {
   model: LoadedModel;
   recipe: string;
-  coverage?: VariantCoverage;
+  coverage?: Coverage;
+  /** A shipped file's inferred precision. */
+  precision?: Precision;
 }
 
 export interface ModelPlanInput {
@@ -74,7 +79,12 @@ export async function planModel(input: ModelPlanInput): Promise<ModelPlan> {
         ? await input.buildVariant(model, v, { dataset: input.dataset, seed: config.seed })
         : { ok: false as const, reason: `variant '${v}' needs a variant builder, which this run has not` });
     if (outcome.ok) {
-      variants.set(v, { model: outcome.model, recipe: outcome.recipe, ...(outcome.coverage ? { coverage: outcome.coverage } : {}) });
+      variants.set(v, {
+        model: outcome.model,
+        recipe: outcome.recipe,
+        ...(outcome.coverage ? { coverage: outcome.coverage } : {}),
+        ...(outcome.precision ? { precision: outcome.precision } : {}),
+      });
       info.push({ variant: v, formats: formatsOf(outcome.model) });
     } else {
       info.push({ variant: v, formats: [], skipReason: outcome.reason });

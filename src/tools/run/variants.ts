@@ -1,21 +1,26 @@
 /**
- * Variants of a loaded model. `fp32` is the model itself; `distilled` is the student the manifest
+ * Variants of a loaded model. `fp32` is the model itself; a shipped file (`model_q4.onnx`,
+ * `--variant NAME=FILE`) is itself, precision inferred; `distilled` is the student the manifest
  * points to; the compressed variants come from a variant builder (the Node factory with its cache
  * and validation, or the page's in-memory rewrites), which sees the run's own samples. A variant
  * that cannot be made is a reason, not an exception. Pure: no Node imports.
  */
-import type { VariantName } from '../../kernel/core/record.ts';
+import { isBuiltinVariant, VARIANT_NAMES, type Precision, type VariantName } from '../../kernel/core/record.ts';
 import type { Dataset } from '../../kernel/data/dataset.ts';
+import type { Coverage } from '../quantize/coverage.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
-/** Share of a variant that is really low precision (see issue "no-op honesty"). */
-export interface VariantCoverage {
-  nodes: { quantized: number; eligible: number };
-  /** Low-precision share of the ORIGINAL model's weight bytes (`after`: the variant's own weight bytes). */
-  weightBytes: { lowPrecision: number; total: number; after?: number };
-}
 
-export type VariantOutcome = { ok: true; model: LoadedModel; recipe: string; coverage?: VariantCoverage } | { ok: false; reason: string };
+export type VariantOutcome =
+  | {
+      ok: true;
+      model: LoadedModel;
+      recipe: string;
+      coverage?: Coverage;
+      /** A shipped file's precision, inferred from its graph (recorded as `facts.variantPrecision`). */
+      precision?: Precision;
+    }
+  | { ok: false; reason: string };
 
 /** What a builder knows of the run: the samples every target gets (for validation and calibration). */
 export interface VariantContext {
@@ -33,6 +38,24 @@ export async function builtinVariant(
   loadStudent: (ref: string) => Promise<LoadedModel>,
 ): Promise<VariantOutcome | undefined> {
   if (variant === 'fp32') return { ok: true, model, recipe: 'the model as given' };
+  const file = model.shipped?.[variant];
+  if (file) {
+    const { tfjs: _t, twin: _w, shipped: _s, ...rest } = model;
+    return {
+      ok: true,
+      model: { ...rest, path: file.path, onnx: file.onnx },
+      recipe: `shipped file ${file.onnx.name}: ${file.precision} (like ${file.like}), inferred from its graph: ${file.evidence}`,
+      precision: file.precision,
+      ...(file.coverage ? { coverage: file.coverage } : {}),
+    };
+  }
+  if (!isBuiltinVariant(variant)) {
+    const files = Object.keys(model.shipped ?? {});
+    return {
+      ok: false,
+      reason: `no variant '${variant}' for ${model.name}: built-in ones are ${VARIANT_NAMES.join(', ')}${files.length ? `; its files: ${files.join(', ')}` : ''} (add one with --variant NAME=FILE)`,
+    };
+  }
   if (variant === 'distilled') {
     const student = model.manifest?.variants?.distilled;
     if (!student) return { ok: false, reason: `${model.name} ships no distilled student (manifest 'variants.distilled')` };

@@ -22,6 +22,8 @@ interface QuantizeFlags {
   to: string;
   out?: string;
   perChannel?: boolean;
+  /** `--per-tensor`: one scale per weight tensor (int8-weight and int8-static are per channel by default). */
+  perTensor?: boolean;
   symmetric?: boolean;
   calibration?: string;
   method?: string;
@@ -64,7 +66,7 @@ function recipeOf(f: QuantizeFlags) {
   const excludeOps = list(f.excludeOps);
   const excludeNodes = list(f.excludeNodes);
   return {
-    ...(f.perChannel !== undefined ? { perChannel: f.perChannel } : {}),
+    ...(f.perTensor ? { perChannel: false } : f.perChannel !== undefined ? { perChannel: f.perChannel } : {}),
     ...(f.symmetric !== undefined ? { symmetric: f.symmetric } : {}),
     ...(f.keepIoTypes !== undefined ? { keepIoTypes: f.keepIoTypes } : {}),
     ...(excludeOps ? { excludeOps } : {}),

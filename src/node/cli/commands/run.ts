@@ -23,6 +23,7 @@ import { parseSweep } from '../../../tools/run/settings.ts';
 import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
 import { addInputOptions, collect } from '../shared/options.ts';
 import { parseVariantFlags } from '../../variants/variant-files.ts';
+import { DEFAULT_SEED } from '../../../kernel/core/rng.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -65,7 +66,7 @@ export const register: RegisterCommand = (program, setExit) => {
       .option('--backends <ids>', 'comma-separated backend ids (see `parity backends`)')
       .option('--variants <names>', `comma-separated variants: ${VARIANT_NAMES.join(',')} (default: every variant the model can have)`)
       .option('--samples <n>', 'samples per model (default: all of the bundled data, or 16 synthesized; 200 with --browser)')
-      .option('--seed <n>', 'seed for synthesized inputs and bootstrap CIs (default 7)')
+      .option('--seed <n>', `seed for synthesized inputs and bootstrap CIs (default ${DEFAULT_SEED})`)
       .option('--out <dir>', 'report directory (default parity-report)'),
   )
     .option(

@@ -1,0 +1,115 @@
+/**
+ * Variant files as input: a folder named like transformers.js does (`model.onnx` the reference,
+ * `model_fp16.onnx`, `model_quantized.onnx`, `model_q4.onnx`, `model_q4f16.onnx`, … each a variant
+ * named by its suffix; also under `onnx/`), and `--variant NAME=FILE` beside any ONNX model. Each
+ * file must have the reference's inputs and outputs (a typed error otherwise); its precision is
+ * inferred from its graph, with the evidence, and its weight bytes measured against the
+ * reference's. Node only.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { ParityError } from '../../kernel/core/errors.ts';
+import { VARIANT_NAMES } from '../../kernel/core/record.ts';
+import type { InputOverrides } from '../../kernel/data/input-options.ts';
+import { inspectModel } from '../../kernel/onnx/inspect.ts';
+import { decodeModel } from '../../kernel/onnx/io.ts';
+import { coverageOfOriginal, weightBytes } from '../../tools/quantize/coverage.ts';
+import type { LoadedModel, ShippedVariant } from '../../tools/run/loaded-model.ts';
+import { inferPrecision } from '../../tools/variants/infer-precision.ts';
+import { loadModel } from '../run/load-model.ts';
+
+/** A variant name: what `--variants` and target ids use. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/;
+const REFERENCE_FILE = 'model.onnx';
+const SUFFIXED = /^model_(.+)\.onnx$/;
+
+/** The folder holding `model.onnx`: the folder itself or its `onnx/` (transformers.js repos), else undefined. */
+export function variantFolder(dir: string): string | undefined {
+  for (const d of [dir, join(dir, 'onnx')]) if (existsSync(join(d, REFERENCE_FILE))) return d;
+  return undefined;
+}
+
+/** `model_<suffix>.onnx` files of a folder, by suffix. */
+export function suffixedFiles(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir).sort()) {
+    const m = SUFFIXED.exec(f);
+    if (m && statSync(join(dir, f)).isFile()) out[m[1]!] = join(dir, f);
+  }
+  return out;
+}
+
+/** Parses `--variant NAME=FILE` flags (`path` maps each FILE, e.g. to an absolute path). @throws ParityError USAGE */
+export function parseVariantFlags(flags: readonly string[], path: (file: string) => string = (f) => f): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of flags) {
+    const eq = f.indexOf('=');
+    const name = f.slice(0, eq);
+    if (eq <= 0 || eq === f.length - 1 || !NAME.test(name))
+      throw new ParityError('USAGE', `--variant '${f}': expected NAME=FILE with NAME of letters, digits, _ . + - (e.g. --variant q4=model_q4.onnx)`);
+    if (name === 'fp32') throw new ParityError('USAGE', `--variant '${f}': fp32 is the reference (the model itself); name the file otherwise`);
+    out[name] = path(f.slice(eq + 1));
+  }
+  return out;
+}
+
+const names = (specs: readonly { name: string }[]) => specs.map((s) => s.name).sort();
+
+/** Reads one variant file and checks it against the reference. @throws ParityError FILE_NOT_FOUND, MODEL_INVALID */
+export async function loadShipped(reference: LoadedModel, name: string, path: string): Promise<ShippedVariant> {
+  if (!NAME.test(name)) throw new ParityError('USAGE', `variant name '${name}' (from ${basename(path)}): use letters, digits, _ . + -`);
+  const file = await loadModel(path);
+  if (!file.onnx) throw new ParityError('MODEL_INVALID', `variant file ${path}: expected an ONNX file`);
+  const ref = inspectModel(reference.onnx!.bytes, reference.onnx!.name);
+  const got = inspectModel(file.onnx.bytes, basename(path));
+  for (const side of ['inputs', 'outputs'] as const) {
+    const [a, b] = [names(ref[side]), names(got[side])];
+    if (a.join('\n') !== b.join('\n'))
+      throw new ParityError(
+        'MODEL_INVALID',
+        `variant file ${path} ('${name}') is not a variant of ${basename(reference.path)}: its ${side} are ${b.map((n) => `'${n}'`).join(', ')}; the reference's are ${a.map((n) => `'${n}'`).join(', ')}`,
+      );
+  }
+  const decoded = decodeModel(file.onnx.bytes, basename(path));
+  const inferred = inferPrecision(decoded);
+  const bytes = coverageOfOriginal(weightBytes(decodeModel(reference.onnx!.bytes, reference.onnx!.name)), weightBytes(decoded));
+  const ioDtypes = got.inputs.filter((i) => ref.inputs.find((r) => r.name === i.name)?.dtype !== i.dtype).map((i) => `'${i.name}' ${i.dtype}`);
+  const { lowPrecisionNodes: n, ...what } = inferred;
+  return {
+    path: resolve(path),
+    onnx: { ...file.onnx, name: basename(path) },
+    ...what,
+    ...(ioDtypes.length ? { evidence: `${inferred.evidence}; inputs ${ioDtypes.join(', ')} (the reference's differ)` } : {}),
+    // Node counts are the low-precision nodes found in the file; which of the original's nodes were candidates is not known.
+    coverage: { nodes: { quantized: n, eligible: n }, weightBytes: bytes },
+  };
+}
+
+/**
+ * The model of `path` with its variant files: a folder (transformers.js naming) or an ONNX file,
+ * plus `extra` (`--variant NAME=FILE`, relative to the cwd).
+ */
+export async function loadWithVariantFiles(path: string, overrides: InputOverrides, extra: Record<string, string>, name?: string): Promise<LoadedModel> {
+  const isDir = existsSync(path) && statSync(path).isDirectory();
+  const folder = isDir ? variantFolder(path) : undefined;
+  if (isDir && !folder && !existsSync(join(path, 'model.json')))
+    throw new ParityError(
+      'MODEL_INVALID',
+      `folder '${path}' holds no model.onnx (nor onnx/model.onnx): name the fp32 reference model.onnx and its variants model_<name>.onnx`,
+    );
+  const model = await loadModel(
+    folder ? join(folder, REFERENCE_FILE) : isDir ? join(path, 'model.json') : path,
+    overrides,
+    name ?? (isDir ? basename(resolve(path)) : undefined),
+  );
+  const files = { ...(folder ? suffixedFiles(folder) : {}), ...extra };
+  if (!Object.keys(files).length) return model;
+  if (!model.onnx)
+    throw new ParityError('USAGE', `--variant files are ONNX variants of an ONNX model; ${path} is ${model.tfjs ? 'a TF.js model' : 'not ONNX'}`);
+  const shipped: Record<string, ShippedVariant> = {};
+  for (const [n, f] of Object.entries(files)) shipped[n] = await loadShipped(model, n, f);
+  return { ...model, shipped };
+}
+
+/** Names a run may judge: the built-in variants and the model's files. */
+export const knownVariants = (m: LoadedModel): string[] => [...VARIANT_NAMES, ...Object.keys(m.shipped ?? {})];

@@ -73,7 +73,23 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
       }
       if (s !== 'xfail') {
         for (const g of failedGates(t)) notes.push(`${paint('red', 'gate failed')} ${id}: ${gateExplain(g)}`);
-        for (const [name, m] of failingOutputs(t)) notes.push(`${paint('red', 'mismatch')} ${id}: ${outputExplain(name, m)}`);
+        for (const [name, m] of failingOutputs(t)) {
+          const role = t.roles?.[name];
+          notes.push(
+            role?.reason && role.role.role !== 'tensor'
+              ? `${paint('red', 'task')} ${id}: ${text(role.reason)}`
+              : `${paint('red', 'mismatch')} ${id}: ${outputExplain(name, m)}`,
+          );
+        }
+      }
+      // An inferred role is stated, never silent (issue 20): once per model, on its reference.
+      if (t.isReference) {
+        for (const [name, r] of Object.entries(t.roles ?? {})) {
+          if (r.role.source === 'inferred')
+            notes.push(
+              `${paint('gray', 'role')} ${t.model} output ${name}: ${r.role.role} (inferred: ${text(r.role.evidence)}; --task ${name}=ROLE to change)`,
+            );
+        }
       }
       if (s === 'skip') notes.push(`${paint('gray', 'skipped')} ${id}: ${text(t.reason)}`);
       if (s === 'error') notes.push(`${paint('yellow', 'error')} ${id}${t.errorCode ? ` [${t.errorCode}]` : ''}: ${text(t.reason)}`);

@@ -4,7 +4,7 @@
  * cached per record object, so a reference judged against many targets is decoded once.
  * Pure: no Node imports.
  */
-import { f16BitsToNumber } from '../core/float16.ts';
+import { f16ToF32Array as f16ToF32 } from '../core/float16.ts';
 import type { RunRecord } from '../core/record.ts';
 import type { Tensor } from '../core/tensor.ts';
 import { decodeTensor, type EncodedTensor } from '../core/tensor-codec.ts';
@@ -37,19 +37,8 @@ export function toFloatArray(t: Tensor): FloatArray {
   }
 }
 
-let f16Table: Float32Array | undefined;
-
-/** float16 bits to float32 through a 65536-entry table (built once): one load per element. */
-export function f16ToF32(bits: Uint16Array): Float32Array {
-  if (!f16Table) {
-    f16Table = new Float32Array(65536);
-    for (let b = 0; b < 65536; b++) f16Table[b] = f16BitsToNumber(b);
-  }
-  const table = f16Table;
-  const out = new Float32Array(bits.length);
-  for (let i = 0; i < bits.length; i++) out[i] = table[bits[i]!]!;
-  return out;
-}
+/** float16 bits to float32 (one home: src/kernel/core/float16.ts). */
+export { f16ToF32Array as f16ToF32 } from '../core/float16.ts';
 
 /** Concatenates per-sample float arrays; float32 stays float32 unless some sample is float64. */
 export function concatFloat(parts: readonly FloatArray[]): FloatArray {

@@ -1,66 +1,16 @@
 /**
- * Bulk float32 → float16 conversion, round-to-nearest-even, a few ns per element (bit tricks after
- * F. Giesen's `float_to_half_fast3_rtne`), with the range problems counted instead of hidden:
- * finite values beyond ±65504 are clamped to ±65504, non-zero values too small for float16 become
- * zero. ±Inf and NaN stay what they are. Browser-safe.
+ * float16 conversion of ONNX FLOAT TensorProtos, in place, with the range problems counted instead
+ * of hidden (finite values beyond ±65504 clamped, non-zero values too small for float16 flushed).
+ * The bulk converter itself (`f32BitsToF16`, round-to-nearest-even bit tricks) lives with every
+ * other float16 conversion in src/kernel/core/float16.ts. Browser-safe.
  */
 import { TensorProto_DataType, type TensorProto } from 'onnx-buf';
 import { ParityError } from '../core/errors.ts';
 import { protoElementCount } from './tensor-proto.ts';
 
-/** What happened to the values of one tensor. */
-export interface HalfStats {
-  /** Finite values with |x| > 65504, clamped to ±65504. */
-  clamped: number;
-  /** Non-zero values that became (signed) zero. */
-  flushed: number;
-}
-
-const F32_INF = 255 << 23;
-const F16_MAX_BITS = 0x7bff;
-const DENORM_MAGIC = (127 - 15 + (23 - 10) + 1) << 23;
-const scratchU = new Uint32Array(1);
-const scratchF = new Float32Array(scratchU.buffer);
-
-/**
- * Converts float32 bit patterns to float16 bit patterns.
- * @param bits - float32 values viewed as Uint32Array.
- */
-export function f32BitsToF16(bits: Uint32Array, out = new Uint16Array(bits.length)): { data: Uint16Array; stats: HalfStats } {
-  let clamped = 0,
-    flushed = 0;
-  const magicF = ((scratchU[0] = DENORM_MAGIC), scratchF[0]!);
-  for (let i = 0; i < bits.length; i++) {
-    let u = bits[i]!;
-    const sign = (u >>> 16) & 0x8000;
-    u &= 0x7fffffff;
-    let h: number;
-    if (u >= 0x47800000) {
-      // |x| >= 65536: Inf / NaN stay, finite values clamp.
-      if (u > F32_INF) h = 0x7e00;
-      else if (u === F32_INF) h = 0x7c00;
-      else {
-        h = F16_MAX_BITS;
-        clamped++;
-      }
-    } else if (u < 113 << 23) {
-      // float16 subnormal or zero: align the mantissa with a magic add (FP add rounds to nearest even).
-      scratchU[0] = u;
-      scratchF[0] = scratchF[0]! + magicF;
-      h = scratchU[0]! - DENORM_MAGIC;
-      if (h === 0 && u !== 0) flushed++;
-    } else {
-      if (u > 0x477fe000) {
-        clamped++;
-        u = 0x477fe000;
-      } // (65504, 65536) → 65504
-      const odd = (u >>> 13) & 1;
-      h = ((u + ((15 - 127) << 23) + 0xfff + odd) >>> 13) & 0xffff;
-    }
-    out[i] = h | sign;
-  }
-  return { data: out, stats: { clamped, flushed } };
-}
+// The bulk float32 → float16 converter lives with the other float16 conversions (one home).
+export { f32BitsToF16, type HalfStats } from '../core/float16.ts';
+import { f32BitsToF16, type HalfStats } from '../core/float16.ts';
 
 /** float32 values of a FLOAT TensorProto as a Uint32Array of their bits (no copy when aligned). */
 export function tensorFloat32Bits(t: TensorProto): Uint32Array {

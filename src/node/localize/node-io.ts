@@ -4,6 +4,7 @@
  * picks the samples (`--data`, bundled data, or synthesized), and writes localize.json and
  * localize.html. Node only; the core (`localize.ts`) never imports this.
  */
+import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ParityError, choices } from '../../kernel/core/errors.ts';
@@ -78,13 +79,13 @@ export async function prepareLocalize(o: PrepareOptions): Promise<Prepared> {
   let target: Prepared['target'] = { name: model.onnx.name, bytes: model.onnx.bytes };
   const specs = inspectModel(model.onnx.bytes, model.onnx.name).inputs;
   // The variant is built and calibrated on the samples it is localized on.
-  const ds = await datasetFor(withData, specs, { samples: o.samples ?? DEFAULT_LOCALIZE_SAMPLES, seed: o.seed ?? 7 }, NODE_DATA_IO);
+  const ds = await datasetFor(withData, specs, { samples: o.samples ?? DEFAULT_LOCALIZE_SAMPLES, seed: o.seed ?? DEFAULT_SEED }, NODE_DATA_IO);
   if (o.variant) {
     const v = await onnxOf(o.variant, o.overrides, '--variant');
     target = { name: basename(o.variant), bytes: v.onnx.bytes };
   } else if (to) {
     const build = createVariantBuilder({ ...(o.calibration ? { calibration: { file: resolve(o.calibration) } } : {}), ...(o.log ? { log: o.log } : {}) });
-    const outcome = await build(withData, to, { dataset: ds, seed: o.seed ?? 7 });
+    const outcome = await build(withData, to, { dataset: ds, seed: o.seed ?? DEFAULT_SEED });
     if (!outcome.ok) throw new ParityError('MODEL_UNSUPPORTED', outcome.reason);
     target = { name: `${model.name}.${to}.onnx`, bytes: outcome.model.onnx!.bytes, ...(outcome.recipe ? { recipe: outcome.recipe } : {}) };
   }

@@ -6,7 +6,8 @@ import type { VariantName } from '../../kernel/core/record.ts';
 import type { QuantizeRecipe } from '../quantize/recipe.ts';
 import { describeTfjsClamps, quantizeTfjsWeights, type TfjsModelJson } from '../../kernel/onnx/tfjs-quantize.ts';
 import type { LoadedModel } from '../run/loaded-model.ts';
-import type { VariantCoverage, VariantOutcome } from '../run/variants.ts';
+import type { VariantOutcome } from '../run/variants.ts';
+import type { Coverage } from '../quantize/coverage.ts';
 
 /** Variants made by rewriting the ONNX graph. */
 export type FactoryVariant = Extract<VariantName, 'fp16' | 'int8-weight' | 'int8-dynamic' | 'int8-static' | 'int4-weight'>;
@@ -34,7 +35,7 @@ export interface TfjsVariant {
   tfjs: NonNullable<LoadedModel['tfjs']>;
   recipe: string;
   /** Weights quantized out of the float32 weights, and their bytes (the TF.js form of coverage). */
-  coverage: VariantCoverage;
+  coverage: Coverage;
 }
 
 /** The TF.js form of a variant, quantized as the TF.js converter does, when the model has TF.js weights. */

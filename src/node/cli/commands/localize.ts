@@ -31,6 +31,7 @@ import { renderLocalizeText } from '../../localize/render-text.ts';
 import type { LocalizeReport, OptLevel, ReproMaterial } from '../../../tools/localize/types.ts';
 import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import { addInputOptions } from '../shared/options.ts';
+import { DEFAULT_SEED } from '../../../kernel/core/rng.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface LocalizeFlags {
@@ -92,7 +93,7 @@ export const register: RegisterCommand = (program, setExit) => {
       .option('--calibration <file>', 'with --to int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name)')
       .option('--data <file>', 'real inputs: JSON, NPY or NPZ keyed by input name')
       .option('--samples <n>', 'samples to run (default 8)')
-      .option('--seed <n>', 'seed for synthesized inputs (default 7)'),
+      .option('--seed <n>', `seed for synthesized inputs (default ${DEFAULT_SEED})`),
   )
     .option('--out <dir>', 'where localize.json and localize.html go', 'parity-report')
     .option('--atol <x>', "per-node absolute tolerance (default: by the target's precision)")

@@ -9,7 +9,20 @@ import { fmtNum } from './format.ts';
 import { toJsonSafe } from './json.ts';
 import { errorSvg, type ErrorGroup } from './svg-error.ts';
 import { latencySvg } from './svg-latency.ts';
-import { COLUMNS, DISPLAY_STATUSES, displayStatus, gateLabel, outputExplain, failingOutputs, targetCells } from './view.ts';
+import { targetAttrs } from './html-summary.ts';
+import { breakableId, reasonLine, targetAnchor } from './view-facts.ts';
+import {
+  COLUMNS,
+  DISPLAY_STATUSES,
+  displayStatus,
+  failedGates,
+  failingOutputs,
+  gateExplain,
+  gateLabel,
+  notApplicableLines,
+  outputExplain,
+  targetCells,
+} from './view.ts';
 
 const h = escapeHtml;
 
@@ -19,24 +32,39 @@ export function statusBadge(t: TargetVerdict): string {
   return `<span class="st st-${s}">${h(DISPLAY_STATUSES[s].label)}</span>`;
 }
 
-/** The targets table of one model, same columns as the Markdown summary; failing outputs and warnings under each row. */
+/**
+ * The targets table of one model, same columns as the Markdown summary. Under a row that did not
+ * plainly pass, its reason (failing output or gate, error, skip reason, warning) in full width, so
+ * it is read next to the row. Not-applicable targets get one line under the table, no rows.
+ */
 export function targetsTable(targets: readonly TargetVerdict[]): string {
-  const head = COLUMNS.map((c) => `<th${c.numeric ? ' class="num"' : ''}>${h(c.title)}</th>`).join('');
-  const rows = targets.map((t) => {
+  const columns = COLUMNS.filter((c) => !('html' in c) || c.html);
+  const head = columns.map((c) => `<th${c.numeric ? ' class="num"' : ''}>${h(c.title)}</th>`).join('');
+  const shown = targets.filter((t) => displayStatus(t) !== 'na');
+  const rows = shown.map((t) => {
     const cells = targetCells(t);
-    const tds = COLUMNS.map((c) => {
-      if (c.key === 'target') return `<td><code>${h(t.id)}</code>${t.isReference ? ' <span class="ref">reference</span>' : ''}</td>`;
+    const tds = columns.map((c) => {
+      // The section names the model: the row shows what follows it (`fp16@ort-web/wasm`), the full id on hover.
+      const short = t.id.startsWith(`${t.model}:`) ? t.id.slice(t.model.length + 1) : t.id;
+      if (c.key === 'target')
+        return `<td class="id"><a href="#${targetAnchor(t.id)}" title="${h(t.id)}"><code>${breakableId(short)}</code></a>${t.isReference ? ' <span class="ref">reference</span>' : ''}</td>`;
       if (c.key === 'status') return `<td>${statusBadge(t)}</td>`;
       return `<td class="num">${h(cells[c.key])}</td>`;
     });
-    const explain =
-      failingOutputs(t)
-        .map(([n, m]) => `<div class="why">${h(outputExplain(n, m))}</div>`)
-        .join('') + (t.warnings ?? []).map((w) => `<div class="warn">warning: ${h(w)}</div>`).join('');
-    const more = explain ? `<tr class="explain"><td colspan="${COLUMNS.length}">${explain}</td></tr>` : '';
-    return `<tr class="row-${displayStatus(t)}${t.isReference ? ' is-ref' : ''}">${tds.join('')}</tr>${more}`;
+    const s = displayStatus(t);
+    const lines = [
+      ...failingOutputs(t).map(([n, m]) => `<div class="why">${h(outputExplain(n, m))}</div>`),
+      ...failedGates(t).map((g) => `<div class="why">gate failed: ${h(gateExplain(g))}</div>`),
+      ...(['skip', 'error', 'xfail', 'xpass'].includes(s) ? [`<div class="why">${h(reasonLine(t))}</div>`] : []),
+      ...(t.warnings ?? []).map((w) => `<div class="warn">warning: ${h(w)}</div>`),
+    ];
+    const attrs = targetAttrs(t);
+    const more = lines.length ? `<tr class="explain" ${attrs}><td colspan="${columns.length}">${lines.join('')}</td></tr>` : '';
+    return `<tr class="row-${s}${t.isReference ? ' is-ref' : ''}" ${attrs}>${tds.join('')}</tr>${more}`;
   });
-  return `<table class="targets"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  const na = targets.filter((t) => displayStatus(t) === 'na');
+  const naLine = na.length ? `<p class="why">Not applicable (${na.length}, known before the run): ${h(notApplicableLines(na).join('; '))}</p>` : '';
+  return `<div class="scroll"><table class="targets"><thead><tr>${head}</tr></thead><tbody>${rows.join('')}</tbody></table></div>${naLine}`;
 }
 
 /** Latency chart and one error chart per output for one model's targets. */
@@ -66,11 +94,16 @@ export function modelCharts(model: string, targets: readonly TargetVerdict[]): s
 export function gatesTable(targets: readonly TargetVerdict[]): string {
   const rows = targets.flatMap((t) =>
     t.gates.map((g) => {
-      const cls = g.passed ? 'st-pass' : displayStatus(t) === 'xfail' ? 'st-xfail' : 'st-fail';
+      const ran = t.status === 'passed' || t.status === 'failed';
+      const [cls, word] = !ran
+        ? ['st-skip', 'not evaluated']
+        : g.passed
+          ? ['st-pass', 'passed']
+          : [displayStatus(t) === 'xfail' ? 'st-xfail' : 'st-fail', 'FAILED'];
       return (
-        `<tr><td><code>${h(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
-        `<td class="num">${h(fmtNum(g.value, 4))}</td><td><span class="st ${cls}">${g.passed ? 'passed' : 'FAILED'}</span></td>` +
-        `<td>${h(g.note ?? '')}</td></tr>`
+        `<tr><td><code>${breakableId(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
+        `<td class="num">${h(ran ? fmtNum(g.value, 4) : '—')}</td><td><span class="st ${cls}">${word}</span></td>` +
+        `<td>${h(ran ? (g.note ?? '') : 'the target did not run')}</td></tr>`
       );
     }),
   );

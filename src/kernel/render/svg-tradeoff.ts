@@ -55,8 +55,8 @@ const MAX_R = 16;
 const MIN_R = 3;
 
 /**
- * The chart as SVG, or '' when fewer than two targets can be placed. Circles are labelled with
- * a short id on the front only (every circle has its full id as a tooltip).
+ * The chart as SVG, or '' when fewer than two targets can be placed. Every circle carries a short
+ * label (shown on the front, on hover elsewhere, by the report's CSS) and its full id as a tooltip.
  */
 export function tradeoffSvg(targets: readonly TargetVerdict[], options: ChartOptions & { budgetMs?: number } = {}): string {
   const pts = tradeoffPoints(targets);
@@ -94,9 +94,8 @@ export function tradeoffSvg(targets: readonly TargetVerdict[], options: ChartOpt
         `<g class="point${p.onFront ? ' front' : ''}"><title>${escapeXml(tip)}</title>` +
         `<line x1="${px(x(p.ci.lo))}" x2="${px(x(p.ci.hi))}" y1="${cy}" y2="${cy}" stroke="currentColor" stroke-opacity="0.6"/>` +
         `<circle cx="${cx}" cy="${cy}" r="${px(radius(p.modelBytes))}" fill="${p.isReference ? '#8250df' : '#0969da'}" fill-opacity="0.35" stroke="${p.onFront ? '#1a7f37' : 'currentColor'}" stroke-width="${p.onFront ? 2.5 : 0.8}"/>` +
-        (p.onFront
-          ? `<text x="${cx}" y="${px(y(p.deltaPt) - radius(p.modelBytes) - 3)}" text-anchor="middle" fill="currentColor">${escapeXml(fitLabel(p.id.replace(/^[^:]*:/, ''), 34))}</text>`
-          : '') +
+        // Every point has its label; off the front it shows on hover (report CSS: .point:hover .lbl).
+        `<text class="lbl" x="${cx}" y="${px(y(p.deltaPt) - radius(p.modelBytes) - 3)}" text-anchor="middle" fill="currentColor">${escapeXml(fitLabel(p.id.replace(/^[^:]*:/, ''), 34))}</text>` +
         '</g>'
       );
     })
@@ -114,8 +113,11 @@ export function tradeoffSvg(targets: readonly TargetVerdict[], options: ChartOpt
   );
 }
 
-/** The figure for report.html and the page: `<figure id="tradeoff">`, or '' when nothing can be placed. */
-export function tradeoffFigure(targets: readonly TargetVerdict[], budgetMs?: number): string {
+/**
+ * The figure for report.html and the page, for one model's targets (a Pareto front compares a
+ * model's own variants): `<figure id="tradeoff">` by default, or '' when nothing can be placed.
+ */
+export function tradeoffFigure(targets: readonly TargetVerdict[], budgetMs?: number, id = 'tradeoff'): string {
   const svg = tradeoffSvg(targets, budgetMs !== undefined ? { budgetMs } : {});
   if (!svg) return '';
   const front = tradeoffPoints(targets)
@@ -123,7 +125,7 @@ export function tradeoffFigure(targets: readonly TargetVerdict[], budgetMs?: num
     .sort((a, b) => a.p50Ms - b.p50Ms)
     .map((p) => `<code>${escapeXml(p.id)}</code>`);
   return (
-    `<figure id="tradeoff"><figcaption>Latency vs quality (circle area ∝ model bytes; dashed green: Pareto front)</figcaption>${svg}` +
+    `<figure id="${escapeXml(id)}"><figcaption>Latency vs quality (circle area ∝ model bytes; dashed green: Pareto front; hover a circle for its target)</figcaption>${svg}` +
     `<p class="why">Pareto front, fastest first: ${front.join(', ')}</p></figure>`
   );
 }

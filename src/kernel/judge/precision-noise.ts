@@ -15,8 +15,11 @@ export interface PrecisionNoise {
   maxNodeSqnrDropDb: number;
   /**
    * Below this SQNR an output with a task role has collapsed: the target fails even when its task
-   * gates pass (the role's decisions survived by luck of these inputs). 0 dB is an error as large as
-   * the signal itself; fp32 and fp16 have no business anywhere near it.
+   * gates pass (the role's decisions survived by luck of these inputs). fp32: 60 dB — another runtime
+   * measures 100–140 dB, a 1% weight error 32–52 dB, so no fp32 bug hides behind agreeing decisions.
+   * fp16: 15 dB (PP-OCRv4 rec fp16 measures 25.8 dB and reads 16/16 lines as fp32). int8 5 dB, int4
+   * 3 dB (healthy int8 12.8–47 dB; broken: int8-dynamic on PP-OCRv4 rec 2.1 dB, a sign-flipped
+   * layer −2 dB, wrong calibration scale 0.5 dB).
    */
   collapseSqnrDb: number;
 }
@@ -37,7 +40,7 @@ export interface PrecisionNoise {
  * - distilled: a different model; elementwise noise is not defined (decision/task gates judge it).
  */
 export const EXPECTED_NOISE: Readonly<Record<Precision, PrecisionNoise>> = {
-  fp32: { minSqnrDb: 70, maxNodeSqnrDropDb: 30, collapseSqnrDb: 40 },
+  fp32: { minSqnrDb: 70, maxNodeSqnrDropDb: 30, collapseSqnrDb: 60 },
   fp16: { minSqnrDb: 30, maxNodeSqnrDropDb: 20, collapseSqnrDb: 15 },
   int8: { minSqnrDb: 12, maxNodeSqnrDropDb: 20, collapseSqnrDb: 5 },
   int4: { minSqnrDb: 10, maxNodeSqnrDropDb: 25, collapseSqnrDb: 3 },

@@ -21,6 +21,21 @@ export {
 } from './gates.ts';
 export { globToRegExp, matchAny, matchGlob } from './glob.ts';
 export { judgeRun, judgeTarget, type JudgeRunOptions, type JudgeTargetOptions } from './judge.ts';
+export { judgeOutputs, resolveRole, shapeProblem, tensorsToFlat } from './judge-outputs.ts';
+export type * from './judge-outputs-types.ts';
+export { DEFAULT_LABEL_GATES, DEFAULT_ROLE_GATES } from './role-default-gates.ts';
+export { inferRole, INFERENCE } from './role-infer.ts';
+export {
+  parseTaskFlag,
+  ROLE_NAMES,
+  validateRoleSpec,
+  type ResolvedRole,
+  type RoleName,
+  type RoleOptions,
+  type RoleSource,
+  type RoleSpec,
+} from './role-spec.ts';
+export { ctcDecode, editDistance } from './role-sequence.ts';
 export { DEGENERACY, degenerateWarnings, REAL_DATA_ADVICE, referenceStats, type ReferenceStats } from './degenerate.ts';
 export { attachNoiseFloors, noiseFloorFor } from './noise-floor.ts';
 export { ACCURACY_MARGIN, checkAccuracyPlausibility, type Plausibility, type PlausibilityInput } from './plausibility.ts';

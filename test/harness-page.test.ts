@@ -65,10 +65,12 @@ describe('benchmark page', () => {
     expect(await rows().nth(1).textContent()).toMatch(/mnist-cnn:fp32@tfjs\/wasm\/browser\s*passed/);
     expect(await page.textContent('#verdict')).toMatch(/PASS: 2 passed/);
     // The latency-vs-quality trade-off, latency distribution (one row per target) and the error of output `probs`.
-    expect(await page.locator('#charts svg').count()).toBe(3);
-    expect(await page.locator('#charts #tradeoff svg g.point').count()).toBe(2);
-    expect(await page.locator('#charts svg g.row').count()).toBe(2);
-    expect(await page.locator('#charts svg g.group').count()).toBe(1);
+    // One renderer with report.html: the trade-off chart beside the matrix, the latency and error charts under it.
+    expect(await page.locator('#results #tradeoff svg g.point').count()).toBe(2);
+    expect(await page.locator('#results table.matrix td.cell').count()).toBe(2);
+    expect(await page.locator('#results section[id^="charts-"] svg g.row').count()).toBe(2);
+    expect(await page.locator('#results section[id^="charts-"] svg g.group').count()).toBe(1);
+    expect(await page.locator('#results .statusbar button[data-filter="pass"]').textContent()).toBe('passed 2');
     await page.screenshot({ path: join(ARTIFACTS, 'harness.png'), fullPage: true });
   });
 

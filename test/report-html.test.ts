@@ -52,7 +52,7 @@ describe('report/html', () => {
 
   it('has a targets table per model with ids that break only at separators and reasons under failed rows', () => {
     expect(count(html, /<table class="targets">/g)).toBe(2);
-    expect(html).toContain('<code>fp32@<wbr>ort-node/<wbr>cpu/<wbr>node</code></a> <span class="ref">reference</span>');
+    expect(html).toContain('<code>mnist-cnn:<wbr>fp32@<wbr>ort-node/<wbr>cpu/<wbr>node</code></a> <span class="ref">reference</span>');
     for (const s of ['pass', 'fail', 'skip', 'error', 'xfail', 'xpass']) expect(html).toContain(`class="st st-${s}"`);
     expect(html).toContain('<th class="num">acc Δ (95% CI)</th>');
     expect(html).toMatch(/<tr class="row-fail"[^>]*>.*?<\/tr><tr class="explain"[^>]*><td colspan="11"><div class="why">output probs: 12 of 640/);

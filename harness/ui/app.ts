@@ -20,7 +20,7 @@ import { renderBackends, type BackendsView } from './backends-view.ts';
 import { byId, download, el } from './dom.ts';
 import { renderInputs, type InputsView } from './inputs-view.ts';
 import { setupModelPicker } from './model-picker.ts';
-import { renderResults } from './results-view.ts';
+import { progressWords, renderBanner, renderResults } from './results-view.ts';
 import { parseUrlConfig, urlFor } from './url-config.ts';
 import { envSummary, recordSummary } from './summaries.ts';
 
@@ -104,6 +104,8 @@ export async function startApp(api: ParityPageApi, registry: BackendRegistry): P
           { class: c.reason ? 'off' : undefined, title: c.reason },
           el('input', { type: 'checkbox', 'data-variant': c.variant, checked: c.variant === 'fp32', disabled: Boolean(c.reason) }),
           ` ${c.variant}`,
+          // Why it cannot be chosen, in view (a title alone is hover-only, unseen on touch and by keyboard).
+          ...(c.reason ? [el('span', { class: 'why' }, ` — ${c.reason}`)] : []),
         ),
       ),
     );
@@ -207,6 +209,8 @@ export async function startApp(api: ParityPageApi, registry: BackendRegistry): P
         setExportable(false);
         document.body.dataset.parityStatus = 'running';
         byId('progress-section').hidden = false;
+        // Pinned to the bottom of the window while running, so progress stays in view below the Run button.
+        byId('progress-section').classList.add('running');
         log.replaceChildren();
         const runError = byId('run-error');
         runError.hidden = true;
@@ -255,10 +259,12 @@ export async function startApp(api: ParityPageApi, registry: BackendRegistry): P
             ...data,
             log: (l) => line(l),
             planned: (t) => ((bar.max = t.length), (bar.value = 0)),
-            started: (t) => (text.textContent = `${done + 1}/${bar.max} running ${t.id}…`),
+            started: (t) => (text.textContent = `${progressWords({ done, total: bar.max })} — running ${t.id}…`),
             recorded: (r, report) => {
               bar.value = ++done;
-              text.textContent = `${done}/${bar.max} done`;
+              text.textContent = progressWords({ done, total: bar.max });
+              // The banner follows at once (the results body below is redrawn at most every 500 ms).
+              renderBanner(report, byId('verdict'), { done, total: bar.max });
               line(recordSummary(r), r.status === 'error' ? 'error' : undefined);
               byId('results-section').hidden = false;
               live.show(report, { done, total: bar.max });
@@ -290,6 +296,7 @@ export async function startApp(api: ParityPageApi, registry: BackendRegistry): P
           text.textContent = 'failed';
           document.body.dataset.parityStatus = 'failed';
         } finally {
+          byId('progress-section').classList.remove('running');
           run.disabled = false;
           cancel.disabled = true;
         }

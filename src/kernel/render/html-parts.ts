@@ -44,10 +44,8 @@ export function targetsTable(targets: readonly TargetVerdict[]): string {
   const rows = shown.map((t) => {
     const cells = targetCells(t);
     const tds = columns.map((c) => {
-      // The section names the model: the row shows what follows it (`fp16@ort-web/wasm`), the full id on hover.
-      const short = t.id.startsWith(`${t.model}:`) ? t.id.slice(t.model.length + 1) : t.id;
       if (c.key === 'target')
-        return `<td class="id"><a href="#${targetAnchor(t.id)}" title="${h(t.id)}"><code>${breakableId(short)}</code></a>${t.isReference ? ' <span class="ref">reference</span>' : ''}</td>`;
+        return `<td class="id"><a href="#${targetAnchor(t.id)}"><code>${breakableId(t.id)}</code></a>${t.isReference ? ' <span class="ref">reference</span>' : ''}</td>`;
       if (c.key === 'status') return `<td>${statusBadge(t)}</td>`;
       return `<td class="num">${h(cells[c.key])}</td>`;
     });

@@ -13,8 +13,10 @@ import { parseJsonArrays } from '../src/node/data/load-data-file.ts';
 import { parity } from './helpers/cli.ts';
 import { diffSnapshots, parityBatch, snapshot, type BatchResult } from './helpers/cli-batch.ts';
 import { buildBadInputFixtures } from './helpers/bad-input-fixtures.ts';
+import { buildSparseGraphFixtures } from './fixtures/tfjs-graph/bad-inputs.ts';
 
 const { root, at, tiny, ints, records } = buildBadInputFixtures();
+const sparse = buildSparseGraphFixtures(at);
 const fast = ['--backends', 'ort-node/cpu', '--variants', 'fp32', '--samples', '2'];
 const out = at('out');
 
@@ -250,8 +252,9 @@ const CORPUS: Record<string, Case[]> = {
     {
       name: 'run --model on a folder',
       args: ['run', '--model', at('folder'), '--out', out],
-      code: 'USAGE',
-      message: /is a folder, not a model file; expected an \.onnx file, a TF\.js model\.json or a parity-model\.json/,
+      // A folder is a transformers.js-style variant folder since e7f9b80: it must hold model.onnx.
+      code: 'MODEL_INVALID',
+      message: /folder' holds no model\.onnx \(nor onnx\/model\.onnx\)/,
     },
     {
       name: 'quantize on a folder',
@@ -263,7 +266,39 @@ const CORPUS: Record<string, Case[]> = {
       name: '--data on a folder',
       args: ['run', '--model', tiny, ...fast, '--data', at('data-folder'), '--out', out],
       code: 'USAGE',
-      message: /data-folder' is a folder; expected a \.json, \.npy or \.npz file/,
+      message: /data-folder' is a folder; expected a \.json, \.jsonl, \.npy or \.npz file/,
+    },
+  ],
+  'TF.js graph models as packages ship them (issue 26)': [
+    {
+      name: 'sparse coordinates cannot be synthesized',
+      args: ['run', '--model', sparse.model, '--backends', 'tfjs/cpu', '--variants', 'fp32', '--out', out],
+      code: 'INPUT_SYNTHESIS',
+      message: /input 'indices' holds sparse coordinates \(read by SparseToDense 'Encoder\/attention\/dense'\).*--data FILE/,
+    },
+    {
+      name: '--range beyond the ids the graph indexes',
+      args: ['run', '--model', sparse.model, '--backends', 'tfjs/cpu', '--range', 'indices=0,0', '--range', 'values=0,5000', '--out', out],
+      code: 'USAGE',
+      message: /--range values=0,5000: input 'values' takes ids 0\.\.1499 \(GatherV2 'Encoder\/lookup' indexes 'Encoder\/embeddings' \[1500,32\]/,
+    },
+    {
+      name: 'quantize a graph whose op tfjs lacks: typed, not INTERNAL',
+      args: ['quantize', sparse.unknownOp, '--to', 'float16', '--data', sparse.jsonl, '--out', at('q16', 'model.json')],
+      code: 'MODEL_UNSUPPORTED',
+      message: /the original model does not run on subjects\.jsonl .*Unknown op 'TanhButNot'/,
+    },
+    {
+      name: 'a topology that is neither a graph nor a Keras config',
+      args: ['run', '--model', sparse.neither, '--backends', 'tfjs/cpu', '--out', out],
+      code: 'MODEL_INVALID',
+      message: /modelTopology is neither a graph \(no 'node' list\) nor a Keras layers config/,
+    },
+    {
+      name: 'a data key of 100,000 characters is capped',
+      args: ['run', '--model', tiny, ...fast, '--data', sparse.hugeKey, '--out', out],
+      code: 'INPUT_DATA',
+      message: /match no model input/,
     },
   ],
 };
@@ -302,6 +337,20 @@ describe(`bad-input corpus (${cases.length} cases)`, () => {
       expect(readFileSync(join(out, 'records.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(0);
       expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).targets.length).toBeGreaterThan(0);
     });
+  });
+});
+
+describe('every error line of the CLI', () => {
+  it('is at most a few hundred characters over the whole corpus (messages quoting a topology or a value are capped)', () => {
+    const long = results.flatMap((r, i) =>
+      r.stderr
+        .split('\n')
+        .filter((l) => l.length > 600)
+        .map((l) => `${cases[i]!.name}: ${l.length} chars`),
+    );
+    expect(long).toEqual([]);
+    const huge = results[cases.findIndex((c) => c.name === 'a data key of 100,000 characters is capped')]!;
+    expect(huge.stderr).toMatch(/… \([\d,]+ characters cut\) …k+' match no model input; inputs are 'x'/);
   });
 });
 

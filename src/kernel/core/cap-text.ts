@@ -21,10 +21,16 @@ export function capText(text: string, max = QUOTE_CAP): string {
   return `${one.slice(0, max)}… (${more.toLocaleString('en-US')} more characters)`;
 }
 
-/** Every line of `text` capped to `max` characters (multi-line messages keep their lines). */
+/**
+ * Every line of `text` capped to about `max` characters (multi-line messages keep their lines): a
+ * longer line keeps its head and its tail — where messages say what to do — and says how much of
+ * the middle was cut.
+ */
 export function capLines(text: string, max = LINE_CAP): string {
+  const head = Math.floor(max * 0.6);
+  const tail = Math.floor(max * 0.3);
   return text
     .split('\n')
-    .map((l) => (l.length <= max ? l : `${l.slice(0, max)}… (${(l.length - max).toLocaleString('en-US')} more characters)`))
+    .map((l) => (l.length <= max ? l : `${l.slice(0, head)}… (${(l.length - head - tail).toLocaleString('en-US')} characters cut) …${l.slice(-tail)}`))
     .join('\n');
 }

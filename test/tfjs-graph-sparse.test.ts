@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { ParityError } from '../src/kernel/core/errors.ts';
 import { NO_OVERRIDES, type InputOverrides } from '../src/kernel/data/input-options.ts';
-import { synthesizeDataset } from '../src/kernel/data/synthesize.ts';
+import { explainSynthesisFailure, synthesizeDataset } from '../src/kernel/data/synthesize.ts';
 import { inspectTfjsModel } from '../src/kernel/onnx/inspect-tfjs.ts';
 import { tfjsModelKind } from '../src/kernel/onnx/tfjs-model-check.ts';
 import { quantizeTfjsWeights, type TfjsModelJson } from '../src/kernel/onnx/tfjs-quantize.ts';
@@ -82,6 +82,18 @@ describe('synthesis of integer inputs', () => {
     const e = thrown(() => synthesizeDataset(specs, overrides({ indices: [0, 0], values: [0, 3000] }), 1, 7));
     expect(e.code).toBe('USAGE');
     expect(e.message).toMatch(/--range values=0,3000: input 'values' takes ids 0\.\.1499/);
+  });
+});
+
+describe('a failure on synthesized inputs', () => {
+  const notes = [{ input: 'values', dims: [1], resolved: [{ axis: 0, symbol: '?', value: 1, fromUser: false }], values: 'uniform [0, 1]' }];
+  it('gets a dtype hint for a dtype problem, not a --shape hint', () => {
+    for (const cause of ["Argument 'indices' passed to 'gather' must be int32 tensor, but got float32 tensor", 'tensor must be int32, but was float32']) {
+      const text = explainSynthesisFailure(notes, cause);
+      expect(text).toMatch(/with a dtype problem/);
+      expect(text).not.toMatch(/--shape/);
+    }
+    expect(explainSynthesisFailure(notes, 'Pad: reflect padding exceeds the input')).toMatch(/--shape values=<\?>/);
   });
 });
 

@@ -14,6 +14,7 @@ import { DEFAULT_LATENCY_PLAN, type LatencyPlan } from '../latency/warm.ts';
 import { DEFAULT_GATES } from './default-gates.ts';
 import { parseTaskFlag, validateRoleSpec, type RoleSpec } from '../judge/role-spec.ts';
 import type { ParityConfig } from './schema.ts';
+import { applyFlags, CLI_ROLE_PREFIX, type ConfigFlags } from './flags.ts';
 
 /** Time limit for one target (load + all runs), ms. */
 export const DEFAULT_TARGET_TIMEOUT_MS = 120_000;
@@ -60,16 +61,26 @@ export interface ResolvedConfig {
   roles: Record<string, RoleSpec & { source: 'config' | 'cli' }>;
   /** Accept an implausible reference (warning only). @default false */
   acceptImplausibleReference: boolean;
-  /** Browser settings: run browser targets when `enabled` (same as `--browser`). @default disabled */
+  /**
+   * Browser settings, config `browser` merged with `--browser` / `--ws-endpoint`: run browser targets
+   * when `enabled`; `executablePath` is a Chromium executable or the name `chromium`. @default disabled
+   */
   browser: { enabled: boolean; executablePath?: string; wsEndpoint?: string };
+  /** Variant files by variant name (config `variantFiles` and `--variant NAME=FILE`), paths as given. @default {} */
+  variantFiles: Record<string, string>;
 }
 
 /**
- * Applies every default to a validated config. `extraGates` (the CLI's `--gate`) add to the
- * config's gates, or to the default gates when the config has none.
- * @throws ParityError CONFIG_INVALID for a gate, tolerance or expected failure that does not parse.
+ * Finishes the config in one place: the command-line flags laid over it (src/kernel/config/flags.ts:
+ * backends checked, numbers and lists parsed, `--task` roles), `--gate` added to the config's gates
+ * (or to the default gates when the config has none), the browser flags merged with `browser`, and
+ * every default applied — 200 samples when browser targets run and none are set.
+ * @throws ParityError CONFIG_INVALID for a gate, tolerance or expected failure that does not parse;
+ *   BACKEND_UNKNOWN, USAGE for a bad flag.
  */
-export function resolveConfig(config: ParityConfig, extraGates: readonly string[] = []): ResolvedConfig {
+export function resolveConfig(fileConfig: ParityConfig, flags: ConfigFlags = {}): ResolvedConfig {
+  const config = applyFlags(fileConfig, flags);
+  const extraGates = flags.gate ?? [];
   const budget = config.budgetMs !== undefined ? [`p50Ms <= ${config.budgetMs}`] : [];
   const gates = [...(config.gates ?? DEFAULT_GATES), ...extraGates, ...budget].map((g): GateSpec => validateGate(typeof g === 'string' ? parseGate(g) : g));
   const policy = {
@@ -79,11 +90,17 @@ export function resolveConfig(config: ParityConfig, extraGates: readonly string[
   validateTolerancePolicy(policy);
   const expectedFailures = config.expectedFailures ?? [];
   validateExpectedFailures(expectedFailures);
-  const browser = config.browser ?? {};
+  const browser = {
+    ...config.browser,
+    ...(typeof flags.browser === 'string' ? { executablePath: flags.browser } : flags.browser ? { enabled: true } : {}),
+    ...(flags.wsEndpoint ? { wsEndpoint: flags.wsEndpoint } : {}),
+  };
+  const browserTargets = Boolean(browser.enabled || browser.executablePath || browser.wsEndpoint);
+  const samples = config.samples || (browserTargets || flags.browserTargets ? DEFAULT_BROWSER_SAMPLES : undefined);
   return {
     ...(config.variants ? { variants: config.variants as VariantName[] } : {}),
     ...(config.backends ? { backends: config.backends as BackendId[] } : {}),
-    ...(config.samples ? { samples: config.samples } : {}),
+    ...(samples ? { samples } : {}),
     seed: config.seed ?? DEFAULT_SEED,
     policy,
     gates,
@@ -97,8 +114,9 @@ export function resolveConfig(config: ParityConfig, extraGates: readonly string[
     out: config.out ?? DEFAULT_OUT_DIR,
     roles: resolveRoles(config.roles),
     acceptImplausibleReference: config.acceptImplausibleReference ?? false,
+    variantFiles: { ...config.variantFiles },
     browser: {
-      enabled: Boolean(browser.enabled || browser.executablePath || browser.wsEndpoint),
+      enabled: browserTargets,
       ...(browser.executablePath ? { executablePath: browser.executablePath } : {}),
       ...(browser.wsEndpoint ? { wsEndpoint: browser.wsEndpoint } : {}),
     },
@@ -121,5 +139,4 @@ export function resolveRoles(roles: ParityConfig['roles']): ResolvedConfig['role
   return out;
 }
 
-/** Prefix of a role key that came from `--task` (so the report can say where the role came from). */
-export const CLI_ROLE_PREFIX = 'cli:';
+export { CLI_ROLE_PREFIX } from './flags.ts';

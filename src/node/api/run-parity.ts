@@ -26,10 +26,14 @@ import { writeRunMeta } from '../run/run-meta.ts';
 import { runCore, type RemoteEnvironment, type RunObserver, type RunResult } from '../../tools/run/run-core.ts';
 import { describeShard, shardFilter, type Shard } from '../../tools/run/shard.ts';
 import { applyBaseline } from '../../tools/baseline/apply-baseline.ts';
+import type { ConfigFlags } from '../../kernel/config/flags.ts';
+import { browserFromFlags } from '../browser/cli-browser.ts';
 import { parseSavedReport } from '../../tools/baseline/compare-baseline.ts';
 
 export interface RunParityOptions {
-  /** Gates added to the config's (or the default) gates, as `--gate` does. Default none. */
+  /** Command-line flags over the config (`--backends`, `--samples`, `--gate`, `--browser`...), finished by resolveConfig. Default none. */
+  flags?: ConfigFlags;
+  /** Gates added to the config's (or the default) gates, as `--gate` does (same as `flags.gate`). Default none. */
   extraGates?: readonly string[];
   /** Run this model instead of the config's models (as `--model`). */
   model?: string;
@@ -39,7 +43,7 @@ export interface RunParityOptions {
   overrides?: InputOverrides;
   /** Write records.jsonl, run.json and the reports into the resolved `out` folder. Default: when `config.out` is set. */
   write?: boolean;
-  /** Where browser targets run (`--browser`). Default none. */
+  /** Where browser targets run. Default: a headless Chromium launched here when the resolved config enables the browser, else none. */
   remote?: readonly RemoteEnvironment[];
   shard?: Shard;
   /** A saved report.json to compare every target with (`--baseline`); its regressions fail the verdict. Default none. */
@@ -67,17 +71,36 @@ export interface RunParityResult extends RunResult {
  *   model or data file, a report folder that is a file); a model that fails later is in `modelErrors`.
  */
 export async function runParity(config: ParityConfig, options: RunParityOptions = {}): Promise<RunParityResult> {
-  const resolved = resolveConfig(config, options.extraGates);
+  const flags = {
+    ...options.flags,
+    gate: [...(options.flags?.gate ?? []), ...(options.extraGates ?? [])],
+    ...(options.remote?.length ? { browserTargets: true } : {}),
+  };
+  const resolved = resolveConfig(config, flags);
   if (options.baseline) parseSavedReport(options.baseline.report, options.baseline.name); // a bad baseline fails before anything runs
-  if (resolved.samples === undefined && options.remote?.length) {
-    resolved.samples = DEFAULT_BROWSER_SAMPLES;
+  if (!config.samples && !flags.samples && resolved.samples === DEFAULT_BROWSER_SAMPLES)
     options.observer?.log?.(`browser targets run: ${DEFAULT_BROWSER_SAMPLES} samples per model (set --samples for more)`);
+  // A browser the resolved config asks for and the caller did not bring: launched here, closed at the end.
+  const launched =
+    options.remote || !resolved.browser.enabled
+      ? undefined
+      : browserFromFlags(
+          { browser: resolved.browser.executablePath ?? true, ...(resolved.browser.wsEndpoint ? { wsEndpoint: resolved.browser.wsEndpoint } : {}) },
+          options.observer?.log,
+        );
+  try {
+    return await runResolved(config, resolved, { ...options, ...(launched ? { remote: [launched] } : {}) });
+  } finally {
+    await launched?.close();
   }
+}
+
+async function runResolved(config: ParityConfig, resolved: ResolvedConfig, options: RunParityOptions): Promise<RunParityResult> {
   const cwd = options.cwd ?? process.cwd();
   const outDir = resolve(cwd, resolved.out);
   const write = options.write ?? config.out !== undefined;
   if (write) checkOutFolder(outDir);
-  const models = await loadModels(config, options, cwd);
+  const models = await loadModels(config, resolved, options, cwd);
   const registry = options.registry ?? createNodeRegistry();
   const shard = options.shard;
   let writer: RecordsWriter | undefined;
@@ -138,7 +161,7 @@ export async function runParity(config: ParityConfig, options: RunParityOptions 
 }
 
 /** The models to run: `--model`, else the config's, else the bundled suite; each with its inputs. */
-async function loadModels(config: ParityConfig, options: RunParityOptions, cwd: string): Promise<LoadedModel[]> {
+async function loadModels(config: ParityConfig, resolved: ResolvedConfig, options: RunParityOptions, cwd: string): Promise<LoadedModel[]> {
   const refs = options.model ? [{ path: options.model }] : (config.models ?? bundledModelPaths()).map((m) => (typeof m === 'string' ? { path: m } : m));
   if (refs.length === 0) throw new ParityError('USAGE', 'no models to run: pass --model FILE or list models in parity.config.ts');
   const cli = options.overrides ?? NO_OVERRIDES;
@@ -149,7 +172,7 @@ async function loadModels(config: ParityConfig, options: RunParityOptions, cwd: 
       ? { shapes: { ...inputs.shapes, ...cli.shapes }, ranges: { ...inputs.ranges, ...cli.ranges }, values: { ...inputs.values, ...cli.values } }
       : cli;
     // A folder of variant files (transformers.js naming) or `variantFiles` / `--variant NAME=FILE` beside the model.
-    const files = Object.fromEntries(Object.entries(config.variantFiles ?? {}).map(([n, f]) => [n, resolve(cwd, f)]));
+    const files = Object.fromEntries(Object.entries(resolved.variantFiles).map(([n, f]) => [n, resolve(cwd, f)]));
     const model = await loadWithVariantFiles(resolve(cwd, m.path), overrides, files, 'name' in m ? m.name : undefined);
     for (const [n, v] of Object.entries(model.shipped ?? {}))
       options.observer?.log?.(`${model.name}: variant '${n}' = ${v.onnx.name}: ${v.precision} (like ${v.like}), inferred from its graph: ${v.evidence}`);

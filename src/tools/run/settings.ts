@@ -6,7 +6,6 @@
  * are opt-in: with none, the plan is exactly what it was. Pure: no Node imports.
  */
 import type { BackendId, EnvKind } from '../../kernel/core/ids.ts';
-import { ParityError } from '../../kernel/core/errors.ts';
 import type { SettingSweeps, TargetSettings, TargetSpec } from '../../kernel/core/record.ts';
 
 export type { SettingSweeps };
@@ -84,23 +83,5 @@ function combinations(spec: TargetSpec, sweeps: SettingSweeps): TargetSettings[]
   return out;
 }
 
-/**
- * Parses a flag's comma-separated list of numbers (`--threads 1,2,4`).
- * @throws ParityError USAGE naming the flag and the value that is not a number in range.
- */
-export function parseSweep(flag: string, text: string, opts: { integer: boolean; min: number }): number[] {
-  return text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((s) => {
-      const n = Number(s);
-      if (!Number.isFinite(n) || n < opts.min || (opts.integer && !Number.isInteger(n))) {
-        throw new ParityError(
-          'USAGE',
-          `--${flag} '${text}': '${s}' is not ${opts.integer ? 'an integer' : 'a number'} >= ${opts.min}; expected e.g. --${flag} ${opts.integer ? '1,2,4' : '4'}`,
-        );
-      }
-      return n;
-    });
-}
+/** Sweep flags (`--threads 1,2,4`) are parsed where every run flag is: src/kernel/config/flags.ts. */
+export { parseSweep } from '../../kernel/config/flags.ts';

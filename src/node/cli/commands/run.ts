@@ -2,14 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { loadConfig } from '../../config/load-config.ts';
-import type { ParityConfig } from '../../../kernel/config/schema.ts';
-import { validateConfig } from '../../../kernel/config/validate.ts';
-import { CLI_ROLE_PREFIX } from '../../../kernel/config/resolve.ts';
-import { parseTaskFlag } from '../../../kernel/judge/role-spec.ts';
-import { BACKEND_IDS } from '../../../kernel/core/ids.ts';
-import { didYouMean } from '../../../kernel/core/did-you-mean.ts';
 import { VARIANT_NAMES } from '../../../kernel/core/record.ts';
-import { choices, ParityError } from '../../../kernel/core/errors.ts';
+import { ParityError } from '../../../kernel/core/errors.ts';
 import { parseInputOverrides } from '../../../kernel/data/input-options.ts';
 import { renderConsoleTable } from '../../report/console.ts';
 import { createProgress } from '../../report/progress.ts';
@@ -19,11 +13,11 @@ import { parseShard } from '../../../tools/run/shard.ts';
 import { baselineToText } from '../../../tools/baseline/render.ts';
 import type { ReportWithBaseline } from '../../../tools/baseline/compare-baseline.ts';
 import { readJsonFile } from '../../pipeline/node-io.ts';
-import { parseSweep } from '../../../tools/run/settings.ts';
-import { browserFromFlags, BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
+import { BROWSER_FLAGS_HELP } from '../../browser/cli-browser.ts';
 import { addInputOptions, collect } from '../shared/options.ts';
 import { parseVariantFlags } from '../../variants/variant-files.ts';
 import { DEFAULT_SEED } from '../../../kernel/core/rng.ts';
+import type { ConfigFlags } from '../../../kernel/config/flags.ts';
 import type { RegisterCommand } from './types.ts';
 
 interface RunFlags {
@@ -98,8 +92,7 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--no-manifest', 'with --model FILE: ignore a parity-model.json beside FILE that names it (its data, labels and twin)')
     .option('--baseline <report.json>', 'compare every target with the same target of a saved report (noise-aware); regressions fail the run')
     .action(async (flags: RunFlags) => {
-      const { config: fileConfig } = await loadConfig(flags.config);
-      const config = mergeFlags(fileConfig, flags);
+      const { config } = await loadConfig(flags.config);
       const overrides = parseInputOverrides(flags);
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const progress = createProgress({ stream: process.stderr });
@@ -108,29 +101,14 @@ export const register: RegisterCommand = (program, setExit) => {
         progress.log(`--model ${flags.model}: using ${manifest} beside it (its data, labels and twin; --no-manifest runs the bare file)`);
         flags.model = manifest;
       }
-      const browserConfig = config.browser ?? {};
-      const browser = browserFromFlags(
-        {
-          ...(flags.browser !== undefined
-            ? { browser: flags.browser }
-            : browserConfig.executablePath
-              ? { browser: browserConfig.executablePath }
-              : browserConfig.enabled
-                ? { browser: true }
-                : {}),
-          ...((flags.wsEndpoint ?? browserConfig.wsEndpoint) ? { wsEndpoint: flags.wsEndpoint ?? browserConfig.wsEndpoint } : {}),
-        },
-        (line) => progress.log(line),
-      );
       let result;
       try {
         result = await runParity(config, {
           write: true,
-          ...(flags.gate ? { extraGates: flags.gate } : {}),
+          flags: configFlags(flags),
           ...(flags.model ? { model: flags.model } : {}),
           ...(flags.data ? { dataFile: flags.data } : {}),
           overrides,
-          ...(browser ? { remote: [browser] } : {}),
           ...(shard ? { shard } : {}),
           ...(flags.baseline ? { baseline: { name: flags.baseline, report: readJsonFile(flags.baseline, 'baseline report') } } : {}),
           observer: {
@@ -146,7 +124,6 @@ export const register: RegisterCommand = (program, setExit) => {
         });
       } finally {
         progress.done();
-        await browser?.close();
       }
       const { report, modelErrors, files } = result;
       // Nothing ran at all: the error is the whole answer (and nothing was written).
@@ -185,53 +162,12 @@ function manifestNaming(file: string): string | undefined {
   return undefined;
 }
 
-function mergeFlags(config: ParityConfig, f: RunFlags): ParityConfig {
-  const num = (name: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0) throw new ParityError('USAGE', `--${name} '${v}': expected a non-negative integer`);
-    return n;
+/** The flags that change the config, for resolveConfig (src/kernel/config/flags.ts parses and checks them). */
+function configFlags(f: RunFlags): ConfigFlags {
+  const { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint } = f;
+  const given = { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint };
+  return {
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+    ...(f.variant?.length ? { variantFiles: parseVariantFlags(f.variant, resolve) } : {}),
   };
-  const list = (v: string | undefined) =>
-    v
-      ?.split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  for (const id of list(f.backends) ?? []) {
-    if (!(BACKEND_IDS as readonly string[]).includes(id)) {
-      const hint = didYouMean(id, BACKEND_IDS);
-      throw new ParityError(
-        'BACKEND_UNKNOWN',
-        `--backends: unknown backend '${id}'${hint ? ` — did you mean '${hint}'?` : ''}; expected one of ${choices(BACKEND_IDS)}`,
-      );
-    }
-  }
-  const merged = {
-    ...config,
-    ...(f.backends ? { backends: list(f.backends) } : {}),
-    ...(f.variants ? { variants: list(f.variants) } : {}),
-    ...(f.variant?.length ? { variantFiles: { ...config.variantFiles, ...parseVariantFlags(f.variant, resolve) } } : {}),
-    ...(f.samples ? { samples: num('samples', f.samples) } : {}),
-    ...(f.seed ? { seed: num('seed', f.seed) } : {}),
-    ...(f.out ? { out: f.out } : {}),
-    ...(f.cpuThrottle || f.threads || f.batch
-      ? {
-          sweeps: {
-            ...config.sweeps,
-            ...(f.cpuThrottle ? { cpuThrottle: parseSweep('cpu-throttle', f.cpuThrottle, { integer: false, min: 1 }) } : {}),
-            ...(f.threads ? { threads: parseSweep('threads', f.threads, { integer: true, min: 1 }) } : {}),
-            ...(f.batch ? { batch: parseSweep('batch', f.batch, { integer: true, min: 1 }) } : {}),
-          },
-        }
-      : {}),
-    ...(f.profile ? { profile: true } : {}),
-    ...(f.task?.length ? { roles: { ...config.roles, ...taskRoles(f.task) } } : {}),
-    ...(f.budgetMs ? { budgetMs: parseSweep('budget-ms', f.budgetMs, { integer: false, min: 0 })[0] } : {}),
-  };
-  return validateConfig(merged, 'the command line and config');
-}
-
-/** `--task OUTPUT=ROLE[:k=v,...]` values as config roles, keyed so the report says they came from the command line. */
-function taskRoles(values: readonly string[]): NonNullable<ParityConfig['roles']> {
-  return Object.fromEntries(values.map((v) => parseTaskFlag(v)).map(({ output, spec }) => [`${CLI_ROLE_PREFIX}${output}`, spec]));
 }

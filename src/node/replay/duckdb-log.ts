@@ -9,7 +9,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { ParityError } from '../../kernel/core/errors.ts';
 import type { LogLine } from '../../tools/replay/engine.ts';
 
@@ -30,6 +30,9 @@ const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const isRemote = (p: string) => /^(s3|gs|gcs|r2|az|azure|abfss|https?):\/\//i.test(p);
 const formatOf = (p: string): LogFormat | undefined =>
   /\.parquet$/i.test(p) ? 'parquet' : /\.(jsonl|ndjson|json)(\.gz|\.zst)?$/i.test(p) ? 'jsonl' : undefined;
+
+/** How a report names the log: a single local file by its name, a glob or URL as given. */
+export const logDisplayName = (log: string) => (isRemote(log) || /[*?[{]/.test(log) ? log : basename(log));
 
 /** A DuckDB connection for one replay, with its spill folder; `close()` removes both. */
 export class LogDatabase {

@@ -16,8 +16,9 @@ import { finishReplay } from '../../tools/replay/finish.ts';
 import { DEFAULT_REPLAY_GATES, parseReplayGate } from '../../tools/replay/gates.ts';
 import { inShard, type ShardSpec } from '../../tools/replay/request-hash.ts';
 import { parseByTags } from '../../tools/replay/slice.ts';
+import { SAMPLE_SIZE } from '../../tools/replay/slice-stats.ts';
 import type { ReplayReport } from '../../tools/replay/types.ts';
-import { fileQuery, labelsQuery, listLogFiles, LogDatabase, streamLines, type LogFile } from './duckdb-log.ts';
+import { fileQuery, labelsQuery, listLogFiles, LogDatabase, logDisplayName, streamLines, type LogFile } from './duckdb-log.ts';
 import type { ShardFile } from './shard-file.ts';
 
 export interface ReplayLogOptions {
@@ -91,8 +92,8 @@ const REQUEST_COLUMNS = `{'id': 'VARCHAR', 'file': 'INTEGER', 'line': 'BIGINT', 
 export interface ReplayLogResult {
   /** The report (unsharded runs). */
   report?: ReplayReport;
-  /** The mergeable statistics (sharded runs). */
-  shard?: ShardFile;
+  /** The mergeable statistics (the whole log's on an unsharded run). */
+  shard: ShardFile;
   /** Files the log was read from. */
   files: LogFile[];
   /** requests.parquet, when `out` was given. */
@@ -138,7 +139,10 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
     for (const p of await repeatedIds(db, all, o.shard)) engine.problem(p);
     const sink = o.out ? new RequestSink(join(scratch, 'requests.jsonl')) : undefined;
     for (const [i, f] of files.entries()) {
-      for await (const lines of streamLines(db, f, i, !!o.labels)) await sink?.write(await engine.add(lines));
+      for await (const lines of streamLines(db, f, i, !!o.labels)) {
+        const results = await engine.add(lines);
+        if (sink) await sink.write(results);
+      }
     }
     let requests: string | undefined;
     if (sink && o.out) {
@@ -155,7 +159,7 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
         `--log ${o.log}: no usable record in ${engine.tally.lines} line(s)${engine.tally.problems[0] ? `; line ${engine.tally.problems[0].line}: ${engine.tally.problems[0].message}` : ''}`,
       );
     const finish = {
-      logName: files.length === 1 ? basename(files[0]!.path) : o.log,
+      logName: logDisplayName(o.log),
       modelName: o.modelName,
       output,
       ...(classes ? { classes } : {}),
@@ -173,21 +177,18 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
       ...(o.createdAt ? { createdAt: o.createdAt } : {}),
     };
     const allWarnings = [...warnings, ...engine.warnings];
-    if (o.shard && o.shard.count > 1)
-      return {
-        files,
-        ...(requests ? { requests } : {}),
-        shard: {
-          shard: o.shard,
-          spec,
-          output,
-          ...(classes ? { classes: [...classes] } : {}),
-          tally: engine.tally,
-          warnings: allWarnings,
-          slices: engine.stats(),
-        },
-      };
-    return { files, ...(requests ? { requests } : {}), report: finishReplay(engine.stats(), engine.tally, allWarnings, finish) };
+    const shard: ShardFile = {
+      shard: o.shard ?? { index: 0, count: 1 },
+      spec,
+      output,
+      ...(classes ? { classes: [...classes] } : {}),
+      sampleSize: o.sampleSize ?? SAMPLE_SIZE,
+      tally: engine.tally,
+      warnings: allWarnings,
+      slices: engine.stats(),
+    };
+    if (o.shard && o.shard.count > 1) return { files, ...(requests ? { requests } : {}), shard };
+    return { files, ...(requests ? { requests } : {}), shard, report: finishReplay(engine.stats(), engine.tally, allWarnings, finish) };
   } finally {
     db.close();
     rmSync(scratch, { recursive: true, force: true });

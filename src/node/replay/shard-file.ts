@@ -20,6 +20,8 @@ export interface ShardFile {
   spec: SliceSpec;
   output: string;
   classes?: string[];
+  /** Rows kept per slice for the skew and drift tests (the merge keeps as many). */
+  sampleSize: number;
   tally: LogTally;
   warnings: string[];
   slices: SliceStats[];
@@ -87,7 +89,7 @@ export function mergeShards(shards: readonly { path: string; doc: ShardDocument 
   const first = shards[0];
   if (!first) throw new ParityError('INPUT_DATA', 'replay merge: no shard files');
   const n = first.doc.shard.count;
-  const key = (d: ShardDocument) => JSON.stringify({ ...d.run, count: d.shard.count, spec: d.spec, output: d.output });
+  const key = (d: ShardDocument) => JSON.stringify({ ...d.run, count: d.shard.count, spec: d.spec, output: d.output, sampleSize: d.sampleSize });
   for (const s of shards)
     if (key(s.doc) !== key(first.doc))
       throw new ParityError(
@@ -111,7 +113,7 @@ export function mergeShards(shards: readonly { path: string; doc: ShardDocument 
   for (const d of ordered)
     for (const s of d.slices) {
       const had = slices.get(s.key);
-      slices.set(s.key, had ? mergeSliceStats(had, s) : s);
+      slices.set(s.key, had ? mergeSliceStats(had, s, first.doc.sampleSize) : s);
     }
   const tally: LogTally = { lines: 0, records: 0, problems: [], unlistedProblems: 0 };
   for (const d of ordered) {

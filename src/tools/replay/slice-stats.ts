@@ -199,8 +199,9 @@ export function mergeSliceStats(a: SliceStats, b: SliceStats, sampleSize = SAMPL
       outputs: a.symptoms.outputs + b.symptoms.outputs,
       zeros: a.symptoms.zeros + b.symptoms.zeros,
       nans: a.symptoms.nans + b.symptoms.nans,
-      ...(first ? { first } : {}),
       constant,
+      // after `constant`: the key order of an engine-built slice, so merged statistics encode identically
+      ...(first ? { first } : {}),
     },
     backends,
     withRaw: a.withRaw + b.withRaw,

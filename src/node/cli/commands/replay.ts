@@ -19,6 +19,7 @@ import { finishReplay } from '../../../tools/replay/finish.ts';
 import type { ReplayReport } from '../../../tools/replay/types.ts';
 import { parseShard } from '../../../tools/run/shard.ts';
 import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
+import { logDisplayName } from '../../replay/duckdb-log.ts';
 import { replayLog } from '../../replay/replay-log.ts';
 import { encodeShard, mergeShards, readShards, SHARD_FILE_KIND, shardFileName, type ShardRun } from '../../replay/shard-file.ts';
 import { loadModel } from '../../run/load-model.ts';
@@ -111,7 +112,7 @@ export const register: RegisterCommand = (program, setExit) => {
           ...(shard ? { shard: { index: shard.index - 1, count: shard.total } } : {}),
           ...(flags.out ? { out: resolve(flags.out) } : {}),
         });
-        if (r.shard) {
+        if (!r.report) {
           const run: ShardRun = {
             log: flags.log,
             model: resolve(flags.model),
@@ -144,7 +145,10 @@ export const register: RegisterCommand = (program, setExit) => {
     .argument('<dirs...>', 'folders (or files) holding replay-shard-<i>-of-<n>.json')
     .option('--out <dir>', 'write replay.json, replay.md and replay.html here')
     .option('--json', 'print the JSON report instead of text')
-    .action(async (dirs: string[], flags: { out?: string; json?: boolean }) => {
+    .action(async (dirs: string[], own: { out?: string; json?: boolean }) => {
+      // commander hands options after `merge` to `replay` when both declare them (--out, --json).
+      const parent = replay.opts<{ out?: string; json?: boolean }>();
+      const flags = { ...((own.out ?? parent.out) ? { out: own.out ?? parent.out } : {}), json: own.json ?? parent.json };
       const merged = mergeShards(readShards(dirs.map((d) => resolve(d))));
       const run = merged.run;
       const p = await prepare(run);
@@ -156,7 +160,7 @@ export const register: RegisterCommand = (program, setExit) => {
           );
         const gates = (run.gates?.length ? run.gates : DEFAULT_REPLAY_GATES).map(parseReplayGate);
         const report = finishReplay(merged.slices, merged.tally, merged.warnings, {
-          logName: run.log,
+          logName: logDisplayName(run.log),
           modelName: p.modelName,
           output: merged.output,
           ...(merged.classes ? { classes: merged.classes } : {}),

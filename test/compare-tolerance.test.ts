@@ -7,10 +7,27 @@ import { ParityError } from '../src/kernel/core/errors.ts';
 describe('tolerances', () => {
   it('defaults by precision', () => {
     // Scale-free since issue 20: the absolute part is a multiple of the reference's RMS (atolRms), no absolute constant.
-    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({ atol: 0, atolRms: 1e-4, rtol: 1e-4, stat: 'elemwise', maxOutlierFraction: 1e-3, minSqnrDb: 70 });
-    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({ atol: 0, atolRms: 1e-2, rtol: 1e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 30 });
-    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 0, atolRms: 5e-2, rtol: 5e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 12 });
+    expect(resolveTolerance(undefined, 'y', 'fp32')).toEqual({
+      atol: 0,
+      atolRms: 9.5e-4,
+      rtol: 1e-4,
+      stat: 'elemwise',
+      maxOutlierFraction: 1e-3,
+      minSqnrDb: 70,
+    });
+    expect(resolveTolerance(undefined, 'y', 'fp16')).toEqual({
+      atol: 0,
+      atolRms: 0.095,
+      rtol: 1e-2,
+      stat: 'elemwise',
+      maxOutlierFraction: 5e-2,
+      minSqnrDb: 30,
+    });
+    expect(resolveTolerance(undefined, 'y', 'int8')).toEqual({ atol: 0, atolRms: 0.75, rtol: 5e-2, stat: 'elemwise', maxOutlierFraction: 5e-2, minSqnrDb: 12 });
     for (const p of ['fp32', 'fp16', 'int8', 'int4', 'distilled'] as const) expect(DEFAULT_TOLERANCES[p].atol).toBe(0);
+    // The element bound is 3σ of the noise the SQNR floor allows: 3·10^(−floor/20).
+    for (const p of ['fp32', 'fp16', 'int8', 'int4'] as const)
+      expect(DEFAULT_TOLERANCES[p].atolRms).toBeCloseTo(3 * 10 ** (-EXPECTED_NOISE[p].minSqnrDb / 20), 2);
     for (const p of ['fp32', 'fp16', 'int8'] as const) expect(DEFAULT_TOLERANCES[p].minSqnrDb).toBe(EXPECTED_NOISE[p].minSqnrDb);
     expect(resolveTolerance(undefined, 'y', 'distilled')).toMatchObject({ atolRms: 1, stat: 'mean' });
   });
@@ -23,7 +40,7 @@ describe('tolerances', () => {
     expect(resolveTolerance(policy, 'probs', 'fp16').atol).toBe(0.5);
     expect(resolveTolerance(policy, 'probs', 'int8').atol).toBe(0.3);
     expect(resolveTolerance(policy, 'logits', 'fp16').atol).toBe(0.1);
-    expect(resolveTolerance(policy, 'logits', 'fp32').atolRms).toBe(1e-4);
+    expect(resolveTolerance(policy, 'logits', 'fp32').atolRms).toBe(9.5e-4);
   });
 
   it('a user tolerance without the noise fields checks exactly what it says (backward compatible)', () => {

@@ -153,6 +153,12 @@ export const configSchema = z.strictObject({
   targetTimeoutMs: z.number().int().positive().optional(),
   /** Report directory. Default `parity-report`. */
   out: z.string().optional(),
+  /**
+   * Whose raw outputs the report folder keeps, in binary sidecars beside records.jsonl (`outputs/`):
+   * `all`, `reference` (enough to judge new targets against it), `none`, or `inline` (base64 in each
+   * line, the old layout). Metrics always go to report.json. Default `reference` (as `--keep-outputs` sets `all`).
+   */
+  keepOutputs: z.enum(['all', 'reference', 'none', 'inline']).optional(),
   /** Browser run settings; the flags `--browser` / `--ws-endpoint` override them. */
   browser: z
     .strictObject({

@@ -25,6 +25,8 @@ export interface SkippedLine {
 
 export interface ParsedRecords {
   records: RunRecord[];
+  /** 1-based line number of each record. */
+  lines?: number[];
   /** Lines that could not be read, usually one truncated last line after a crash. */
   skipped: SkippedLine[];
 }
@@ -38,6 +40,7 @@ function isRunRecord(v: unknown): v is RunRecord {
 /** Parses JSONL text; blank lines are ignored, unreadable lines are listed in `skipped`. */
 export function parseRecords(text: string): ParsedRecords {
   const records: RunRecord[] = [];
+  const numbers: number[] = [];
   const skipped: SkippedLine[] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
@@ -51,8 +54,10 @@ export function parseRecords(text: string): ParsedRecords {
       skipped.push({ line: i + 1, reason: 'truncated or invalid JSON', preview });
       return;
     }
-    if (isRunRecord(value)) records.push(value);
-    else skipped.push({ line: i + 1, reason: 'not a RunRecord (needs target.id and status)', preview });
+    if (isRunRecord(value)) {
+      records.push(value);
+      numbers.push(i + 1);
+    } else skipped.push({ line: i + 1, reason: 'not a RunRecord (needs target.id and status)', preview });
   });
-  return { records, skipped };
+  return { records, lines: numbers, skipped };
 }

@@ -104,12 +104,16 @@ async function runResolved(config: ParityConfig, resolved: ResolvedConfig, optio
   const registry = options.registry ?? createNodeRegistry();
   const shard = options.shard;
   let writer: RecordsWriter | undefined;
+  const references = new Set<string>();
   let latestMeta: Parameters<typeof writeRunMeta>[1] | undefined;
   const claim = () => {
     if (writer || !write) return;
     const removed = claimOutFolder(outDir);
     if (removed.length) options.observer?.log?.(`${outDir}: replacing the earlier run's ${removed.join(', ')}`);
-    writer = createRecordsWriter(resolve(outDir, REPORT_FILES.records));
+    writer = createRecordsWriter(resolve(outDir, REPORT_FILES.records), {
+      keepOutputs: resolved.keepOutputs,
+      isReference: (r) => references.has(r.target.id),
+    });
   };
   let result: RunResult;
   try {
@@ -130,6 +134,7 @@ async function runResolved(config: ParityConfig, resolved: ResolvedConfig, optio
       observer: {
         ...options.observer,
         judgeInputs(inputs, plan) {
+          for (const id of Object.values(inputs.references)) references.add(id);
           // run.json goes down before the model's first record, so a killed run can be merged.
           claim();
           latestMeta = { schemaVersion: 1, ...inputs, plan: [...plan], ...(shard ? { shard } : {}) };

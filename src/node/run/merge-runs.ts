@@ -2,9 +2,15 @@
  * Joins the output directories of several runs (the shards of one run, or runs on different
  * machines or browsers) into one: records united in plan order, judged again with the runs'
  * shared references, labels, tolerances and gates — the same report one unsharded run gives.
- * Node only.
+ * A target whose raw outputs were not kept (`--keep-outputs reference`, the default) keeps the
+ * verdict its own run's report.json gave it. Node only.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { decideVerdict } from '../../kernel/judge/verdict.ts';
+import { attachNoiseFloors } from '../../kernel/judge/noise-floor.ts';
+import { reviveNonFinite } from '../../kernel/render/json.ts';
+import type { TargetVerdict } from '../../kernel/judge/types.ts';
 import { judgeRun } from '../../kernel/judge/judge.ts';
 import type { Report } from '../../kernel/judge/types.ts';
 import { ParityError } from '../../kernel/core/errors.ts';
@@ -47,6 +53,8 @@ export function mergeRuns(dirs: readonly string[], options: { createdAt?: string
   const classifierOutputs: Record<string, string> = {};
   const plan: string[] = [];
   const byId = new Map<string, { record: RunRecord; dir: string }>();
+  /** Verdicts of targets whose outputs were not kept, from their run's report.json. */
+  const judged = new Map<string, TargetVerdict>();
   metas.forEach((m, i) => {
     const dir = dirs[i]!;
     for (const key of ['policy', 'gates', 'expectedFailures', 'seed'] as const) {
@@ -58,6 +66,7 @@ export function mergeRuns(dirs: readonly string[], options: { createdAt?: string
     unite(classifierOutputs, m.classifierOutputs, 'classifier output', dir);
     for (const id of m.plan) if (!plan.includes(id)) plan.push(id);
     const { records, skipped } = readRecords(join(dir, REPORT_FILES.records));
+    const saved = savedVerdicts(dir);
     for (const s of skipped) warnings.push(`${dir}/${REPORT_FILES.records}:${s.line}: ${s.reason} (${s.preview})`);
     const refs = new Set(Object.values(m.references));
     for (const r of records) {
@@ -69,6 +78,11 @@ export function mergeRuns(dirs: readonly string[], options: { createdAt?: string
       }
       if (prev) warnings.push(`${r.target.id} was recorded in ${prev.dir} and ${dir}; the one from ${dir} is used`);
       byId.set(r.target.id, { record: r, dir });
+      if (outputsDropped(r)) {
+        const v = saved.get(r.target.id);
+        if (v) judged.set(r.target.id, v);
+        else warnings.push(`${r.target.id}: its outputs were not kept and ${dir}/${REPORT_FILES.json} has no verdict for it; judged without outputs`);
+      } else judged.delete(r.target.id);
     }
   });
   const missing = plan.filter((id) => !byId.has(id));
@@ -94,11 +108,32 @@ export function mergeRuns(dirs: readonly string[], options: { createdAt?: string
     environment: { ...withoutShard(first.environment), mergedFrom: dirs.join(', ') },
   };
   const { schemaVersion: _v, plan: _p, ...judge } = meta;
-  const report = judgeRun({ ...judge, records, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
+  const rejudged = judgeRun({ ...judge, records, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
+  const targets = rejudged.targets.map((t) => judged.get(t.id) ?? t);
+  if (judged.size) {
+    // Noise floors come from the fp32 targets of all runs together, as one unsharded run measures them.
+    for (const t of targets) for (const m of Object.values(t.outputs)) delete (m as { noiseFloor?: unknown }).noiseFloor;
+    attachNoiseFloors(targets);
+  }
+  const report = judged.size ? { ...rejudged, targets, verdict: decideVerdict(targets, []) } : rejudged;
   return { records, meta, report, warnings };
 }
 
 function withoutShard(env: Record<string, unknown>): Record<string, unknown> {
   const { shard: _s, ...rest } = env;
   return rest;
+}
+
+const outputsDropped = (r: RunRecord) => r.status === 'ok' && !r.outputs && (r as { outputsKept?: boolean }).outputsKept === false;
+
+/** Target verdicts of a run's report.json, by id (none when it has no readable report). */
+function savedVerdicts(dir: string): Map<string, TargetVerdict> {
+  const path = join(dir, REPORT_FILES.json);
+  if (!existsSync(path)) return new Map();
+  try {
+    const report = JSON.parse(readFileSync(path, 'utf8'), reviveNonFinite) as { targets?: TargetVerdict[] };
+    return new Map((report.targets ?? []).map((t) => [t.id, t]));
+  } catch {
+    return new Map();
+  }
 }

@@ -46,6 +46,8 @@ interface RunFlags {
   task?: string[];
   /** `--variant NAME=FILE`, repeatable: a variant file made elsewhere, judged against the model. */
   variant?: string[];
+  /** `--keep-outputs [all|reference|none|inline]`; the flag alone is `all`. */
+  keepOutputs?: string | boolean;
   /** `--no-manifest`: run a bare model file even when a parity-model.json beside it names it. */
   manifest?: boolean;
 }
@@ -68,6 +70,10 @@ export const register: RegisterCommand = (program, setExit) => {
       'real inputs: JSON, NPY or NPZ keyed by input name (label/labels for labels), or JSONL with one sample per line at its own dims; inputs it lacks are filled by --value/--range/--shape',
     )
     .option('--gate <expr>', 'extra gate, e.g. "top1Agreement >= 0.999" (repeatable)', collect)
+    .option(
+      '--keep-outputs [which]',
+      'keep raw outputs in binary sidecars beside records.jsonl: all (the flag alone), reference, none, or inline (base64 in records.jsonl); default reference',
+    )
     .option(
       '--variant <name=file>',
       'judge a variant file made elsewhere against the model, e.g. q4=model_q4.onnx (repeatable; precision inferred from its graph). A --model folder with model.onnx and model_<name>.onnx files brings its own',
@@ -164,8 +170,8 @@ function manifestNaming(file: string): string | undefined {
 
 /** The flags that change the config, for resolveConfig (src/kernel/config/flags.ts parses and checks them). */
 function configFlags(f: RunFlags): ConfigFlags {
-  const { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint } = f;
-  const given = { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint };
+  const { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint, keepOutputs } = f;
+  const given = { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint, keepOutputs };
   return {
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     ...(f.variant?.length ? { variantFiles: parseVariantFlags(f.variant, resolve) } : {}),

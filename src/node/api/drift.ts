@@ -14,7 +14,8 @@ import { driftToMarkdown } from '../../tools/drift/render-text.ts';
 import type { DriftReport } from '../../tools/drift/types.ts';
 import type { FittedPipeline } from '../../tools/pipeline/fitted.ts';
 import { scoreWithOnnx } from '../drift/predict-onnx.ts';
-import { readCsvFile, readFittedFile, readJsonFile, writeReportFiles } from '../pipeline/node-io.ts';
+import { readFittedFile, readJsonFile, writeReportFiles } from '../pipeline/node-io.ts';
+import { readTable } from '../tables/read-table.ts';
 
 export interface AnalyzeDriftOptions {
   /** Reference (training) records, CSV with a header. */
@@ -60,8 +61,9 @@ function resolveModel(o: AnalyzeDriftOptions): { onnx?: string; pipeline?: strin
  */
 export async function analyzeDrift(o: AnalyzeDriftOptions): Promise<DriftResult> {
   const gates = (o.gates?.length ? o.gates : [...DEFAULT_DRIFT_GATES]).map((g) => parseDriftGate(g));
-  const ref = readCsvFile(o.reference, 'reference data');
-  const cur = readCsvFile(o.current, 'current data');
+  // CSV, Parquet or JSONL; a large table through DuckDB as a seeded sample (src/node/tables/read-table.ts).
+  const ref = await readTable(o.reference, 'reference data');
+  const cur = await readTable(o.current, 'current data');
   const model = resolveModel(o);
   let pipeline: FittedPipeline | undefined;
   if (model.pipeline) pipeline = readFittedFile(model.pipeline);
@@ -80,6 +82,11 @@ export async function analyzeDrift(o: AnalyzeDriftOptions): Promise<DriftResult>
     ...(prediction ? { prediction } : {}),
     gates,
   });
+  for (const [side, t, path] of [
+    ['reference', ref, o.reference],
+    ['current', cur, o.current],
+  ] as const)
+    if (t.totalRows > t.rows.length) report.notes.push(`${side} ${basename(path)}: ${t.totalRows} rows, drift measured on a seeded sample of ${t.rows.length}`);
   const json = JSON.stringify(report, null, 2) + '\n';
   if (!o.out) return { report, json };
   const files = writeReportFiles(resolve(o.out), { 'drift.json': json, 'drift.md': driftToMarkdown(report), 'drift.html': driftToHtml(report) });

@@ -25,8 +25,11 @@ export const register: RegisterCommand = (program, setExit) => {
   program
     .command('drift')
     .description('data and prediction drift between reference and current records, with gates; exit 0 pass, 1 gate failed, 2 bad input')
-    .requiredOption('--reference <file>', 'reference (training) records, CSV with a header')
-    .requiredOption('--current <file>', 'current (production) records, CSV with a header')
+    .requiredOption(
+      '--reference <file>',
+      'reference (training) records: CSV with a header, Parquet or JSONL (a large file is read through DuckDB as a seeded sample of 100,000 rows)',
+    )
+    .requiredOption('--current <file>', 'current (production) records: CSV with a header, Parquet or JSONL')
     .option('--pipeline <file>', 'fitted pipeline: compare its input columns, with its training ranges and vocabularies')
     .option('--model <file>', 'ONNX classifier (or parity-model.json) for prediction drift; needs a pipeline')
     .option('--output <name>', "model output holding class scores (default: the manifest's classifierOutput, else the first)")

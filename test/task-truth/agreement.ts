@@ -51,7 +51,7 @@ export async function agreementRows(c: CorpusCase, o: AgreementOptions): Promise
   const data = await c.data();
   const args = [...(c.args ?? []), ...(o.roles === 'declared' ? c.task.flatMap((t) => ['--task', t]) : [])];
   const slug = c.name.replace(/[^A-Za-z0-9]+/g, '-').toLowerCase();
-  const run = runTool({ model: c.model, data: data ?? {}, variants, backends, args, dir: join(o.dir, slug) });
+  const run = runTool({ model: c.model, data: data ?? {}, variants, backends, args, dir: join(o.dir, slug), label: o.roles });
   const rows: Row[] = [];
   const base = { model: c.name, roles: o.roles };
   if (c.implausible) {

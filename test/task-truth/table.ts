@@ -10,7 +10,7 @@
  * takes `--task` (else inferred), --dir node_modules/.cache/infer-parity/task-truth (variant builds cached there).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agreementRows, toolHasTaskFlag, type Row } from './agreement.ts';
 import { corpus, type Size } from './corpus.ts';
@@ -36,7 +36,7 @@ const roleOption = values.roles ?? (toolHasTaskFlag() ? 'both' : 'inferred');
 const roleModes = roleOption === 'both' ? (['declared', 'inferred'] as const) : [roleOption as 'declared' | 'inferred'];
 const wanted = list(values.models);
 const cases = corpus(values.size as Size).filter((c) => !wanted || wanted.some((w) => c.name.toLowerCase().includes(w.toLowerCase())));
-const dir = resolve(values.dir!);
+const dir = join(resolve(values.dir!), values.size!);
 
 const rows: Row[] = [];
 const notes: string[] = [];

@@ -21,8 +21,10 @@ export interface ToolRun {
   backends: readonly string[];
   /** Extra CLI arguments, e.g. `['--task', 'out=ctc:blank=0']`. */
   args?: readonly string[];
-  /** Work folder: data file, report folder and variant cache live here. */
+  /** Work folder: the variant cache, and per process `<label>/<pid>/` with the data file and the report. */
   dir: string;
+  /** Sub-folder name for this run's data and report (e.g. the roles mode). */
+  label?: string;
 }
 
 export interface ToolTarget {
@@ -45,10 +47,13 @@ export interface ToolResult {
 }
 
 export function runTool(r: ToolRun): ToolResult {
-  mkdirSync(r.dir, { recursive: true });
-  const dataFile = join(r.dir, 'data.npz');
+  // Data and report in a folder of this process (several tables may run at once); the variant
+  // cache is shared (content-keyed, written atomically), so each variant is built once.
+  const work = join(r.dir, r.label ?? 'run', String(process.pid));
+  mkdirSync(work, { recursive: true });
+  const dataFile = join(work, 'data.npz');
   writeFileSync(dataFile, writeNpz(r.data));
-  const out = join(r.dir, 'report');
+  const out = join(work, 'report');
   const cache = join(r.dir, 'variants');
   const args = [
     'run',
@@ -77,7 +82,14 @@ export function runTool(r: ToolRun): ToolResult {
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
   const targets = report.targets.map((t) => ({ variant: t.variant, backend: t.backend, status: t.status, why: explain(t) }));
   const reasons = (report.verdict.reasons ?? []).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ');
-  return { exitCode: p.status ?? -1, targets, variantFiles: variantFiles(cache, r.model), headline: report.verdict.headline, reasons, stderr: p.stderr };
+  return {
+    exitCode: p.status ?? -1,
+    targets,
+    variantFiles: { ...variantFiles(cache, r.model), ...loggedVariantFiles(p.stdout + p.stderr) },
+    headline: report.verdict.headline,
+    reasons,
+    stderr: p.stderr,
+  };
 }
 
 interface Report {
@@ -109,7 +121,14 @@ function lastLine(s: string): string {
   ).slice(0, 300);
 }
 
-/** The newest cached build of each variant of `model` (the cache's `<key>.json` says variant and source). */
+/** The variant files the run says it built or found cached (`<model>:<variant>: cached (<path>)` / `built ... → <path>`). */
+function loggedVariantFiles(log: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of log.matchAll(/^[^\s:]+:([\w-]+): (?:cached \((.+\.onnx)\)|built .* → (.+\.onnx))$/gm)) out[m[1]!] = (m[2] ?? m[3])!;
+  return out;
+}
+
+/** Fallback: the newest cached build of each variant of `model` (the cache's `<key>.json` says variant and source). */
 function variantFiles(cache: string, model: string): Record<string, string> {
   if (!existsSync(cache)) return {};
   const best: Record<string, { at: string; path: string }> = {};

@@ -10,6 +10,7 @@ import { didYouMean } from '../core/did-you-mean.ts';
 import { choices, ParityError } from '../core/errors.ts';
 import { parseTaskFlag } from '../judge/role-spec.ts';
 import type { ParityConfig } from './schema.ts';
+import { applyToleranceFlags } from './tolerance-flags.ts';
 import { validateConfig } from './validate.ts';
 
 /** Names of `--task` roles in `config.roles`, so the report says they came from the command line. */
@@ -21,6 +22,8 @@ export interface ConfigFlags {
   backends?: string;
   /** `--variants a,b`. */
   variants?: string;
+  /** `--keep-outputs [all|reference|none|inline]`; true (the flag alone) is `all`. */
+  keepOutputs?: string | boolean;
   /** `--variant NAME=FILE`, already parsed (paths resolved by the caller). Added to `variantFiles`. */
   variantFiles?: Record<string, string>;
   samples?: string;
@@ -35,6 +38,10 @@ export interface ConfigFlags {
   task?: readonly string[];
   /** `--gate EXPR`, repeatable: added to the config's (or the default) gates. */
   gate?: readonly string[];
+  /** `--atol [OUTPUT:]VALUE`, repeatable or comma-separated: Polygraphy's elementwise check (tolerance-flags.ts). */
+  atol?: readonly string[];
+  /** `--rtol [OUTPUT:]VALUE`, as `atol`. */
+  rtol?: readonly string[];
   /** `--browser [chromium|PATH]`: true, or a browser name or executable. */
   browser?: string | boolean;
   /** `--ws-endpoint URL`: run the browser targets on a remote Playwright server (implies browser). */
@@ -101,6 +108,7 @@ export function applyFlags(config: ParityConfig, f: ConfigFlags): ParityConfig {
   const fromFlags = validateConfig(
     {
       ...(f.variants ? { variants: list(f.variants) } : {}),
+      ...(f.keepOutputs !== undefined ? { keepOutputs: f.keepOutputs === true ? 'all' : f.keepOutputs } : {}),
       ...(f.variantFiles && Object.keys(f.variantFiles).length ? { variantFiles: f.variantFiles } : {}),
       ...(f.samples ? { samples: num('samples', f.samples) } : {}),
       ...(f.seed ? { seed: num('seed', f.seed) } : {}),
@@ -127,5 +135,20 @@ export function applyFlags(config: ParityConfig, f: ConfigFlags): ParityConfig {
     ...(fromFlags.variantFiles ? { variantFiles: { ...config.variantFiles, ...fromFlags.variantFiles } } : {}),
     ...(fromFlags.sweeps ? { sweeps: { ...config.sweeps, ...fromFlags.sweeps } } : {}),
     ...(fromFlags.roles ? { roles: { ...config.roles, ...fromFlags.roles } } : {}),
+    ...(f.atol?.length || f.rtol?.length ? toleranceFlagsOver(config, fromFlags, f) : {}),
   };
+}
+
+/**
+ * `--atol` / `--rtol` over the config's tolerances; an output they name is judged by that tensor
+ * check (role `tensor`), as in Polygraphy, unless `--task` gave it a role.
+ */
+function toleranceFlagsOver(config: ParityConfig, fromFlags: ParityConfig, f: ConfigFlags): Pick<ParityConfig, 'tolerances' | 'roles'> {
+  const tolerances = applyToleranceFlags(config.tolerances, f.atol, f.rtol);
+  const named = Object.keys(tolerances?.outputs ?? {}).filter(
+    (n) => !config.tolerances?.outputs?.[n] || tolerances?.outputs?.[n] !== config.tolerances.outputs[n],
+  );
+  const roles = { ...config.roles, ...fromFlags.roles };
+  for (const name of named) roles[`${CLI_ROLE_PREFIX}${name}`] ??= 'tensor';
+  return { ...(tolerances ? { tolerances } : {}), ...(named.length ? { roles } : {}) };
 }

@@ -44,6 +44,9 @@ interface RunFlags {
   budgetMs?: string;
   /** `--task OUTPUT=ROLE[:k=v,...]`, repeatable. */
   task?: string[];
+  /** `--atol [OUTPUT:]VALUE`, `--rtol [OUTPUT:]VALUE`: repeatable or comma-separated. */
+  atol?: string[];
+  rtol?: string[];
   /** `--variant NAME=FILE`, repeatable: a variant file made elsewhere, judged against the model. */
   variant?: string[];
   /** `--keep-outputs [all|reference|none|inline]`; the flag alone is `all`. */
@@ -95,6 +98,12 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--profile', 'record per-op time per target (ORT session profiling, tf.profile): report.json targets[].profile.top')
     .option('--budget-ms <ms>', 'latency budget: gate p50Ms <= ms and name the targets meeting it')
     .option('--shard <i/n>', 'run shard i of n (targets dealt round-robin; every shard runs the reference); join with `parity merge`')
+    .option(
+      '--atol <[output:]value>',
+      "absolute tolerance as in Polygraphy: every element |actual-ref| <= atol + rtol*|ref| (no outlier budget or SQNR floor); the other of atol/rtol defaults to 1e-5; OUTPUT:value for one output, which this check then decides (a bare value sets every output's tensor check; an output with a task role stays decided by it unless --task OUTPUT=tensor); repeatable",
+      collect,
+    )
+    .option('--rtol <[output:]value>', 'relative tolerance, as --atol (e.g. --rtol 1e-3 or --rtol probs:1e-2)', collect)
     .option('--no-manifest', 'with --model FILE: ignore a parity-model.json beside FILE that names it (its data, labels and twin)')
     .option('--baseline <report.json>', 'compare every target with the same target of a saved report (noise-aware); regressions fail the run')
     .action(async (flags: RunFlags) => {
@@ -170,8 +179,27 @@ function manifestNaming(file: string): string | undefined {
 
 /** The flags that change the config, for resolveConfig (src/kernel/config/flags.ts parses and checks them). */
 function configFlags(f: RunFlags): ConfigFlags {
-  const { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint, keepOutputs } = f;
-  const given = { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint, keepOutputs };
+  const { backends, variants, samples, seed, out, cpuThrottle, threads, batch, profile, budgetMs, task, gate, browser, wsEndpoint, keepOutputs, atol, rtol } =
+    f;
+  const given = {
+    backends,
+    variants,
+    samples,
+    seed,
+    out,
+    cpuThrottle,
+    threads,
+    batch,
+    profile,
+    budgetMs,
+    task,
+    gate,
+    browser,
+    wsEndpoint,
+    keepOutputs,
+    atol,
+    rtol,
+  };
   return {
     ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
     ...(f.variant?.length ? { variantFiles: parseVariantFlags(f.variant, resolve) } : {}),

@@ -6,12 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { applyFlags, CLI_ROLE_PREFIX } from '../src/kernel/config/flags.ts';
 import { applyToleranceFlags } from '../src/kernel/config/tolerance-flags.ts';
-import { resolveTolerance } from '../src/kernel/judge/tolerance.ts';
+import { DEFAULT_TOLERANCES, resolveTolerance } from '../src/kernel/judge/tolerance.ts';
+import type { ParityConfig } from '../src/kernel/config/schema.ts';
+import type { TolerancePolicy } from '../src/kernel/judge/types.ts';
+
+/** The policy the judge gets, as resolveConfig builds it (src/kernel/config/resolve.ts). */
+const policy = (t: ParityConfig['tolerances']): TolerancePolicy =>
+  ({ byPrecision: { ...DEFAULT_TOLERANCES, ...t?.byPrecision }, ...(t?.outputs ? { outputs: t.outputs } : {}) }) as TolerancePolicy;
 import { isParityError } from '../src/kernel/core/errors.ts';
 
 describe('--atol / --rtol', () => {
   it('sets every precision from a bare value, the partner at 1e-5, elementwise', () => {
-    const t = applyToleranceFlags(undefined, ['1e-3'], undefined)!;
+    const t = policy(applyToleranceFlags(undefined, ['1e-3'], undefined));
     for (const p of ['fp32', 'fp16', 'int8', 'int4', 'distilled'] as const) {
       expect(resolveTolerance(t, 'any', p)).toMatchObject({ atol: 1e-3, rtol: 1e-5, stat: 'elemwise' });
       expect(resolveTolerance(t, 'any', p).maxOutlierFraction).toBeUndefined();
@@ -20,7 +26,7 @@ describe('--atol / --rtol', () => {
   });
 
   it('sets one output from OUTPUT:value (the last colon splits), over the bare value', () => {
-    const t = applyToleranceFlags(undefined, ['2e-3', 'Identity:0:1e-2'], ['probs:0.5,Identity:0:0'])!;
+    const t = policy(applyToleranceFlags(undefined, ['2e-3', 'Identity:0:1e-2'], ['probs:0.5,Identity:0:0']));
     expect(resolveTolerance(t, 'Identity:0', 'int8')).toMatchObject({ atol: 1e-2, rtol: 0 });
     expect(resolveTolerance(t, 'probs', 'fp16')).toMatchObject({ atol: 2e-3, rtol: 0.5 });
     expect(resolveTolerance(t, 'other', 'fp16')).toMatchObject({ atol: 2e-3, rtol: 1e-5 });

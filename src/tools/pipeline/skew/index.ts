@@ -23,6 +23,9 @@ import { DEFAULT_SKEW_TOLERANCE, type Diagnosis, type SkewMode, type SkewReport,
 
 export type { SkewReport, Diagnosis, FeatureSkew, SkewTolerance, SkewMode } from './types.ts';
 export { DEFAULT_SKEW_TOLERANCE } from './types.ts';
+// Text pipelines (a tokenizer.json): token-by-token skew with named causes.
+export { compareTokenizers, type TokenizerSkewOptions } from './tokenizer-skew.ts';
+export type { TokenizerSkewReport, TokenizerDiagnosis, TokenizerDiagnosisKind } from './tokenizer-types.ts';
 
 export interface CompareInput {
   reference: FeatureMatrix;

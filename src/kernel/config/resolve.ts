@@ -66,6 +66,8 @@ export interface ResolvedConfig {
    * when `enabled`; `executablePath` is a Chromium executable or the name `chromium`. @default disabled
    */
   browser: { enabled: boolean; executablePath?: string; wsEndpoint?: string };
+  /** Raw outputs kept beside records.jsonl (config `keepOutputs`, `--keep-outputs`). @default 'reference' */
+  keepOutputs: NonNullable<ParityConfig['keepOutputs']>;
   /** Variant files by variant name (config `variantFiles` and `--variant NAME=FILE`), paths as given. @default {} */
   variantFiles: Record<string, string>;
 }
@@ -115,6 +117,7 @@ export function resolveConfig(fileConfig: ParityConfig, flags: ConfigFlags = {})
     roles: resolveRoles(config.roles),
     acceptImplausibleReference: config.acceptImplausibleReference ?? false,
     variantFiles: { ...config.variantFiles },
+    keepOutputs: config.keepOutputs ?? 'reference',
     browser: {
       enabled: browserTargets,
       ...(browser.executablePath ? { executablePath: browser.executablePath } : {}),

@@ -40,7 +40,19 @@ export interface TargetJob {
 
 export type Clock = () => number;
 
-export async function executeTarget(job: TargetJob, registry: BackendRegistry, now: Clock = () => performance.now()): Promise<RunRecord> {
+/** A session of `job.model` already loaded on the target's backend with `job.load` (the reference, loaded once for its signature), and how long that took. */
+export interface PreloadedSession {
+  session: Session;
+  loadMs: number;
+}
+
+/** Runs one target. With `preloaded`, that session is used (and disposed) instead of loading the model again. */
+export async function executeTarget(
+  job: TargetJob,
+  registry: BackendRegistry,
+  now: Clock = () => performance.now(),
+  preloaded?: PreloadedSession,
+): Promise<RunRecord> {
   const base = {
     schemaVersion: SCHEMA_VERSION,
     target: job.target,
@@ -55,9 +67,12 @@ export async function executeTarget(job: TargetJob, registry: BackendRegistry, n
   if (job.load?.threads !== undefined) facts.threads = job.load.threads;
   const batch = settings?.batch;
   const memory = createMemorySampler();
-  if (!availability.ok) return { ...base, facts, status: 'skipped', reason: `unavailable: ${availability.reason}`, errorCode: 'BACKEND_UNAVAILABLE' };
+  if (!availability.ok) {
+    await preloaded?.session.dispose().catch(() => undefined);
+    return { ...base, facts, status: 'skipped', reason: `unavailable: ${availability.reason}`, errorCode: 'BACKEND_UNAVAILABLE' };
+  }
 
-  let session: Session | undefined;
+  let session: Session | undefined = preloaded?.session;
   let stage = 'load';
   try {
     return await withTimeout(
@@ -65,13 +80,13 @@ export async function executeTarget(job: TargetJob, registry: BackendRegistry, n
         const backend = await registry.get(job.target.backend);
         const t0 = now();
         try {
-          session = await backend.load(job.model, job.load);
+          session ??= await backend.load(job.model, job.load);
         } catch (e) {
           const msg = errorMessage(e);
           if (isUnsupported(msg)) return { ...base, facts, status: 'skipped', reason: `unsupported: ${msg}`, errorCode: 'MODEL_UNSUPPORTED' };
           throw e;
         }
-        const loadMs = now() - t0;
+        const loadMs = preloaded?.loadMs ?? now() - t0;
         memory.sample();
         const s = session;
         const problem = batch ? batchProblem(s.inputs) : undefined;

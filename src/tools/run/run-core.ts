@@ -17,7 +17,7 @@ import { explainSynthesisFailure } from '../../kernel/data/synthesize.ts';
 import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { classifierOutputOf } from './classifier-output.ts';
 import { outputRoles } from './output-roles.ts';
-import { executeTarget, type TargetJob } from './execute-target.ts';
+import { executeTarget, type PreloadedSession, type TargetJob } from './execute-target.ts';
 import type { LoadedModel } from './loaded-model.ts';
 import { datasetFor, type DataIO, type DatasetOptions } from './model-dataset.ts';
 import { planModel, formatsOf, runsByDefault } from './plan-model.ts';
@@ -135,6 +135,7 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
     observer?.record?.(r, opts.liveJudge ? judgeNow() : undefined);
   };
 
+  let held: PreloadedSession | undefined;
   for (const model of opts.models) {
     if (opts.signal?.aborted) break;
     try {
@@ -145,6 +146,10 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
       if (!isParityError(e)) throw e;
       // Reported once, by the caller (it also ends up in the verdict's reasons).
       modelErrors.push({ model: model.name, error: e });
+    } finally {
+      // A reference session its target did not take (the model failed before it ran).
+      await held?.session.dispose().catch(() => undefined);
+      held = undefined;
     }
   }
   return { report: judgeNow(), records, judge, plan, modelErrors };
@@ -154,16 +159,16 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
     const refBackend = referenceBackend(formats, opts.local.kind);
     const referenceId = targetId(model.name, 'fp32', refBackend, opts.local.kind);
     judge.references[model.name] = referenceId;
-    // The reference session gives the input signature the samples are built for.
+    // The reference session gives the input signature the samples are built for; it is kept for the
+    // reference target, so the reference model is loaded once.
     const ref = await opts.local.registry.get(refBackend);
+    const refModel = formats.includes('onnx') ? model.onnx! : model.tfjs!;
     let signature;
     try {
-      const s = await ref.load(
-        formats.includes('onnx') ? model.onnx! : model.tfjs!,
-        config.graphOptimizationLevel ? { graphOptimizationLevel: config.graphOptimizationLevel } : undefined,
-      );
+      const t0 = performance.now();
+      const s = await ref.load(refModel, config.graphOptimizationLevel ? { graphOptimizationLevel: config.graphOptimizationLevel } : undefined);
+      held = { session: s, loadMs: performance.now() - t0 };
       signature = { inputs: s.inputs, outputs: s.outputs };
-      await s.dispose();
     } catch (e) {
       throw new ParityError('MODEL_INVALID', `${model.name}: the reference backend ${refBackend} cannot load it: ${(e as Error).message}`);
     }
@@ -245,7 +250,10 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
             ...(variant.precision ? { variantPrecision: variant.precision } : {}),
           },
         });
-        record = p.spec.environment === opts.local.kind ? await executeLocal(job) : await executeRemote(job);
+        // The plain reference target runs on the session its signature came from.
+        const reuse = p.spec.id === referenceId && job.model === refModel && !job.twin && !opts.local.execute ? held : undefined;
+        if (reuse) held = undefined;
+        record = p.spec.environment === opts.local.kind ? await executeLocal(job, reuse) : await executeRemote(job);
       }
       emit(record);
       if (p.spec.id === referenceId && record.status !== 'ok') {
@@ -256,8 +264,8 @@ export async function runCore(opts: RunCoreOptions): Promise<RunResult> {
     }
   }
 
-  function executeLocal(job: TargetJob): Promise<RunRecord> {
-    return opts.local.execute ? opts.local.execute(job) : executeTarget(job, opts.local.registry);
+  function executeLocal(job: TargetJob, preloaded?: PreloadedSession): Promise<RunRecord> {
+    return opts.local.execute ? opts.local.execute(job) : executeTarget(job, opts.local.registry, undefined, preloaded);
   }
 
   async function executeRemote(job: TargetJob): Promise<RunRecord> {

@@ -277,6 +277,12 @@ const CORPUS: Record<string, Case[]> = {
       message: /input 'indices' holds sparse coordinates \(read by SparseToDense 'Encoder\/attention\/dense'\).*--data FILE/,
     },
     {
+      name: 'quantize cannot check on synthesized sparse coordinates',
+      args: ['quantize', sparse.model, '--to', 'float16', '--out', at('q16s', 'model.json')],
+      code: 'INPUT_SYNTHESIS',
+      message: /input 'indices' holds sparse coordinates .*--data FILE/,
+    },
+    {
       name: '--range beyond the ids the graph indexes',
       args: ['run', '--model', sparse.model, '--backends', 'tfjs/cpu', '--range', 'indices=0,0', '--range', 'values=0,5000', '--out', out],
       code: 'USAGE',
@@ -286,7 +292,7 @@ const CORPUS: Record<string, Case[]> = {
       name: 'quantize a graph whose op tfjs lacks: typed, not INTERNAL',
       args: ['quantize', sparse.unknownOp, '--to', 'float16', '--data', sparse.jsonl, '--out', at('q16', 'model.json')],
       code: 'MODEL_UNSUPPORTED',
-      message: /the original model does not run on subjects\.jsonl .*Unknown op 'TanhButNot'/,
+      message: /the original model does not run on subjects\.jsonl, sample 1, .*Unknown op 'TanhButNot'/,
     },
     {
       name: 'a topology that is neither a graph nor a Keras config',

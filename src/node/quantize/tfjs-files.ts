@@ -67,7 +67,7 @@ function checkSamples(a: Session, o: TfjsQuantizeOptions): { samples: TensorMap[
   if (o.data) {
     const ds = loadDataFile(resolve(o.data), a.inputs);
     const taken = o.samples ? takeSamples(ds, o.samples) : ds;
-    return { samples: taken.samples, inputs: `${basename(o.data)} (${taken.samples.length} sample(s))` };
+    return { samples: taken.samples, inputs: basename(o.data) };
   }
   const ds = synthesizeDataset(a.inputs, o.overrides ?? NO_OVERRIDES, o.samples ?? 8, DEFAULT_SEED);
   return { samples: ds.samples, inputs: ds.source, ...(ds.notes ? { notes: ds.notes } : {}) };

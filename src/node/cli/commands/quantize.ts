@@ -132,7 +132,9 @@ export const register: RegisterCommand = (program, setExit) => {
         process.stderr.write(
           `parity: ${summary.recipe} of ${model} breaks the ${q.precision} gates on ${v.inputs} (${v.samples ?? 1} sample(s)); nothing written.\n` +
             `  worst: ${describeCheck(q.worst!, q.precision)}\n${failed.join('\n')}\n${r.culprit ?? ''}\n` +
-            `  keep nodes in float32 with --exclude-nodes / --exclude-ops${f.to === 'fp16' ? ' (or search for them with --auto-mixed)' : ''}; --force writes it anyway\n`,
+            (summary.validatedOn?.startsWith('tfjs')
+              ? `  TF.js weight quantization has no per-node exclusions: try --to uint16 or float16; --force writes it anyway\n`
+              : `  keep nodes in float32 with --exclude-nodes / --exclude-ops${f.to === 'fp16' ? ' (or search for them with --auto-mixed)' : ''}; --force writes it anyway\n`),
         );
         if (f.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       } else {

@@ -6,7 +6,10 @@
  * - config: `defineConfig` types a `parity.config.ts`; `resolveConfig` applies every default once.
  * - running: one engine per command, typed options in, the report with its `verdict` out —
  *   `runParity` (`parity run`), `mergeRunDirs` (`parity merge`), `analyzeDrift` (`parity drift`),
- *   `diagnoseSkew` (`parity skew`), `history` (`parity history`), `quantizeModel` (`parity quantize`).
+ *   `diagnoseSkew` (`parity skew`), `history` (`parity history`), `quantizeModel` (`parity quantize`),
+ *   `inspectModelFile` (`parity inspect`), `listBackends` (`parity backends`), `fitPipelineFile` /
+ *   `transformFile` (`parity pipeline`). `parity localize` and `parity replay` still orchestrate in
+ *   their commands (reworked in this wave); their reports carry the same `verdict`.
  * - judging saved or foreign records: `judgeRun` / `judgeTarget` and the metric functions, pure
  *   TypeScript with no Node imports, so records made anywhere (a browser, another machine) are
  *   judged by the same code as `parity run`.
@@ -25,6 +28,9 @@ export { analyzeDrift, type AnalyzeDriftOptions, type DriftResult } from './drif
 export { diagnoseSkew, type DiagnoseSkewOptions, type SkewResult } from './skew.ts';
 export { history, type HistoryOptions, type HistoryResult } from './history.ts';
 export { quantizeModel, type QuantizeModelOptions, type QuantizeResult } from './quantize.ts';
+export { inspectModelFile, type Inspection } from './inspect.ts';
+export { listBackends, type BackendList, type BackendRow } from './backends.ts';
+export { fitPipelineFile, transformFile, type FitPipelineOptions, type TransformOptions } from './pipeline.ts';
 
 // Judging: one comparison core for every environment (src/kernel/judge/index.ts).
 export {

@@ -1,7 +1,5 @@
-/** `parity backends`: every registered backend, whether it runs here, and why not. */
-import { createNodeRegistry } from '../../runtimes/node-registry.ts';
-import type { BackendInfo } from '../../../kernel/runtime/types.ts';
-import { BACKEND_IDS } from '../../../kernel/core/ids.ts';
+/** `parity backends`: every registered backend, whether it runs here, and why not. Flags -> `listBackends` (src/node/api/backends.ts) -> print. */
+import { listBackends } from '../../api/backends.ts';
 import type { RegisterCommand } from './types.ts';
 
 export const register: RegisterCommand = (program) => {
@@ -10,12 +8,7 @@ export const register: RegisterCommand = (program) => {
     .description('list every registered backend and whether it is available here, with the reason when not')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { json?: boolean }) => {
-      const registry = createNodeRegistry();
-      const rows: { id: string; environments: readonly string[]; available: boolean; info?: BackendInfo; reason?: string }[] = [];
-      for (const id of registry.ids()) {
-        const a = await registry.probe(id);
-        rows.push({ id, environments: registry.environmentsOf(id), available: a.ok, ...(a.ok ? { info: a.info } : { reason: a.reason }) });
-      }
+      const { rows, browserOnly } = await listBackends();
       if (opts.json) {
         process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
         return;
@@ -26,7 +19,6 @@ export const register: RegisterCommand = (program) => {
         process.stdout.write(`${r.available ? 'available  ' : 'unavailable'}  ${r.id.padEnd(16)} [${r.environments.join(', ')}]  ${detail}\n`);
       }
       // The browser registry lives in the page (harness/browser-registry.ts): every id Node lacks is browser-only.
-      const browserOnly = BACKEND_IDS.filter((id) => !registry.has(id));
       process.stdout.write(
         `browser-only backends, run with \`parity run --browser\` (ort-web/wasm, tfjs/cpu and tfjs/wasm run in the page too): ${browserOnly.join(', ')}\n`,
       );

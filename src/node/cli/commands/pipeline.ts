@@ -1,12 +1,10 @@
 /**
  * `parity pipeline fit|transform`: fit a feature pipeline spec on training records (float64),
  * and apply a fitted pipeline to raw records in `offline` (float64) or `serving` (float32) mode.
+ * Flags -> `fitPipelineFile` / `transformFile` (src/node/api/pipeline.ts) -> print.
  */
-import { resolve } from 'node:path';
 import { ParityError, choices } from '../../../kernel/core/errors.ts';
-import { featuresToCsv } from '../../../tools/pipeline/features-csv.ts';
-import { fit, transform } from '../../../tools/pipeline/index.ts';
-import { readCsvFile, readFittedFile, readJsonFile, writeText } from '../../pipeline/node-io.ts';
+import { fitPipelineFile, transformFile } from '../../api/pipeline.ts';
 import { TRANSFORM_MODES, type TransformMode } from '../../../tools/pipeline/types.ts';
 import { EXIT } from '../../../kernel/core/exit-codes.ts';
 import type { RegisterCommand } from './types.ts';
@@ -30,13 +28,10 @@ export const register: RegisterCommand = (program, setExit) => {
     .requiredOption('--data <file>', 'training records, CSV with a header')
     .requiredOption('--out <file>', 'where to write the fitted pipeline JSON')
     .action((flags: { spec: string; data: string; out: string }) => {
-      const spec = readJsonFile(flags.spec, 'pipeline spec') as object;
-      const table = readCsvFile(flags.data);
-      const fitted = fit(spec, table.rows);
-      writeText(resolve(flags.out), JSON.stringify(fitted, null, 2) + '\n');
+      const { fitted, rows, path } = fitPipelineFile(flags);
       const width =
         fitted.kind === 'tabular' ? `${fitted.features.length} features` : `${fitted.input.height}x${fitted.input.width}x${fitted.input.channels} image`;
-      process.stdout.write(`fitted ${fitted.steps.length} steps on ${table.rows.length} rows → ${width}: ${resolve(flags.out)}\n`);
+      process.stdout.write(`fitted ${fitted.steps.length} steps on ${rows} rows → ${width}: ${path}\n`);
       setExit(EXIT.OK);
     });
 
@@ -49,11 +44,8 @@ export const register: RegisterCommand = (program, setExit) => {
     .requiredOption('--out <file>', 'where to write the features CSV (header = feature names)')
     .action((flags: { pipeline: string; data: string; mode?: string; out: string }) => {
       const mode = parseMode(flags.mode, 'offline');
-      const fitted = readFittedFile(flags.pipeline);
-      const table = readCsvFile(flags.data);
-      const m = transform(fitted, table.rows, mode);
-      writeText(resolve(flags.out), featuresToCsv(m));
-      process.stdout.write(`transformed ${m.rows} rows → ${m.cols} features (${mode}): ${resolve(flags.out)}\n`);
+      const { features: m, path } = transformFile({ pipeline: flags.pipeline, data: flags.data, mode, out: flags.out });
+      process.stdout.write(`transformed ${m.rows} rows → ${m.cols} features (${mode}): ${path}\n`);
       setExit(EXIT.OK);
     });
 };

@@ -50,4 +50,18 @@ describe('inspectTfjsModel', () => {
     expect(r.weights).toEqual([{ name: 'w', shape: [4, 3], dtype: 'uint8', bytes: 12 }]);
     expect(formatTfjsInspect(r)).toContain('ops:');
   });
+
+  it("prints which kind and why, and each input's graph dtype, valid ids and batching (a converter 1.x graph, no format field)", () => {
+    const path = new URL('./fixtures/tfjs-graph/sparse-encoder/model.json', import.meta.url).pathname;
+    const text = formatTfjsInspect(inspectTfjsModel(readTfjsModel(path).modelJson, 'model.json'));
+    expect(text).toContain(
+      "model.json  (TF.js graph-model, weights 195.8 KB)\n  graph-model: modelTopology.node lists 63 graph nodes (model.json has no 'format' field)",
+    );
+    expect(text).toContain(
+      "  indices  int32 [?, 2]  (int64 in the graph; sparse coordinates, read by SparseToDense 'Encoder/attention/dense'; not batched along axis 0",
+    );
+    expect(text).toContain(
+      "  values  int32 [?]  (int64 in the graph; ids 0..1499: GatherV2 'Encoder/lookup' indexes 'Encoder/embeddings' [1500,32] along axis 0;",
+    );
+  });
 });

@@ -78,5 +78,9 @@ export function createPageApi(registry: BackendRegistry): ParityPageApi {
       ]);
       return encodeFeatureMatrix(transform(parseFitted(fitted, 'fitted pipeline'), rows, mode));
     },
+    async tokenize(tokenizerJson, texts) {
+      const { tokenizeInPage } = await import('./text/tokenize.ts');
+      return tokenizeInPage(tokenizerJson, texts);
+    },
   };
 }

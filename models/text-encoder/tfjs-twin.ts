@@ -118,8 +118,11 @@ export function writeTfjsTwin(w: WeightMap, dir: string): void {
   const m3 = node('mask/expand', 'ExpandDims', [maskF, last], { ...F, Tdim: T('DT_INT32') });
   const sum = (name: string, a: string) => node(name, 'Sum', [a, axis1], { ...F, Tidx: T('DT_INT32'), keep_dims: { b: false } });
   const pooled = node('pooled', 'RealDiv', [sum('pool/sum', node('pool/masked', 'Mul', [x, m3])), sum('pool/count', m3)]);
-  node('embedding', 'AddV2', [mm('embedding/MatMul', pooled, 'emb.w'), 'emb.b']);
-  node('probs', 'Softmax', [node('logits', 'AddV2', [mm('logits/MatMul', 'embedding', 'cls.w'), 'cls.b'])]);
+  // The embedding feeds the classifier, so it is also named by an Identity that nothing reads: a
+  // graph model's outputs are its unread nodes (the runtime does not pass the signature on).
+  const embedding = node('embedding/BiasAdd', 'AddV2', [mm('embedding/MatMul', pooled, 'emb.w'), 'emb.b']);
+  node('probs', 'Softmax', [node('logits', 'AddV2', [mm('logits/MatMul', embedding, 'cls.w'), 'cls.b'])]);
+  node('embedding', 'Identity', [embedding]);
 
   const tensorInfo = (name: string, dtype: string, shape: number[]) => ({ name: `${name}:0`, dtype, tensorShape: dimsOf(shape) });
   const modelJson = {

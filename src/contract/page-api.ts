@@ -9,6 +9,7 @@ import type { RunRecord } from '../kernel/core/record.ts';
 import type { Report } from '../kernel/judge/types.ts';
 import type { RawRow, TransformMode } from '../tools/pipeline/types.ts';
 import type { EncodedFeatureMatrix } from './feature-codec.ts';
+import type { TokenizedText } from '../tools/pipeline/tokenizer/frame.ts';
 import type { EncodedJob } from './job-codec.ts';
 import type { EncodedLocalizeJob, PageLocalizeResult } from './localize-job.ts';
 
@@ -42,6 +43,11 @@ export interface ParityPageApi {
    * Node (src/tools/pipeline). `mode` default `offline`. Rejects with the pipeline's own error message.
    */
   transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix>;
+  /**
+   * Tokenizes raw texts with a tokenizer.json as serving does (Tokenizers.js, truncation and padding
+   * as the file declares; src/tools/pipeline/tokenizer). Rejects with the tokenizer's own error message.
+   */
+  tokenize?(tokenizerJson: unknown, texts: readonly string[]): Promise<TokenizedText[]>;
   /**
    * The report of the page's last finished run (the same object `report.json` holds); set when a
    * run started from the page (or its URL, `?run=1`) ends. `document.body.dataset.parityStatus`

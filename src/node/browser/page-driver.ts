@@ -17,6 +17,7 @@ import type { EncodedFeatureMatrix } from '../../contract/feature-codec.ts';
 import type { EncodedJob } from '../../contract/job-codec.ts';
 import type { EncodedLocalizeJob, PageLocalizeResult } from '../../contract/localize-job.ts';
 import { PAGE_API_VERSION, type PageBackend } from '../../contract/page-api.ts';
+import type { TokenizedText } from '../../tools/pipeline/tokenizer/frame.ts';
 
 export interface PageDriverOptions {
   browser: Browser;
@@ -185,6 +186,13 @@ export class PageDriver {
   transform(fitted: unknown, rows: readonly RawRow[], mode?: TransformMode): Promise<EncodedFeatureMatrix> {
     return this.call(`transforming ${rows.length} row(s) in the browser`, this.opts.callTimeoutMs ?? 60_000, (p) =>
       p.evaluate(([f, r, m]) => window.parity!.transform(f, r, m), [fitted, rows, mode] as const),
+    );
+  }
+
+  /** Tokenizes `texts` with a tokenizer.json in the page (Tokenizers.js). @throws ParityError with the page's message. */
+  tokenize(tokenizerJson: unknown, texts: readonly string[]): Promise<TokenizedText[]> {
+    return this.call(`tokenizing ${texts.length} text(s) in the browser`, this.opts.callTimeoutMs ?? 60_000, (p) =>
+      p.evaluate(([j, t]) => window.parity!.tokenize!(j, t), [tokenizerJson, texts] as const),
     );
   }
 

@@ -82,6 +82,11 @@ export function quantizeWeightOnly(model: ModelProto, recipe: QuantizeRecipe): R
       if (depth > 0) inSubgraphs++;
     }
   });
+  const recurrent = Object.keys(RECURRENT_WEIGHT_OPS).filter((op) => report.quantized[op]);
+  if (recurrent.length)
+    report.notes.push(
+      `${recurrent.map((op) => `${report.quantized[op]} ${op}`).join(', ')}: W and R stored int8, read through DequantizeLinear, computed in float32; a backend without ${recurrent.join('/')} kernels cannot run them at any precision (its record says so)`,
+    );
   if (inSubgraphs) report.notes.push(`${inSubgraphs} node(s) inside If/Loop/Scan bodies quantized`);
   const pruned = pruneAllGraphs(model);
   if (pruned) report.notes.push(`${pruned} float32 weight tensor(s) replaced by int8`);

@@ -59,7 +59,8 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the npm package', () => {
   it('ships the build, the bin and the bundled models, and nothing from the dev tree', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'bin/parity.js', 'package.json', 'README.md']) expect(tarFiles, f).toContain(f);
+    for (const f of ['dist/node/api/index.js', 'dist/node/api/index.d.ts', 'dist/node/cli/main.js', 'bin/parity.js', 'package.json', 'README.md'])
+      expect(tarFiles, f).toContain(f);
     for (const f of [
       'models/mnist-cnn/model.onnx',
       'models/mnist-cnn/test.npz',

@@ -26,7 +26,7 @@ describe('parity localize', () => {
     );
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0); // healthy int8-static: run passes it, so localize does too
-    expect(r.stdout).toMatch(/outputs pass int8 .* no node creates error beyond int8 noise/);
+    expect(r.stdout).toMatch(/outputs pass int8 .*: no culprit/);
     expect(r.stdout).toMatch(/│\s+#\s+│ node\s+│ op/);
     expect(r.stdout).toMatch(/conv1 .*│ Conv/);
     expect(r.stdout).toContain('after QDQ');
@@ -38,7 +38,7 @@ describe('parity localize', () => {
     expect(readFileSync(join(out, 'localize.html'), 'utf8')).toMatch(/<svg/);
   });
 
-  it('exits 1 and names the node for a planted fp16 overflow given as --variant, on ort-web/wasm', () => {
+  it('marks the planted fp16 overflow given as --variant on ort-web/wasm, and exits 0 because the deployed model passes', () => {
     const out = join(dir, 'overflow');
     const r = parity([
       'localize',
@@ -53,13 +53,14 @@ describe('parity localize', () => {
       '--samples',
       '2',
     ]);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/✖1 1 │ square/);
-    expect(r.stdout).toContain("culprit: 'square' (Mul)");
+    // wasm runs the unmarked fp16 graph in float32 (no float16 Mul kernel): the outputs pass, so
+    // nothing is named; the marked row still shows where float16 arithmetic would overflow.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/1 │ square/);
     const report = parseLocalizeJson(readFileSync(join(out, 'localize.json'), 'utf8'));
     expect(report.target.backend).toBe('ort-web/wasm');
     expect(report.rows[report.firstDivergent!]!.flags).toContain('fp16-overflow');
-    expect(report.culprits[0]!.node).toBe('square');
+    expect(report.culprits).toEqual([]);
   });
 
   it('exits 0 for a healthy fp16 variant of MNIST built on the fly', () => {

@@ -1,7 +1,7 @@
 /**
  * Culprit ranking on planted faults and on healthy variants, with real runtimes
- * (onnxruntime-node): the node that *creates* the error is named, not the first one out of
- * elementwise tolerance, and healthy variants raise nothing (the verdict matches `parity run`).
+ * (onnxruntime-node): the node whose fix recovers the final error is named, not the first one out
+ * of elementwise tolerance, and healthy variants raise nothing (the verdict matches `parity run`).
  *
  * - (a) fp16 BatchNormalization with running variance 1e7 clamped to 65504 → culprit bn1, cause clamped;
  * - (b) noisy fp16 variant (inputs in [0, 255], so conv0 leaves the elementwise tolerance) with
@@ -44,9 +44,11 @@ describe('(a) fp16: a BatchNormalization whose running variance 1e7 was clamped 
     report = await run(bytes, naiveFp16(ref), synth(bytes, 4, 3));
   });
 
-  it('names bn1 as the culprit with cause clamped, though conv1 is the first node out of tolerance', () => {
-    expect(report.rows[report.firstDivergent!]!.node).toBe('conv1'); // activations ~6000: fp16 spacing 4
+  it('names bn1 as the culprit with cause clamped, proven by recovery', () => {
     const top = report.culprits[0]!;
+    expect(top.recoveredShare).toBeGreaterThan(0.9); // bn1 in float32 with its own variance removes the error
+    expect(top.passesWhenFixed).toBe(true);
+    expect(top.cause!.explains).toBe(true);
     expect(top).toMatchObject({ node: 'bn1', op: 'BatchNormalization', output: 'b1', isolation: 'created' });
     expect(top.cause).toMatchObject({ kind: 'clamped', tensor: 'bn1.var', count: 8 });
     expect(top.inputSqnrDb).toBeGreaterThan(EXPECTED_NOISE.fp16.minSqnrDb);
@@ -73,14 +75,15 @@ describe("(b) noisy fp16 variant with conv2's weights planted ×1.6", () => {
     report = await run(bytes, encodeModel(fp16), synth(bytes, 4, 3, { x: [0, 255] }));
   });
 
-  it('names conv2, not conv0 (the first node out of elementwise tolerance)', () => {
-    expect(report.rows[report.firstDivergent!]!.node).toBe('conv0');
+  it('names conv2 (recovery), its weights as the cause, not conv0 (the first node out of elementwise tolerance)', () => {
     expect(report.culprits.map((c) => c.node)).toEqual(['conv2']);
+    expect(report.culprits[0]!.recoveredShare).toBeGreaterThan(0.9);
     expect(report.culprits[0]).toMatchObject({ op: 'Conv', isolation: 'created' });
-    expect(report.culprits[0]!.cause).toBeUndefined();
+    // ×1.6 on fp16 weights: ‖ΔW‖²/‖W‖² = 0.36, enough to explain what the node adds.
+    expect(report.culprits[0]!.cause).toMatchObject({ kind: 'constants', tensor: 'conv2.w', explains: true });
+    expect(report.culprits[0]!.cause!.estimatedNsr).toBeCloseTo(0.36, 1);
     expect(report.culprits[0]!.isolatedSqnrDb).toBeLessThan(10); // 0.6 of the signal: ~4.4 dB
-    expect(report.headline).toMatch(/^culprit: 'conv2' \(Conv\)/);
-    expect(report.notes.join('\n')).toMatch(/first node out of elementwise tolerance: 'conv0' \(Conv\).*not a culprit/);
+    expect(report.headline).toMatch(/^culprit: 'conv2' \(Conv\).*recovers/);
     expect(report.flagged).toBe(true);
   });
 });

@@ -104,7 +104,7 @@ interface QParams {
   qmax: number;
 }
 
-function qparams(graph: GraphProto, dq: NodeProto): QParams | undefined {
+export function qparams(graph: GraphProto, dq: NodeProto): QParams | undefined {
   const table = constantTable(graph);
   const scale = table.get(dq.input[1] ?? '');
   if (!scale) return undefined;

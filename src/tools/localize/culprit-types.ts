@@ -33,12 +33,21 @@ export interface ReproMaterial {
  * or zero point does not fit the tensor it quantizes.
  */
 export interface CulpritCause {
-  kind: 'clamped' | 'flushed' | 'qdq-scale' | 'qdq-zero-point';
+  kind: 'clamped' | 'flushed' | 'qdq-scale' | 'qdq-zero-point' | 'activation-overflow' | 'cast-range' | 'constants' | 'qdq-range' | 'backend-kernel';
   /** The constant or quantized tensor. */
   tensor: string;
   /** Values clamped / flushed, or the share of values clipped (qdq), when counted. */
   count?: number;
   text: string;
+  /** Noise-to-signal power this fact can add at the node, when estimated (see evidence.ts). */
+  estimatedNsr?: number;
+  /** QDQ: representable span / observed span of the tensor (≫ 1 wastes levels, < 1 clips). */
+  rangeFactor?: number;
+  /**
+   * The fact can explain the size of the error measured at the node (estimate ≥ 10% of it). Absent
+   * on facts from before evidence was weighed; false: stated as a fact, not as the cause.
+   */
+  explains?: boolean;
 }
 
 /**
@@ -49,8 +58,18 @@ export interface CulpritCause {
  * isolation on the reference's inputs.
  */
 export interface Culprit {
-  /** Index into `rows`. */
+  /** Index into `rows`; −1 for the quantization of a graph input (no row). */
   row: number;
+  /** `node`: a reference node; `qdq`: the QuantizeLinear/DequantizeLinear of a tensor in the target. */
+  kind?: 'node' | 'qdq';
+  /** Noise power the node adds, as a share of its output's signal (linear; see `RowDrop.addedNsr`). */
+  addedNsr?: number;
+  /** Share of the final error removed when this node runs as the reference runs it (recovery.ts). */
+  recoveredShare?: number;
+  /** The final outputs pass with the fix applied. */
+  passesWhenFixed?: boolean;
+  /** How the recovery was made, in words. */
+  recovery?: string;
   node: string;
   op: string;
   output: string;
@@ -64,6 +83,36 @@ export interface Culprit {
   /** SQNR of the node alone (isolation), dB. */
   isolatedSqnrDb?: number;
   cause?: CulpritCause;
+  /** Facts weighed but unable to explain the error's size (see `CulpritCause.explains`). */
+  otherFacts?: CulpritCause[];
+}
+
+/** Accumulation: no single node recovers enough; the smallest set found that restores the gate. */
+export interface AccumulationFix {
+  /** Reference nodes (labels) of the set, in topological order. */
+  nodes: string[];
+  /** The ones the target changed (what `parity quantize --exclude-nodes` takes). */
+  excludeNodes: string[];
+  /** Share of the final error removed with the set at reference precision. */
+  recoveredShare: number;
+  /** The final gate passes with the set fixed. */
+  passes: boolean;
+  /** Recovery runs the search took. */
+  trials: number;
+  /** Ready to paste: `--exclude-nodes a,b,c`. */
+  command: string;
+  note: string;
+}
+
+/** One recovery measurement, as recorded. */
+export interface RecoveryRecord {
+  label: string;
+  /** Reference nodes fixed, or the QDQ tensor. */
+  nodes: string[];
+  share: number;
+  passes: boolean;
+  finalNsr: number;
+  failed?: string;
 }
 
 /** A final output of the (unmarked) target judged as `parity run` judges it. */
@@ -74,6 +123,12 @@ export interface FinalOutput {
   maxAbs: number;
   sqnrDb: number;
   passed: boolean;
-  /** Which checks failed (the comparator's `failures`), when not passed. */
+  /** Why it failed (the judge's reason), when not passed. */
   failures: string[];
+  /** The role it was judged with (`ctc`, `classifier`, `tensor`...). */
+  role?: string;
+  /** `task` (role gates) or `tensor` (scale-free tensor check). */
+  decidedBy?: 'task' | 'tensor';
+  /** The deciding metric in words (`cer 0.97 > 0.05`). */
+  decidingMetric?: string;
 }

@@ -21,6 +21,12 @@ export interface RowDrop {
   inputSqnrDb: number;
   outputSqnrDb: number;
   sqnrDropDb: number;
+  /**
+   * Noise power the node adds, as a share of its output's signal power: 10^(−out/10) − 10^(−in/10)
+   * (0 when it removes noise; Infinity when NaN/Inf appear). Linear, so a node taking ∞ → 58 dB adds
+   * 1.7e-6 and one taking 40 → 1.4 dB adds 0.72 — the dB drop ranks them the other way round.
+   */
+  addedNsr: number;
   /** The drop exceeds the precision's expected noise. */
   beyondNoise: boolean;
 }
@@ -98,10 +104,21 @@ export function sqnrDrops(d: DropInput): RowDrop[] {
       sqnr.set(o, out);
       const drop = Math.min(input, ceiling) - out;
       const beyondNoise = Number.isFinite(noise.maxNodeSqnrDropDb) && drop > noise.maxNodeSqnrDropDb;
-      drops.push({ row: r!.index, inputSqnrDb: input, outputSqnrDb: out, sqnrDropDb: drop, beyondNoise });
+      drops.push({ row: r!.index, inputSqnrDb: input, outputSqnrDb: out, sqnrDropDb: drop, addedNsr: addedNsr(input, out), beyondNoise });
     }
   }
   return drops;
+}
+
+/** Noise-to-signal power of an SQNR in dB (∞ dB → 0, −∞ dB → ∞). */
+export const nsrOf = (db: number): number => (db === Infinity ? 0 : db === -Infinity ? Infinity : 10 ** (-db / 10));
+
+/** Noise power added between an input SQNR and an output SQNR, as a share of the output's signal (≥ 0). */
+export function addedNsr(inputDb: number, outputDb: number): number {
+  // NaN/Inf already on the way in: what comes out is inherited, not added.
+  if (inputDb === -Infinity) return 0;
+  const out = nsrOf(outputDb);
+  return out === Infinity ? Infinity : Math.max(0, out - nsrOf(inputDb));
 }
 
 /** Candidates beyond noise, most damaging first (ties: earlier node first). */

@@ -1,12 +1,11 @@
 /**
- * The final outputs of a localization judged the way `parity run` judges a target: the
- * comparator's `computeOutputMetrics` with the precision's tolerance (its elementwise bound and
- * outlier budget, and the SQNR floor of `EXPECTED_NOISE`), so localize and run agree on whether
- * the variant passes. Pure: no Node imports.
+ * The final outputs of a localization judged by the project's one judge (`judgeOutputs`): a
+ * task role per output (declared or inferred: CTC text, classes, boxes...) decides with its gates,
+ * else the scale-free tensor check — so localize, run and quantize agree on whether the variant
+ * passes, and "the gate" that recovery and accumulation restore is the task's. Pure.
  */
-import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
-import { concatFloat, toFloatArray } from '../../kernel/judge/float-data.ts';
-import { computeOutputMetrics } from '../../kernel/judge/output-metrics.ts';
+import { isFloat, type Tensor } from '../../kernel/core/tensor.ts';
+import { judgeOutputs, tensorsToFlat, type JudgeOutputsOptions } from '../../kernel/judge/judge-outputs.ts';
 import type { Tolerance } from '../../kernel/judge/types.ts';
 import type { Precision } from '../../kernel/core/record.ts';
 import type { SideRun } from './run-side.ts';
@@ -18,35 +17,46 @@ export interface FinalOutputsInput {
   target: SideRun;
   source: FinalOutput['source'];
   precision: Precision;
-  /** The localization's tolerance (the precision's default with any --atol/--rtol). */
+  /** The localization's tolerance (kept for the record; the judge uses its scale-free policy). */
   tolerance: Tolerance;
+  /** Declared output roles (task gates); others are inferred by the judge. Default: inferred. */
+  roles?: JudgeOutputsOptions['roles'];
 }
 
 /** One entry per graph output of the reference that the target also returned. */
 export function judgeFinalOutputs(f: FinalOutputsInput): FinalOutput[] {
-  // The comparator's tolerance carries the SQNR floor; fill it in if an override dropped it.
-  const tolerance: Tolerance = { ...f.tolerance, minSqnrDb: f.tolerance.minSqnrDb ?? EXPECTED_NOISE[f.precision].minSqnrDb };
-  if (!Number.isFinite(tolerance.minSqnrDb)) delete tolerance.minSqnrDb;
   const out: FinalOutput[] = [];
+  const reference: Record<string, Tensor[]> = {};
+  const target: Record<string, Tensor[]> = {};
   for (const name of f.reference.outputs) {
     const ref = f.reference.runs.map((r) => r[name]);
     const act = f.target.runs.map((r) => r[name]);
-    if (ref.some((t) => !t)) continue;
+    if (ref.some((t) => !t || !isFloat(t.dtype))) continue;
     if (act.some((t) => !t) || act.length !== ref.length) {
       out.push({ output: name, source: f.source, maxAbs: NaN, sqnrDb: NaN, passed: false, failures: [`the target did not return '${name}'`] });
       continue;
     }
-    const sizes = ref.map((t, i) => t!.data.length === act[i]!.data.length);
-    if (sizes.includes(false)) {
-      out.push({ output: name, source: f.source, maxAbs: NaN, sqnrDb: NaN, passed: false, failures: [`'${name}' has a different size in the target`] });
-      continue;
-    }
-    const m = computeOutputMetrics({
-      reference: concatFloat(ref.map((t) => toFloatArray(t!))),
-      actual: concatFloat(act.map((t) => toFloatArray(t!))),
-      tolerance,
+    reference[name] = ref as Tensor[];
+    target[name] = act as Tensor[];
+  }
+  const judged = judgeOutputs({
+    reference: tensorsToFlat(reference),
+    target: tensorsToFlat(target),
+    precision: f.precision,
+    ...(f.roles ? { roles: f.roles } : {}),
+  });
+  for (const [name, j] of Object.entries(judged.outputs)) {
+    out.push({
+      output: name,
+      source: f.source,
+      maxAbs: j.tensor.maxAbs,
+      sqnrDb: j.tensor.sqnrDb,
+      passed: j.passed,
+      failures: j.passed ? [] : [j.reason ?? j.decidingMetric],
+      role: j.role.role,
+      decidedBy: j.decidedBy,
+      decidingMetric: j.decidingMetric,
     });
-    out.push({ output: name, source: f.source, maxAbs: m.maxAbs, sqnrDb: m.sqnrDb, passed: m.passed, failures: m.failures ?? (m.reason ? [m.reason] : []) });
   }
   return out;
 }

@@ -21,17 +21,33 @@ export function rowErrorText(r: NodeRow, report: Pick<LocalizeReport, 'tolerance
   return `maxAbs ${fmtNum(e.maxAbs)}, ${fmtPct(e.mismatchFraction)} of ${e.elements} elements outside ${tol}${nonFinite}`;
 }
 
-/** `'bn1' (BatchNormalization) → b1: SQNR 68 dB → −20.3 dB (drop 70.3 dB), created here; cause: …`. */
+/** How a culprit is named: a node row, or the quantization of a tensor. */
+export function culpritName(c: Culprit, report: Pick<LocalizeReport, 'rows'>): string {
+  if (c.kind === 'qdq') return `the quantization of '${c.output.replace(/_dequantized$|_DequantizeLinear_Output$/, '')}' (${c.op} '${c.node}')`;
+  const r = report.rows[c.row];
+  return r ? rowLabel(r) : `'${c.node}' (${c.op})`;
+}
+
+/** Noise added, linear and in dB: `adds noise 0.59 of its signal (SQNR 29.4 → 2.3 dB)`. */
+export function addedText(c: Culprit): string {
+  const add = c.addedNsr === undefined ? '' : c.addedNsr === Infinity ? 'creates NaN/Inf' : `adds noise ${fmtNum(c.addedNsr)} of its signal`;
+  const db = Number.isFinite(c.sqnrDropDb)
+    ? ` (SQNR ${Number.isFinite(c.inputSqnrDb) ? fmtDb(c.inputSqnrDb) : 'exact inputs'} → ${fmtDb(c.outputSqnrDb)})`
+    : '';
+  return add + db;
+}
+
+/** `'conv7' (Conv) → y: fixing it recovers 96% of the final error (outputs still fail); adds noise 0.59 …; cause: …`. */
 export function culpritText(c: Culprit, report: Pick<LocalizeReport, 'rows'>): string {
-  const r = report.rows[c.row]!;
-  const iso =
-    c.isolation === 'failed'
-      ? 'isolation failed (not confirmed)'
-      : c.isolation === 'mixed'
-        ? 'partly created here (confirmed alone)'
-        : 'created here (confirmed alone)';
-  const input = Number.isFinite(c.inputSqnrDb) ? `${fmtDb(c.inputSqnrDb)}` : 'exact inputs';
-  return `${rowLabel(r)}: SQNR ${input} → ${fmtDb(c.outputSqnrDb)} (drop ${fmtDb(c.sqnrDropDb)}), ${iso}${c.cause ? `; cause: ${c.cause.text}` : ''}`;
+  const share =
+    c.recoveredShare === undefined
+      ? ''
+      : `: ${c.recovery && c.recovery !== c.node ? `fixing ${c.recovery}` : 'running it as the reference does'} recovers ${fmtPct(c.recoveredShare)} of the final error (outputs then ${c.passesWhenFixed ? 'pass' : 'still fail'})`;
+  const cause = c.cause
+    ? `cause: ${c.cause.text}`
+    : `cause unexplained${c.otherFacts?.length ? ` (facts that cannot explain its size: ${c.otherFacts.map((f) => f.text).join('; ')})` : ''}`;
+  const added = addedText(c);
+  return `${culpritName(c, report)}${share}${added ? `; ${added}` : ''}; ${cause}`;
 }
 
 function outputsText(report: LocalizeReport): string {
@@ -45,25 +61,24 @@ export function headline(report: LocalizeReport): { text: string; notes: string[
   const unpaired = report.rows.filter((r) => !r.error);
   const precision = report.target.precision;
   const failing = report.finalOutputs.filter((o) => !o.passed);
-  const noise = EXPECTED_NOISE[precision];
+  const fails = `final output(s) fail ${precision}: ${failing.map((o) => `${o.output} (${o.failures.join('; ') || 'failed'})`).join('; ')}`;
+  const best = [...(report.recoveries ?? [])].filter((r) => r.nodes.length === 1 && Number.isFinite(r.share)).sort((a, b) => b.share - a.share)[0];
   let text: string;
   if (report.culprits.length) {
     text = `culprit: ${culpritText(report.culprits[0]!, report)}`;
-    for (const c of report.culprits.slice(1, 4)) notes.push(`also creates error beyond ${precision} noise: ${culpritText(c, report)}`);
-    if (report.culprits.length > 4) notes.push(`${report.culprits.length - 4} more culprit(s) in localize.json`);
+    const acc = report.accumulation;
+    if (acc && failing.length) text += acc.passes ? `; to pass the gate: ${acc.note}: ${acc.command}` : `; ${acc.note}`;
+    for (const c of report.culprits.slice(1, 4)) notes.push(`also recovers ≥ 50% alone: ${culpritText(c, report)}`);
   } else if (failing.length) {
-    const worst = report.rows.filter((r) => r.sqnrDropDb !== undefined).sort((a, b) => b.sqnrDropDb! - a.sqnrDropDb!)[0];
+    const acc = report.accumulation;
     text =
-      `final output(s) fail ${precision}: ${failing.map((o) => `${o.output} (${o.failures.join('; ') || 'failed'})`).join('; ')}; no single node creates error beyond ${precision} noise (SQNR drop > ${fmtDb(noise.maxNodeSqnrDropDb)}): it accumulates` +
-      (worst
-        ? `; the largest drop is at ${rowLabel(worst)} (${fmtDb(worst.sqnrDropDb!)}${report.rejected.some((x) => x.row === worst.index) ? ", but alone on the reference's inputs it stays within noise: amplified, not created" : ''})`
-        : '');
+      `${fails}; no single node recovers half of the final error${best ? ` (best: ${best.label}, ${fmtPct(best.share)})` : ''}: it accumulates` +
+      (acc ? (acc.passes ? `; fix: ${acc.note}: ${acc.command}` : `; ${acc.note}`) : '');
   } else {
-    text = `outputs pass ${precision} (${outputsText(report) || 'no float outputs'}) and no node creates error beyond ${precision} noise (${compared} tensors compared)`;
+    const top = report.rows.filter((r) => r.addedNsr! > 0).sort((a, b) => b.addedNsr! - a.addedNsr!)[0];
+    text = `outputs pass ${precision} (${outputsText(report) || 'no float outputs'}): no culprit (${compared} tensors compared${top ? `; most noise added at ${rowLabel(top)}, ${fmtNum(top.addedNsr!)} of its signal` : ''})`;
   }
-  if (report.culprits.length && failing.length === 0 && report.finalOutputs.length) {
-    notes.push(`the final outputs still pass ${precision} (${outputsText(report)}), but the culprit's error is beyond what ${precision} should add`);
-  }
+  if (report.culprits.length && failing.length) notes.push(fails);
   if (report.firstDivergent !== undefined) {
     const r = report.rows[report.firstDivergent]!;
     const iso = report.isolations.find((i) => i.row === r.index);
@@ -71,13 +86,13 @@ export function headline(report: LocalizeReport): { text: string; notes: string[
     notes.push(
       `first node out of elementwise tolerance: ${rowLabel(r)} — ${rowErrorText(r, report)}` +
         (r.error && Number.isFinite(r.error.sqnrDb) ? `, SQNR ${fmtDb(r.error.sqnrDb)}` : '') +
-        (isCulprit ? '' : ` (not a culprit: the SQNR it loses stays within ${precision} noise)`) +
+        (isCulprit ? '' : failing.length ? ' (not the culprit: fixing it recovers less)' : ' (informational: the final outputs pass)') +
         (iso ? `; alone: ${iso.verdict === 'failed' ? 'isolation failed' : iso.explanation.split(':')[0]}` : ''),
     );
   }
   if (report.rejected.length) {
     notes.push(
-      `${report.rejected.length} node(s) drop SQNR beyond noise but make little error alone (inherited, amplified from upstream): ${report.rejected
+      `${report.rejected.length} candidate(s) add noise but recover < 50% of the final error when fixed: ${report.rejected
         .slice(0, 3)
         .map((x) => `'${x.node}'`)
         .join(', ')}`,

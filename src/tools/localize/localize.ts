@@ -25,7 +25,11 @@ import { isolateRow } from './isolate.ts';
 import { judgeFinalOutputs } from './final-outputs.ts';
 import { checkMarking } from './marking.ts';
 import { rankCulprits } from './rank.ts';
-import { planRows } from './pairing.ts';
+import { findQdq, planRows } from './pairing.ts';
+import { nsrOf } from './culprits.ts';
+import { finalNsr } from './recovery.ts';
+import { tensorError } from './tensor-error.ts';
+import { CALIBRATION_METADATA } from './types.ts';
 import { detectPrecision, localizeTolerance } from './precision.ts';
 import { firstRow, judgeRow } from './rows.ts';
 import { runSide, type SideRun } from './run-side.ts';
@@ -98,7 +102,11 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
   clock('referenceMs', t0);
   t0 = performance.now();
   log(`target: ${tgtName} on ${options.target.backend.id} (optimization ${tgtLevel}, ${precision})`);
-  const wanted = new Set(planned.flatMap((p) => [p.target ?? '', p.qdq?.tensor ?? '']));
+  const inputQdqPlan = refModel.graph!.input.flatMap((v) => {
+    const q = findQdq(tgtModel.graph!, v.name);
+    return q ? [{ input: v.name, ...q }] : [];
+  });
+  const wanted = new Set([...planned.flatMap((p) => [p.target ?? '', p.qdq?.tensor ?? '']), ...inputQdqPlan.map((q) => q.tensor)]);
   const target = await runSide({
     role: 'target',
     backend: options.target.backend,
@@ -136,27 +144,23 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     clock('isolationMs', t0);
   }
 
-  t0 = performance.now();
-  const ranked = await rankCulprits({
-    reference: refModel,
-    target: tgtModel,
-    rows,
-    precision,
-    tolerance,
-    referenceRun: reference,
-    isolate: { rows, target: side, reference, targetRun: target, feeds: options.feeds, policy },
-    done: isolations,
-    log,
-    ...(options.maxCulpritIsolations !== undefined ? { maxIsolations: options.maxCulpritIsolations } : {}),
+  const inputQdq = inputQdqPlan.flatMap((q) => {
+    const act = target.runs.map((r) => r[q.tensor]);
+    if (act.some((t) => !t)) return [];
+    const error = tensorError(
+      options.feeds.map((f) => f[q.input]!),
+      act.map((t) => t!),
+      policy,
+    );
+    return [{ ...q, error, addedNsr: nsrOf(error.sqnrDb) }];
   });
-  clock('rankingMs', t0);
-  if (ranked.repro) options.onRepro?.({ ...ranked.repro, backend: options.target.backend.id, graphOptimizationLevel: tgtLevel, precision });
 
+  // The target as deployed (unmarked): the baseline of every recovery, and the final verdict.
+  t0 = performance.now();
+  log('target without marked outputs');
   let marking;
-  let unmarked: SideRun | undefined;
+  let unmarked: SideRun;
   if (options.checkMarking ?? true) {
-    t0 = performance.now();
-    log('target without marked outputs');
     const m = await checkMarking({
       target: options.target,
       name: tgtName,
@@ -169,9 +173,61 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     });
     marking = m.check;
     unmarked = m.plain;
-    clock('markingMs', t0);
+  } else {
+    unmarked = await runSide({
+      role: 'target (unmarked)',
+      backend: options.target.backend,
+      name: tgtName,
+      model: tgtModel,
+      level: tgtLevel,
+      feeds: options.feeds,
+      expose: 'none',
+    });
   }
-  const finalOutputs = judgeFinalOutputs({ reference, target: unmarked ?? target, source: unmarked ? 'unmarked' : 'marked', precision, tolerance });
+  clock('markingMs', t0);
+  const roles = options.roles ? { roles: options.roles } : {};
+  const judge = (run: SideRun) => ({
+    nsr: finalNsr(reference, run),
+    passes: judgeFinalOutputs({ reference, target: run, source: 'unmarked', precision, tolerance, ...roles }).every((o) => o.passed),
+  });
+  const feedsSource = options.feedsSource ?? 'given feeds';
+
+  t0 = performance.now();
+  const ranked = await rankCulprits({
+    reference: refModel,
+    target: tgtModel,
+    rows,
+    precision,
+    tolerance,
+    referenceRun: reference,
+    isolate: { rows, target: side, reference, targetRun: target, feeds: options.feeds, policy },
+    done: isolations,
+    recovery: {
+      reference: { model: refModel, backend: options.reference.backend, run: reference },
+      target: { model: tgtModel, backend: options.target.backend, name: tgtName, level: tgtLevel, run: target },
+      rows,
+      feeds: options.feeds,
+      baseline: judge(unmarked),
+      judge,
+    },
+    weigh: {
+      reference: refModel,
+      target: tgtModel,
+      referenceRun: reference,
+      feeds: options.feeds,
+      feedsSource,
+      calibration: options.calibrationSource ?? tgtModel.metadataProps.find((p) => p.key === CALIBRATION_METADATA)?.value ?? 'not recorded in the variant',
+      backend: options.target.backend.id,
+    },
+    inputQdq,
+    ...(options.accumulate !== undefined ? { accumulate: options.accumulate } : {}),
+    log,
+    ...(options.maxCulpritIsolations !== undefined ? { maxIsolations: options.maxCulpritIsolations } : {}),
+  });
+  clock('rankingMs', t0);
+  if (ranked.repro) options.onRepro?.({ ...ranked.repro, backend: options.target.backend.id, graphOptimizationLevel: tgtLevel, precision });
+
+  const finalOutputs = judgeFinalOutputs({ reference, target: unmarked, source: 'unmarked', precision, tolerance, ...roles });
 
   const report: LocalizeReport = {
     schemaVersion: 1,
@@ -179,7 +235,7 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     reference: facts(options.reference, refName, refLevel, reference),
     target: { ...facts(options.target, tgtName, tgtLevel, target), precision },
     samples: options.feeds.length,
-    feedsSource: options.feedsSource ?? 'given feeds',
+    feedsSource,
     tolerance,
     maxMismatchFraction,
     hazardThreshold: hazardFraction * FLOAT16_MAX,
@@ -190,9 +246,12 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     isolations: ranked.isolations,
     culprits: ranked.culprits,
     rejected: ranked.rejected,
+    recoveries: ranked.recoveries,
+    ...(ranked.accumulation ? { accumulation: ranked.accumulation } : {}),
+    ...(inputQdq.length ? { inputQdq } : {}),
     finalOutputs,
     ...(marking ? { marking } : {}),
-    flagged: ranked.culprits.length > 0 || finalOutputs.some((o) => !o.passed),
+    flagged: finalOutputs.some((o) => !o.passed),
     headline: '',
     notes: [],
     timings,

@@ -4,9 +4,10 @@
  */
 import type { Backend, LoadOptions } from '../../kernel/runtime/types.ts';
 import type { Tolerance } from '../../kernel/judge/types.ts';
+import type { JudgeOutputsOptions } from '../../kernel/judge/judge-outputs.ts';
 import type { Precision } from '../../kernel/core/record.ts';
 import type { TensorMap } from '../../kernel/core/tensor.ts';
-import type { Culprit, FinalOutput, ReproMaterial } from './culprit-types.ts';
+import type { AccumulationFix, Culprit, FinalOutput, RecoveryRecord, ReproMaterial } from './culprit-types.ts';
 
 export type * from './culprit-types.ts';
 
@@ -63,9 +64,24 @@ export interface LocalizeOptions {
    * expected outputs (what `--repro` writes). Not called when there is no culprit. Default: none.
    */
   onRepro?: (material: ReproMaterial) => void;
+  /**
+   * The calibration data of an int8-static target, named in QDQ-range causes. Default: the
+   * target's `parity.calibration` metadata, else "not recorded in the variant".
+   */
+  calibrationSource?: string;
+  /** Declared output roles for the final judge (`judgeOutputs`); others are inferred. Default: inferred. */
+  roles?: JudgeOutputsOptions['roles'];
+  /**
+   * When no single node's fix restores the final gate, search the smallest set of nodes that does
+   * (`accumulate.ts`; a few dozen recovery runs). Default true.
+   */
+  accumulate?: boolean;
   /** Called with progress lines. Default: silent. */
   log?: (line: string) => void;
 }
+
+/** Model metadata key naming the calibration data a variant was calibrated on. */
+export const CALIBRATION_METADATA = 'parity.calibration';
 
 /** Default of {@link LocalizeOptions.maxCulpritIsolations}. */
 export const MAX_CULPRIT_ISOLATIONS = 8;
@@ -144,6 +160,11 @@ export interface NodeRow {
    * undefined when it cannot be measured (not float, not compared, reference at the noise floor).
    */
   sqnrDropDb?: number;
+  /**
+   * Noise power the node adds, as a share of its output's signal power (linear: 10^(−out/10) −
+   * 10^(−in/10), ≥ 0; Infinity when NaN/Inf appear). What culprits are ranked by; undefined with `sqnrDropDb`.
+   */
+  addedNsr?: number;
   /** Leaves tolerance, NaN/Inf appears, or (fp16 targets) a range hazard (shown in red; the verdict is `LocalizeReport.flagged`). */
   flagged: boolean;
   /** Why not compared. */
@@ -214,6 +235,12 @@ export interface LocalizeReport {
   firstDivergent?: number;
   /** Index into `rows` of the first row where NaN/Inf appears in the target only. */
   firstNonFinite?: number;
+  /** Recovery runs (`recovery.ts`): the share of the final error each fix removes, candidates first, then the accumulation search. */
+  recoveries?: RecoveryRecord[];
+  /** When no single node recovers enough: the smallest set found that restores the final gate. */
+  accumulation?: AccumulationFix;
+  /** Quantization of graph inputs in the target (Q/DQ on an input): the dequantized value vs the input. */
+  inputQdq?: { input: string; tensor: string; quantizeNode: string; scale?: number; zeroPoint?: number; error: TensorError; addedNsr: number }[];
   /** Rows flagged as fp16 range hazards. */
   hazards: number[];
   isolations: Isolation[];

@@ -7,6 +7,7 @@
  * the check is *inconclusive* (the comparison cannot tell a good variant from a bad one, so a pass
  * means nothing and a failure is never "breaks the gates"). Pure judging: no runtime.
  */
+import { ParityError } from '../../kernel/core/errors.ts';
 import { DEFAULT_GATES } from '../../kernel/config/default-gates.ts';
 import { VARIANTS, type BuiltinVariant, type Precision, type RunRecord, type VariantName } from '../../kernel/core/record.ts';
 import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
@@ -83,7 +84,11 @@ function record(model: string, variant: VariantName, samples: readonly TensorMap
 export function judgeQuality(v: ValidationReport, to: BuiltinVariant, context: QualityContext = {}): QualityVerdict {
   const precision = VARIANTS[to].precision;
   const model = context.model ?? 'model';
-  if (!v.outputs) throw new Error('judgeQuality: the validation kept no outputs');
+  if (!v.outputs)
+    throw new ParityError(
+      'INPUT_DATA',
+      'the original model ran on none of the check samples, so the variant cannot be judged: check --data or --shape/--value',
+    );
   const ref = record(model, 'fp32', v.outputs.reference);
   const variant = record(model, to, v.outputs.variant, context.coverage);
   const first = v.outputs.reference[0] ?? {};

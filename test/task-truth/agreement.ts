@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CorpusCase } from './corpus.ts';
+import type { CorpusCase, TaskOutcome } from './corpus.ts';
 import { BACKENDS, type CorpusBackend } from './runner.ts';
 import { runTool } from './tool.ts';
 
@@ -25,6 +25,14 @@ export interface Row {
   metrics: string;
   /** yes / NO / n/a (the tool could not judge this target). */
   agree: 'yes' | 'NO' | 'n/a';
+}
+
+/** Task outcomes depend only on the case, the file and the backend: judged once per process (both roles modes share them). */
+const outcomes = new Map<string, Promise<TaskOutcome>>();
+function judgeOnce(c: CorpusCase, file: string, backend: CorpusBackend): Promise<TaskOutcome> {
+  const key = `${c.name}\n${file}\n${backend}`;
+  if (!outcomes.has(key)) outcomes.set(key, c.judge(file, backend));
+  return outcomes.get(key)!;
 }
 
 let taskFlag: boolean | undefined;
@@ -91,7 +99,7 @@ export async function agreementRows(c: CorpusCase, o: AgreementOptions): Promise
     if (t.variant === 'fp32' && t.backend === 'ort-node/cpu') continue; // the reference itself
     const file = t.variant === 'fp32' ? (c.onnx ?? c.model) : run.variantFiles[t.variant];
     const judgeable = (BACKENDS as readonly string[]).includes(t.backend) && file !== undefined;
-    const outcome = judgeable ? await c.judge(file, t.backend as CorpusBackend) : undefined;
+    const outcome = judgeable ? await judgeOnce(c, file, t.backend as CorpusBackend) : undefined;
     const toolPass = t.status === 'passed';
     const toolJudged = t.status === 'passed' || t.status === 'failed';
     rows.push({
@@ -101,7 +109,7 @@ export async function agreementRows(c: CorpusCase, o: AgreementOptions): Promise
       tool: t.status,
       toolWhy: t.why,
       task: outcome ? (outcome.survives ? 'survives' : 'broken') : '?',
-      metrics: outcome?.metrics ?? 'no task judge for this backend',
+      metrics: outcome?.metrics ?? (file === undefined ? 'the run named no file for this variant' : 'no task judge for this backend'),
       agree: !outcome || !toolJudged ? 'n/a' : toolPass === outcome.survives ? 'yes' : 'NO',
     });
   }

@@ -2,8 +2,9 @@
  * Task-truth corpus, PP-OCRv4 recognizer: rendered text lines preprocessed as PaddleOCR's
  * `resize_norm_img` does (height 48 keeping the ratio, bilinear, (x/255 - 0.5)/0.5, zero-padded on the
  * right to the batch's common width, NCHW with three equal channels), greedy CTC decoding with the
- * shipping dictionary (blank = 0, class k = dictionary line k-1, the last class a space), and the task
- * judge: the variant reads the same text as fp32 on all but at most one line in 16.
+ * shipping dictionary (blank = 0, class k = dictionary line k-1, the last class a space; the text is
+ * trimmed: fp32 itself reads a space at the left edge of 5 of 16 lines), and the task judge: the variant
+ * reads the same text as fp32 on all but at most one line in 16.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -67,7 +68,7 @@ export async function readLines(session: Session, lines: TextLines): Promise<str
   for (let n = 0; n < lines.names.length; n++) {
     const r = await session.run({ x: { data: lines.data.subarray(n * per, (n + 1) * per), dims: [1, 3, 48, lines.width] } });
     const y = r[session.outputNames[0]!]!;
-    out.push(ctcDecode(y.data, y.dims[1]!, y.dims[2]!));
+    out.push(ctcDecode(y.data, y.dims[1]!, y.dims[2]!).trim()); // the line's text: edge spaces are padding, not text
   }
   return out;
 }

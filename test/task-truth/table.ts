@@ -39,6 +39,11 @@ const cases = corpus(values.size as Size).filter((c) => !wanted || wanted.some((
 const dir = join(resolve(values.dir!), values.size!);
 
 const rows: Row[] = [];
+function saveJson(): void {
+  if (!values.json) return;
+  mkdirSync(dirname(resolve(values.json)), { recursive: true });
+  writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
+}
 const notes: string[] = [];
 for (const c of cases) {
   if (c.note) notes.push(`${c.name}: ${c.note}`);
@@ -52,6 +57,7 @@ for (const c of cases) {
     });
     process.stderr.write(`${c.name} (${roles} roles): ${r.length} rows in ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
     rows.push(...r);
+    saveJson(); // after every case, so a long table interrupted keeps what it measured
   }
 }
 
@@ -68,7 +74,3 @@ console.log(
 );
 for (const n of notes) console.log(`note: ${n}`);
 if (!toolHasTaskFlag()) console.log("note: this checkout's `parity run` has no --task yet: every row uses the tool's inferred or default roles");
-if (values.json) {
-  mkdirSync(dirname(resolve(values.json)), { recursive: true });
-  writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
-}

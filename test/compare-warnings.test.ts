@@ -61,6 +61,8 @@ describe('degenerate reference outputs', () => {
         expect.stringMatching(
           /^output 'maps': the reference is near-zero on these 4 input samples \(RMS 5\.\de-8 over 16384 elements\): cosine and SQNR of near-zero vectors are meaningless.*--data/,
         ),
+        // Inferred a score map (one channel in [0,1]) whose every pixel is below the threshold (issue 20).
+        expect.stringMatching(/^output 'maps' \(score-map\): every one of the 16384 reference decisions is negative at threshold 0\.5/),
       ]);
     }
     expect(report.verdict.counts.warn).toBe(3);
@@ -72,7 +74,7 @@ describe('degenerate reference outputs', () => {
     // A warning shared by several targets is printed once, naming them.
     expect(consoleOut).toMatch(new RegExp(`warning 3 targets \\([^)]*\\): output 'maps': ${text.source}`));
     expect(renderMarkdown(report)).toMatch(
-      new RegExp(`\\*\\*Warnings\\*\\*[\\s\\S]*- \`det:int8-dynamic@ort-node/cpu/node\` ⚠️ 1 warning\\n  - output 'maps': ${text.source}`),
+      new RegExp(`\\*\\*Warnings\\*\\*[\\s\\S]*- \`det:int8-dynamic@ort-node/cpu/node\` ⚠️ 2 warnings\\n  - output 'maps': ${text.source}`),
     );
     expect(renderHtml(report)).toMatch(new RegExp(`<div class="warn">warning: output &#39;maps&#39;: ${text.source}`));
     expect(renderJunit(report)).toMatch(

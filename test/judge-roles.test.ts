@@ -83,6 +83,13 @@ describe('role inference, never silent', () => {
         ),
       ).role,
     ).toBe('classifier');
+    const map = inferRole(
+      flat(
+        Array.from({ length: 64 }, (_, i) => (i % 9) / 9),
+        [[1, 1, 8, 8]],
+      ),
+    );
+    expect(map).toMatchObject({ role: 'score-map', source: 'inferred', evidence: expect.stringMatching(/one channel over 8×8 pixels/) });
     const t = inferRole(flat([3, -1, 37, 2], [[1, 4]]));
     expect(t).toMatchObject({ role: 'tensor', source: 'default' });
     expect(t.evidence).toMatch(/no task evidence/);
@@ -229,5 +236,18 @@ describe('the scale-free tensor rule', () => {
     const nan = judgeOutputs({ reference: { p: ref }, target: { p: flat([0.1, NaN, 0.8], dims) }, precision: 'int8' });
     expect(nan.outputs.p!.collapse).toMatch(/NaN/);
     expect(nan.passed).toBe(false);
+  });
+  it('beside a task output, a tensor-role output (an LSTM state) fails only on collapse; a reference deciding the same everywhere warns', () => {
+    const dims = Array.from({ length: 6 }, () => [1, 1]);
+    const prob = flat([0.1, 0.2, 0.1, 0.3, 0.2, 0.1], dims);
+    const state = flat([1, -2, 3, -1, 2, 0.5], [[1, 6]]);
+    const judge = (s: number[]) => judgeOutputs({ reference: { p: prob, h: state }, target: { p: prob, h: flat(s, [[1, 6]]) }, precision: 'int8' });
+    const moved = judge([1.5, -1.2, 2.1, -1.6, 2.4, 0]); // SQNR ~8 dB: under int8's 12 dB tensor floor, above the 5 dB collapse floor
+    expect(moved.outputs.h!.tensor.passed).toBe(false);
+    expect(moved.outputs.h!).toMatchObject({ passed: true, decidedBy: 'tensor', decidingMetric: expect.stringMatching(/^auxiliary to the task outputs/) });
+    expect(moved.outputs.p!.task!.warnings).toEqual([expect.stringMatching(/every one of the 6 reference decisions is negative at threshold 0\.5/)]);
+    const collapsed = judge([-1, 2, -3, 1, -2, -0.5]);
+    expect(collapsed.outputs.h!.collapse).toMatch(/SQNR -?\d/);
+    expect(collapsed.passed).toBe(false);
   });
 });

@@ -46,6 +46,8 @@ export interface RoleMetrics {
   labels?: Record<string, number>;
   /** Up to 3 examples of disagreement, in words (`sample 2: ref "上海" target ""`). */
   examples?: string[];
+  /** Why these metrics may mean little (e.g. every reference decision is the same). The run puts them in the target's `warnings`. */
+  warnings?: string[];
 }
 
 /** How one output was judged. */

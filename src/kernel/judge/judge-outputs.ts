@@ -35,8 +35,11 @@ const fmt = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(3))
 export function judgeOutputs(o: JudgeOutputsOptions): JudgeOutputsResult {
   const outputs: Record<string, OutputJudgement> = {};
   const reasons: string[] = [];
+  const roles = Object.fromEntries(Object.entries(o.reference).map(([name, ref]) => [name, resolveRole(name, ref, o.roles)]));
+  // With a task role somewhere, the other outputs (states, auxiliary maps) matter through the task: only their collapse fails.
+  const auxiliary = Object.values(roles).some((r) => r.role !== 'tensor');
   for (const [name, ref] of Object.entries(o.reference)) {
-    const j = judgeOne(name, ref, o.target[name], o);
+    const j = judgeOne(name, ref, o.target[name], o, roles[name]!, auxiliary);
     outputs[name] = j;
     if (!j.passed && j.reason) reasons.push(j.reason);
   }
@@ -52,9 +55,8 @@ export function resolveRole(name: string, ref: FlatOutput, declared: JudgeOutput
   return { role: d.role, ...(d.options ? { options: d.options } : {}), source: d.source ?? 'config', ...(d.evidence ? { evidence: d.evidence } : {}) };
 }
 
-function judgeOne(name: string, ref: FlatOutput, act: FlatOutput | undefined, o: JudgeOutputsOptions): OutputJudgement {
+function judgeOne(name: string, ref: FlatOutput, act: FlatOutput | undefined, o: JudgeOutputsOptions, role: ResolvedRole, auxiliary: boolean): OutputJudgement {
   const tolerance = resolveTolerance(o.policy, name, o.precision);
-  const role = resolveRole(name, ref, o.roles);
   const problem = !act ? `output '${name}' missing in target` : shapeProblem(ref, act);
   const tensor: OutputMetrics = problem
     ? incomparableMetrics(ref.data.length, tolerance, problem)
@@ -71,6 +73,21 @@ function judgeOne(name: string, ref: FlatOutput, act: FlatOutput | undefined, o:
         ? `SQNR ${fmt(tensor.sqnrDb)} dB < collapse floor ${fmt(collapseDb)} dB`
         : undefined;
 
+  if (role.role === 'tensor' && auxiliary && !problem) {
+    // An output beside task outputs: its tensor check is reported, only a collapse fails it.
+    return {
+      role,
+      tensor,
+      ...(collapse ? { collapse } : {}),
+      gates: [],
+      passed: !collapse,
+      decidedBy: 'tensor',
+      decidingMetric: collapse
+        ? `tensor collapse: ${collapse}${floorText}`
+        : `auxiliary to the task outputs: only a collapse fails it (SQNR ${fmt(tensor.sqnrDb)} dB >= ${fmt(collapseDb)} dB${tensor.passed ? '' : `; tensor check: ${tensor.failures?.[0] ?? 'failed'}`})${floorText}`,
+      ...(collapse ? { reason: `${name}: tensor collapse: ${collapse}${floorText}` } : {}),
+    };
+  }
   if (role.role === 'tensor' || problem) {
     const passed = !problem && tensor.passed;
     const decidingMetric =

@@ -135,9 +135,11 @@ export function judgeTarget(options: JudgeTargetOptions): TargetVerdict {
     else if (!j.passed && j.reason) reasons.push(j.reason);
   }
   verdict.decidedBy = judged.decidedBy;
+  const roleWarnings = Object.entries(judged.outputs).flatMap(([name, j]) => (j.task?.warnings ?? []).map((w) => `output '${name}' (${j.role.role}): ${w}`));
 
   if (classifier) judgeClassifier(verdict, { ...options, labels, classifier });
-  const { warnings, implausible } = comparisonWarnings(options, classifier);
+  const { warnings: found, implausible } = comparisonWarnings(options, classifier);
+  const warnings = [...found, ...roleWarnings];
   if (warnings.length > 0) verdict.warnings = warnings;
   // A reference far from its documented task metric: every target agreeing on garbage is no pass.
   if (implausible && verdict.isReference && !options.acceptImplausibleReference) {

@@ -95,6 +95,8 @@ export function binaryMetrics(ref: FlatOutput, tgt: FlatOutput, options: RoleOpt
     metrics.sampleAgreement = rows ? same / rows : NaN;
   }
   const result: RoleMetrics = { role, metrics };
+  const same = sameDecision(r, threshold);
+  if (same) result.warnings = [same];
   if (Array.isArray(labels) && labels.length === n && labels.every((l) => typeof l === 'number')) {
     const y = labels as number[];
     const rf = f1(r, y);
@@ -135,4 +137,15 @@ export function classifierMetrics(ref: FlatOutput, tgt: FlatOutput, options: Rol
     result.labels = { referenceAccuracy: refAcc, targetAccuracy: tgtAcc, accuracyDelta: tgtAcc - refAcc };
   }
   return result;
+}
+
+/** Fewest decisions for "the reference decides the same every time" to mean something. */
+export const SAME_DECISION_MIN = 5;
+
+/** A warning when every reference decision is the same (the flip rate then compares nothing), else undefined. */
+export function sameDecision(r: Uint8Array, threshold: number): string | undefined {
+  if (r.length < SAME_DECISION_MIN) return undefined;
+  const first = r[0]!;
+  for (let i = 1; i < r.length; i++) if (r[i] !== first) return undefined;
+  return `every one of the ${r.length} reference decisions is ${first ? 'positive' : 'negative'} at threshold ${threshold}: the decision metrics compare nothing; feed inputs where the decision varies (--data FILE)`;
 }

@@ -6,7 +6,7 @@
 import type { FlatOutput } from './float-data.ts';
 import type { RoleMetrics } from './judge-outputs-types.ts';
 import { argmaxRows, classRows, normAxis, quantile } from './role-rows.ts';
-import { decisions, DEFAULT_THRESHOLD, inUnitRange } from './role-decisions.ts';
+import { decisions, DEFAULT_THRESHOLD, inUnitRange, sameDecision } from './role-decisions.ts';
 import type { RoleOptions } from './role-spec.ts';
 
 /** `regression`: `relMae` = mean|a−r| / mean|r|, `relMaxErr` = max|a−r| / max|r|; with labels (one per value), `maeDelta` relative to mean|label|. */
@@ -81,7 +81,13 @@ export function scoreMapMetrics(ref: FlatOutput, tgt: FlatOutput, options: RoleO
     if (r[i] && t[i]) inter++;
     if (r[i] || t[i]) uni++;
   }
-  return { role: 'score-map', metrics: { agreement: r.length ? same / r.length : NaN, positiveIoU: uni ? inter / uni : 1, pixels: r.length } };
+  const result: RoleMetrics = {
+    role: 'score-map',
+    metrics: { agreement: r.length ? same / r.length : NaN, positiveIoU: uni ? inter / uni : 1, pixels: r.length },
+  };
+  const flat = sameDecision(r, options.threshold ?? DEFAULT_THRESHOLD);
+  if (flat) result.warnings = [flat];
+  return result;
 }
 
 /** `embedding`: vectors along the last axis. `cosineP5` / `cosineMean` per vector; `neighbourOverlap` of each vector's top-k (default 5) cosine neighbours among the others (NaN with < 3 vectors). */

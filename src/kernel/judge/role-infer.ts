@@ -15,6 +15,8 @@ export const INFERENCE = {
   blankShare: 0.3,
   /** Fewest classes for a sequence role. */
   minVocabulary: 3,
+  /** Fewest pixels of a one-channel [N,1,H,W] map in [0,1] to read it as a score map. */
+  minMapPixels: 16,
 } as const;
 
 const shape = (dims: readonly number[]) => `[${dims.join(',')}]`;
@@ -45,6 +47,7 @@ function inUnit(data: ArrayLike<number>): boolean {
  * - rank ≥ 3, softmax over the last axis, ≥ 3 classes: `ctc` (blank = the end class that is the
  *   argmax of ≥ 30% of steps) else `tokens`;
  * - rank 4, softmax over axis 1: `segmentation`;
+ * - rank 4 with one channel ([N,1,H,W], H·W ≥ 16), every value in [0,1]: `score-map`;
  * - one value per sample ([N,1], [1] or a scalar) in [0, 1]: `binary`;
  * - rank 2, softmax over the last axis: `classifier`;
  * - `classifierHint` (an output named and shaped like class scores, src/tools/run/classifier-output.ts): `classifier`;
@@ -79,6 +82,13 @@ export function inferRole(ref: FlatOutput, classifierHint?: string): ResolvedRol
       options: { axis: 1 },
       source: 'inferred',
       evidence: `rank 4 ${shape(dims)}, softmax over axis 1 (${dims[1]} classes per pixel)`,
+    };
+  }
+  if (rank === 4 && dims[1] === 1 && (dims[2] ?? 1) * (dims[3] ?? 1) >= INFERENCE.minMapPixels && inUnit(ref.data)) {
+    return {
+      role: 'score-map',
+      source: 'inferred',
+      evidence: `rank 4 ${shape(dims)}: one channel over ${dims[2]}×${dims[3]} pixels, every value in [0,1] (a per-pixel probability map, e.g. text detection); threshold 0.5 unless --task sets one`,
     };
   }
   if (per === 1 && inUnit(ref.data)) {

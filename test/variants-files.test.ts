@@ -17,6 +17,8 @@ import type { QuantizeRecipe } from '../src/tools/quantize/recipe.ts';
 import { applyRecipe } from '../src/tools/quantize/rewrite.ts';
 import { inferPrecision } from '../src/tools/variants/infer-precision.ts';
 import { tinyClassifier } from './helpers/tiny-models.ts';
+import { tinyTfjsModel } from './helpers/tiny-tfjs.ts';
+import { quantizeTfjsWeights, type TfjsModelJson } from '../src/kernel/onnx/tfjs-quantize.ts';
 
 const CLS = 'test/fixtures/ocr-cls.onnx';
 const made = (recipe: QuantizeRecipe) => {
@@ -85,6 +87,31 @@ describe('variant files', () => {
       /variant file .*other\.onnx \('other'\) is not a variant of ocr-cls\.onnx: its outputs are 'probs'; the reference's are 'softmax_0\.tmp_0'/,
     );
   });
+
+  it('a TF.js model.json with quantized twins in <name>/model.json subfolders', async () => {
+    const tiny = await tinyTfjsModel();
+    const root = join(dir, 'tiny-tfjs');
+    const save = (sub: string, m: { modelJson: unknown; files: Record<string, Uint8Array> }) => {
+      mkdirSync(join(root, sub), { recursive: true });
+      writeFileSync(join(root, sub, 'model.json'), JSON.stringify(m.modelJson));
+      for (const [f, b] of Object.entries(m.files)) writeFileSync(join(root, sub, f), b);
+    };
+    save('.', tiny);
+    for (const dtype of ['float16', 'uint8'] as const)
+      save(dtype, quantizeTfjsWeights({ modelJson: tiny.modelJson as TfjsModelJson, files: tiny.files }, dtype).model);
+    const r = await runParity(
+      { backends: ['tfjs/cpu'], samples: 2, latency: { minIterations: 1, maxIterations: 2 } },
+      { model: root, write: false, cacheDir: join(dir, 'cache') },
+    );
+    expect(r.modelErrors).toEqual([]);
+    expect(r.report.targets.map((t) => [t.variant, t.precision, t.status])).toEqual([
+      ['fp32', 'fp32', 'passed'],
+      ['float16', 'fp16', 'passed'],
+      ['uint8', 'int8', 'passed'],
+    ]);
+    const recipe = r.records.find((x) => x.target.variant === 'uint8')!.facts!.variantRecipe as { text: string };
+    expect(recipe.text).toMatch(/weight manifest: 2 uint8 of 2 weights/);
+  }, 60_000);
 
   it('--variant NAME=FILE is parsed strictly', () => {
     expect(parseVariantFlags(['q4=a/model_q4.onnx'])).toEqual({ q4: 'a/model_q4.onnx' });

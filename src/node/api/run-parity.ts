@@ -5,7 +5,7 @@
  * variant factory, and (optionally) a browser environment, streaming records to the out folder.
  * Node only.
  */
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { createNodeRegistry } from '../runtimes/node-registry.ts';
 import type { BackendRegistry } from '../../kernel/runtime/registry.ts';
 import { DEFAULT_BROWSER_SAMPLES, resolveConfig, type ResolvedConfig } from '../../kernel/config/resolve.ts';
@@ -180,7 +180,7 @@ async function loadModels(config: ParityConfig, resolved: ResolvedConfig, option
     const files = Object.fromEntries(Object.entries(resolved.variantFiles).map(([n, f]) => [n, resolve(cwd, f)]));
     const model = await loadWithVariantFiles(resolve(cwd, m.path), overrides, files, 'name' in m ? m.name : undefined);
     for (const [n, v] of Object.entries(model.shipped ?? {}))
-      options.observer?.log?.(`${model.name}: variant '${n}' = ${v.onnx.name}: ${v.precision} (like ${v.like}), inferred from its graph: ${v.evidence}`);
+      options.observer?.log?.(`${model.name}: variant '${n}' = ${basename(v.path)}: ${v.precision} (like ${v.like}), inferred from it: ${v.evidence}`);
     const dataFile = options.dataFile ?? inputs?.data;
     models.push(dataFile ? { ...model, dataFile: resolve(cwd, dataFile) } : model);
   }

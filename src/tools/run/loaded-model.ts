@@ -35,9 +35,11 @@ export interface LoadedModel {
 
 /** A variant file someone else made, with what its graph says it is (src/tools/variants/infer-precision.ts). */
 export interface ShippedVariant {
-  /** Absolute path of the file. */
+  /** Absolute path of the file (an ONNX file, or a TF.js model.json). */
   path: string;
-  onnx: OnnxSource;
+  /** One of them, in the reference's format. */
+  onnx?: OnnxSource;
+  tfjs?: TfjsSource;
   precision: Precision;
   /** The built-in variant it corresponds to. */
   like: BuiltinVariant;

@@ -10,7 +10,6 @@ import type { Dataset } from '../../kernel/data/dataset.ts';
 import type { Coverage } from '../quantize/coverage.ts';
 import type { LoadedModel } from './loaded-model.ts';
 
-
 export type VariantOutcome =
   | {
       ok: true;
@@ -40,11 +39,11 @@ export async function builtinVariant(
   if (variant === 'fp32') return { ok: true, model, recipe: 'the model as given' };
   const file = model.shipped?.[variant];
   if (file) {
-    const { tfjs: _t, twin: _w, shipped: _s, ...rest } = model;
+    const { onnx: _o, tfjs: _t, twin: _w, shipped: _s, ...rest } = model;
     return {
       ok: true,
-      model: { ...rest, path: file.path, onnx: file.onnx },
-      recipe: `shipped file ${file.onnx.name}: ${file.precision} (like ${file.like}), inferred from its graph: ${file.evidence}`,
+      model: { ...rest, path: file.path, ...(file.onnx ? { onnx: file.onnx } : {}), ...(file.tfjs ? { tfjs: file.tfjs } : {}) },
+      recipe: `shipped file ${(file.onnx ?? file.tfjs)!.name}: ${file.precision} (like ${file.like}), inferred from its graph: ${file.evidence}`,
       precision: file.precision,
       ...(file.coverage ? { coverage: file.coverage } : {}),
     };

@@ -99,3 +99,30 @@ export function inferPrecision(model: ModelProto): InferredPrecision {
   const lowPrecisionNodes = int4 || int8Op || quantizeLinear || dqOnConstants ? int4 + int8Op + dqOnConstants : fp16;
   return { precision, like, evidence: evidence.join('; '), lowPrecisionNodes };
 }
+
+/** Stored TF.js weight dtype → the precision its values have. */
+const TFJS_PRECISION: Record<string, { precision: Precision; like: BuiltinVariant }> = {
+  float16: { precision: 'fp16', like: 'fp16' },
+  uint16: { precision: 'fp16', like: 'fp16' },
+  uint8: { precision: 'int8', like: 'int8-weight' },
+  int8: { precision: 'int8', like: 'int8-weight' },
+};
+
+/**
+ * A TF.js model's precision from its weight manifest (the converter's `quantization.dtype`), the
+ * loosest stored dtype deciding. `weightDtypes` as `inspectTfjsModel` gives it.
+ */
+export function inferTfjsPrecision(weightDtypes: Record<string, { count: number; bytes: number }>): InferredPrecision {
+  const total = Object.values(weightDtypes).reduce((a, d) => a + d.count, 0);
+  const found = Object.keys(weightDtypes).filter((d) => TFJS_PRECISION[d]);
+  const rank = (d: string) => ['int8', 'uint8', 'uint16', 'float16'].indexOf(d);
+  const loosest = found.sort((a, b) => rank(a) - rank(b))[0];
+  const low = found.reduce((a, d) => a + weightDtypes[d]!.count, 0);
+  if (!loosest) return { precision: 'fp32', like: 'fp32', evidence: `${total} weights stored as float32`, lowPrecisionNodes: 0 };
+  const parts = found.map((d) => `${weightDtypes[d]!.count} ${d}`).join(', ');
+  return {
+    ...TFJS_PRECISION[loosest]!,
+    evidence: `weight manifest: ${parts} of ${total} weights (TF.js quantization, dequantized at load)`,
+    lowPrecisionNodes: low,
+  };
+}

@@ -13,12 +13,20 @@ import { assertValueFits, storeValue } from '../../kernel/data/fit-value.ts';
 import { readNpy, readNpz } from '../../kernel/data/npy.ts';
 import type { FillOptions } from '../../kernel/data/complete.ts';
 import { loadJsonl } from './load-jsonl.ts';
+import { loadImageFolder } from './image-folder.ts';
+import { takesImage } from '../../kernel/data/image-decode.ts';
 
 /** @param limit - JSONL: stop reading after this many samples. Default all. */
 export function loadDataFile(path: string, specs: readonly TensorSpec[], fill?: FillOptions, limit?: number): Dataset {
   if (!existsSync(path)) throw new ParityError('FILE_NOT_FOUND', `data file '${path}' does not exist`);
-  if (statSync(path).isDirectory())
-    throw new ParityError('USAGE', `data file '${path}' is a folder; expected a .json, .jsonl, .npy or .npz file keyed by input name`);
+  // A folder: pictures for the model's one image input.
+  if (statSync(path).isDirectory()) {
+    if (specs.filter(takesImage).length === 1) return loadImageFolder(path, specs, fill, limit);
+    throw new ParityError(
+      'USAGE',
+      `data file '${path}' is a folder; expected a .json, .jsonl, .npy or .npz file keyed by input name (a folder of PNG/PPM pictures feeds a model with one image input)`,
+    );
+  }
   const name = basename(path);
   const ext = extname(path).toLowerCase();
   if (ext === '.jsonl') return loadJsonl(path, name, specs, fill, limit);

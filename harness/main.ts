@@ -22,6 +22,8 @@ if (new URLSearchParams(location.search).has('driver')) {
   );
 } else {
   const { startApp } = await import('./ui/app.ts');
+  // The text panel (harness/text): tokens, ids and per-backend outputs for typed texts.
+  void import('./text/text-panel.ts').then(({ mountTextPanel }) => mountTextPanel(document.querySelector('main') ?? document.body, registry));
   startApp(window.parity, registry).catch((e: unknown) => {
     const p = Object.assign(document.createElement('p'), {
       className: 'error',

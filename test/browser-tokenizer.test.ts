@@ -11,7 +11,7 @@ import type { PageDriver } from '../src/node/browser/page-driver.ts';
 import { nativeTokenizer } from '../src/node/pipeline/native-tokenizer.ts';
 import { parseCsv } from '../src/kernel/data/csv.ts';
 import type { TokenizedText } from '../src/tools/pipeline/tokenizer/frame.ts';
-import { harnessEnvironment } from './helpers/browser.ts';
+import { harnessEnvironment, openHarnessPage } from './helpers/browser.ts';
 import { HELDOUT_CSV, loadBundledTokenizer, planted } from './tokenizer-plants.ts';
 
 const json = loadBundledTokenizer();
@@ -58,4 +58,24 @@ describe('tokenizer: the browser vs Node', () => {
   it('rejects a file that is not a tokenizer.json with a one-line message', async () => {
     await expect(driver.tokenize({ hello: 1 }, ['x'])).rejects.toThrow(/not a Hugging Face tokenizer\.json/);
   });
+});
+
+describe('the text panel', () => {
+  it('shows tokens, ids and each backend’s outputs for typed texts', async () => {
+    const h = await openHarnessPage('text-panel', { waitFor: '#text-run' });
+    try {
+      await h.page.fill('#text-input', texts.slice(0, 2).join('\n'));
+      await h.page.click('#text-run');
+      await h.page.waitForSelector('.text-table', { timeout: 90_000 });
+      const cells = await h.page.$$eval('.text-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+      expect(cells).toHaveLength(2);
+      const firstIds = reference[0]!.tokens.filter((_, j) => reference[0]!.mask[j]).map((t, j) => `${t}·${reference[0]!.ids[j]}`);
+      expect(cells[0]![1]).toContain(firstIds.slice(0, 5).join(' '));
+      // ort-web/wasm and tfjs/cpu: probabilities on both, the TF.js embedding's cosine to ort-web's near 1.
+      expect(cells[0]![2]).toMatch(/ham: 0\.\d{4}, spam: 0\.\d{4}/);
+      expect(cells[0]![3]).toMatch(/embedding: cos 0\.99999\d|embedding: cos 1\.000000/);
+    } finally {
+      await h.close();
+    }
+  }, 150_000);
 });

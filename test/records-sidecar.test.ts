@@ -61,6 +61,17 @@ describe('records with output sidecars', () => {
     expect(readRecords(join(inline, 'records.jsonl')).records.map((r) => r.outputs)).toEqual(records.map((r) => r.outputs));
   });
 
+  it('release: written records hold handles that read their outputs back from disk, kept or not', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'parity-sidecar-release-'));
+    const copies = records.map((r) => ({ ...r, outputs: Object.fromEntries(Object.entries(r.outputs!).map(([k, v]) => [k, v.map((e) => ({ ...e }))])) }));
+    const w = createRecordsWriter(join(dir, 'records.jsonl'), { keepOutputs: 'reference', isReference: (r) => r.target.variant === 'fp32', release: true });
+    for (const r of copies) w.write(r);
+    w.close();
+    expect(Object.getOwnPropertyDescriptor(copies[1]!.outputs.probs[0], 'b64')?.get).toBeTypeOf('function');
+    expect(JSON.parse(JSON.stringify(copies.map((r) => r.outputs)))).toEqual(records.map((r) => r.outputs));
+    expect(readdirSync(join(dir, 'outputs'))).toEqual(['001-m_fp32_ort-node_cpu.bin']);
+  });
+
   it('a truncated or missing sidecar loses only that record’s outputs, named with file, target and output', () => {
     const dir = write('all');
     truncateSync(join(dir, 'outputs', '002-m_fp16_ort-node_cpu.bin'), 100);

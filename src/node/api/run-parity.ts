@@ -112,6 +112,8 @@ async function runResolved(config: ParityConfig, resolved: ResolvedConfig, optio
     if (removed.length) options.observer?.log?.(`${outDir}: replacing the earlier run's ${removed.join(', ')}`);
     writer = createRecordsWriter(resolve(outDir, REPORT_FILES.records), {
       keepOutputs: resolved.keepOutputs,
+      // Records keep handles to their outputs on disk, not the outputs: memory stays per target.
+      release: true,
       isReference: (r) => references.has(r.target.id),
     });
   };

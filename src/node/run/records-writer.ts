@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import type { RunRecord } from '../../kernel/core/record.ts';
 import { isParityError, ParityError } from '../../kernel/core/errors.ts';
 import { parseRecords, recordLine, type ParsedRecords } from '../../kernel/render/records-jsonl.ts';
-import { fromSidecar, toSidecar, withoutOutputs, type KeepOutputs } from '../../kernel/render/records-sidecar.ts';
+import { fromSidecar, toSidecar, withoutOutputs, type KeepOutputs, type SidecarTensor } from '../../kernel/render/records-sidecar.ts';
+import { releaseOutputs, spillOutputs } from './release-outputs.ts';
 
 /** Folder of the output sidecars, beside records.jsonl. */
 export const OUTPUTS_DIR = 'outputs';
@@ -30,6 +31,12 @@ export interface RecordsWriterOptions {
   keepOutputs?: KeepOutputs;
   /** Which records are references (kept under `keepOutputs: 'reference'`). Default none. */
   isReference?: (record: RunRecord) => boolean;
+  /**
+   * After writing, replace the record's in-memory outputs by handles that read them back from disk
+   * when used (release-outputs.ts): the caller's records then hold one target's outputs at a time.
+   * Default `false`.
+   */
+  release?: boolean;
 }
 
 export interface RecordsWriter {
@@ -69,7 +76,11 @@ export function createRecordsWriter(path: string, options: RecordsWriterOptions 
   /** The line for `record`: its outputs appended to its sidecar first, or dropped. */
   const lineOf = (record: RunRecord): RunRecord => {
     if (!record.outputs || keep === 'inline') return record;
-    if (keep === 'none' || (keep === 'reference' && !options.isReference?.(record))) return withoutOutputs(record);
+    if (keep === 'none' || (keep === 'reference' && !options.isReference?.(record))) {
+      const line = withoutOutputs(record);
+      if (options.release) spillOutputs(record);
+      return line;
+    }
     let file = files.get(record.target.id);
     if (!file) {
       file = `${OUTPUTS_DIR}/${String(files.size + 1).padStart(3, '0')}-${record.target.id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 80)}.bin`;
@@ -81,6 +92,7 @@ export function createRecordsWriter(path: string, options: RecordsWriterOptions 
       const { line, chunks } = toSidecar(record, file, 0);
       for (const c of chunks) writeSync(side, c);
       if (options.fsync) fsyncSync(side);
+      if (options.release) releaseOutputs(record, join(dirname(path), file), line.outputs as unknown as Record<string, SidecarTensor[]>);
       return line;
     } finally {
       closeSync(side);

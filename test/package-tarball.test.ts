@@ -93,8 +93,8 @@ describe('the npm package', () => {
       targets: { model: string; status: string }[];
     };
     expect(report.schemaVersion).toBe(1);
-    // Both bundled models were found inside the installed package, not in the cwd.
-    expect(report.targets.map((t) => `${t.model}:${t.status}`).sort()).toEqual(['mnist-cnn:passed', 'penguins-mlp:passed']);
+    // The bundled models were found inside the installed package, not in the cwd.
+    expect(report.targets.map((t) => `${t.model}:${t.status}`).sort()).toEqual(['mnist-cnn:passed', 'penguins-mlp:passed', 'text-encoder:passed']);
     // The config's `samples` reached the run (the bundled data has 1000 and 103 samples).
     expect(r.out).toContain('mnist-cnn: 40 samples');
     expect(r.out).toContain('penguins-mlp: 40 samples');

@@ -203,9 +203,52 @@ describe('renderers', () => {
   it('renders a self-contained page with the per-node chart and escaped text', () => {
     const html = renderLocalizeHtml(fakeReport(5, 2));
     expect(html).toMatch(/<svg[^>]*aria-label="Max absolute error per node/);
-    expect(html).toContain('first divergent: n2');
+    expect(html).toContain('first out of elementwise tolerance: n2'); // no culprit: the grey marker is labelled
+    expect(html).not.toMatch(/<line class="first"[^>]*stroke="#[0-9a-f]{6}"/i); // grey, not red
+    for (const col of ['maxAbs', 'cosine', 'SQNR', 'noise added', 'mismatch', 'max|ref|', 'flags']) expect(html).toContain(`<dt>${col}</dt>`);
+    expect(html).not.toContain('SQNR drop');
     expect(html).toContain('given &lt;feeds&gt;');
     expect(html).not.toMatch(/<script|https?:\/\//);
+  });
+});
+
+describe('localize.html agrees with its verdict', () => {
+  it('marks the culprit (not the first node out of tolerance) in the headline, the chart and the table', () => {
+    const r = fakeReport(6, 2);
+    r.rows[4]!.addedNsr = 0.7;
+    r.culprits = [
+      {
+        row: 4,
+        kind: 'node',
+        node: 'n4',
+        op: 'Relu',
+        output: 't4',
+        inputSqnrDb: 40,
+        outputSqnrDb: 1.4,
+        sqnrDropDb: 38.6,
+        isolation: 'created',
+        addedNsr: 0.7,
+        recoveredShare: 0.97,
+        passesWhenFixed: true,
+      },
+    ];
+    r.headline = "culprit: 'n4' (Relu)";
+    const html = renderLocalizeHtml(r);
+    expect(html).toContain('culprit: n4'); // chart marker
+    expect(html).not.toContain('first out of elementwise tolerance: n2'); // grey marker unlabelled beside a culprit
+    expect(html).toMatch(/<tr class="culprit">[^]*?<code>n4<\/code>/); // table row
+    expect(html).toMatch(/class="banner bad">culprit: &#39;n4&#39;|class="banner bad">culprit: 'n4'/);
+    expect(html).toContain('97.0%');
+  });
+
+  it('shows no red line or red row under a green verdict', () => {
+    const r = fakeReport(5, 2);
+    r.flagged = false;
+    r.headline = 'outputs pass fp16: no culprit';
+    const html = renderLocalizeHtml(r);
+    expect(html).toContain('class="banner ok"');
+    expect(html).not.toMatch(/<tr class="[^"]*culprit/);
+    expect(html).not.toMatch(/class="culprit"/);
   });
 });
 

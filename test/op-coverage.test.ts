@@ -4,7 +4,7 @@
  * a TF.js twin (left out: it does not run the ONNX ops), a backend that was unavailable.
  */
 import { describe, expect, it } from 'vitest';
-import { opCoverage } from '../src/kernel/judge/op-coverage.ts';
+import { opCoverage, opCoverageEvidence } from '../src/kernel/judge/op-coverage.ts';
 import { SCHEMA_VERSION, type RunRecord, type VariantName } from '../src/kernel/core/record.ts';
 import type { BackendId } from '../src/kernel/core/ids.ts';
 import { opCoverageTable } from '../src/kernel/render/html-op-coverage.ts';
@@ -62,5 +62,20 @@ describe('opCoverage', () => {
     expect(html).toMatch(/<td><code>ConvInteger<\/code><\/td><td class="st st-fail">unsupported<\/td><td class="st st-pass">ran<\/td>/);
     expect(html).toContain('<td class="st st-error">fallback</td>');
     expect(opCoverageTable(undefined)).toBe('');
+  });
+});
+
+describe('opCoverageEvidence', () => {
+  it('marks cells observed from a placement log or a single-EP session, assumed otherwise', () => {
+    const records = [
+      rec('fp32', 'ort-web/webgpu', 'ok', { ...ort, placementSource: 'log', fallbackNodes: [] }),
+      rec('fp32', 'ort-web/wasm', 'ok', { ...ort, placementSource: 'single-ep', fallbackNodes: [] }),
+      rec('fp32', 'ort-web/webgl', 'ok', { ...ort, placementSource: 'unavailable', placementUnavailable: 'no log' }),
+    ];
+    const ev = opCoverageEvidence(records, histograms);
+    expect(ev.m!.Conv).toEqual({ 'ort-web/webgpu': 'observed', 'ort-web/wasm': 'observed', 'ort-web/webgl': 'assumed' });
+    const html = opCoverageTable(opCoverage(records, histograms), ev);
+    expect(html).toMatch(/ran <span class="why">\(assumed\)<\/span>/);
+    expect(html.match(/\(assumed\)<\/span>/g)).toHaveLength(3); // Conv, Relu, Softmax on webgl
   });
 });

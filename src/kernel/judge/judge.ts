@@ -12,7 +12,7 @@ import { attachNoiseFloors } from './noise-floor.ts';
 import { DEFAULT_TOLERANCE_POLICY, validateTolerancePolicy } from './tolerance.ts';
 import type { ExpectedFailure, GateSpec, Report, TargetVerdict, TolerancePolicy } from './types.ts';
 import { decideVerdict, type ModelFailure } from './verdict.ts';
-import { opCoverage, type OpHistograms } from './op-coverage.ts';
+import { opCoverage, opCoverageEvidence, type OpHistograms } from './op-coverage.ts';
 
 export { judgeTarget, type JudgeTargetOptions } from './judge-target.ts';
 
@@ -159,7 +159,9 @@ export function judgeRun(options: JudgeRunOptions): Report {
           },
         }
       : {}),
-    ...(options.opHistograms ? { opCoverage: opCoverage(options.records, options.opHistograms) } : {}),
+    ...(options.opHistograms
+      ? { opCoverage: opCoverage(options.records, options.opHistograms), opCoverageEvidence: opCoverageEvidence(options.records, options.opHistograms) }
+      : {}),
     verdict: decideVerdict(targets, options.modelFailures ?? []),
   };
 }

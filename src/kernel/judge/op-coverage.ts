@@ -1,7 +1,8 @@
 /**
  * The op coverage matrix of a run: per model, op type × backend → `ran` (every node of that op
  * stayed on the requested EP), `fallback` (ORT placed at least one on another EP, see
- * `facts.fallbackNodes`) or `unsupported` (the backend refused the model naming that op). Pure:
+ * `facts.fallbackNodes`) or `unsupported` (the backend refused the model naming that op), each
+ * marked observed or assumed by {@link opCoverageEvidence}. Pure:
  * computed from the run's records and each model's op histogram (src/kernel/onnx/inspect.ts), per
  * variant, since compressed variants add ops (DequantizeLinear...). Only ONNX runtimes
  * (`facts.library` onnxruntime-*) are shown: a TF.js twin does not run the ONNX ops.
@@ -52,6 +53,36 @@ export function opCoverage(records: readonly RunRecord[], histograms: OpHistogra
       for (const op of namedOps(r.reason, ops)) mark(model, op, backend, 'unsupported');
     }
   }
+  return out;
+}
+
+/**
+ * How each `ran`/`fallback` cell is known: `observed` — ORT's placement log was read
+ * (`facts.placementSource: 'log'`), or the session had a single EP so no node could go elsewhere
+ * (`'single-ep'`: onnxruntime-node cpu, onnxruntime-web wasm); `assumed` — the run succeeded but
+ * where its nodes ran was not observed (`'unavailable'`, or a record without placement facts).
+ * `unsupported` cells are observed (the backend refused the model naming the op).
+ */
+export type OpCoverageEvidence = Record<string, Record<string, Record<string, 'observed' | 'assumed'>>>;
+
+/** The evidence behind every cell of {@link opCoverage} (same keys). */
+export function opCoverageEvidence(records: readonly RunRecord[], histograms: OpHistograms): OpCoverageEvidence {
+  const cells = opCoverage(records, histograms);
+  const out: OpCoverageEvidence = {};
+  for (const [model, ops] of Object.entries(cells))
+    for (const [op, backends] of Object.entries(ops))
+      for (const [backend, cell] of Object.entries(backends)) {
+        const seen =
+          cell === 'unsupported' ||
+          records.some(
+            (r) =>
+              r.target.model === model &&
+              r.target.backend === backend &&
+              r.status === 'ok' &&
+              (r.facts.placementSource === 'log' || r.facts.placementSource === 'single-ep'),
+          );
+        ((out[model] ??= {})[op] ??= {})[backend] = seen ? 'observed' : 'assumed';
+      }
   return out;
 }
 

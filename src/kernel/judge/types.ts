@@ -1,6 +1,6 @@
 /** What the comparator produces: per-target verdicts, the body of report.json. Pure data. */
 import type { OutputJudgement } from './judge-outputs-types.ts';
-import type { OpCoverage } from './op-coverage.ts';
+import type { OpCoverage, OpCoverageEvidence } from './op-coverage.ts';
 import type { Verdict } from './verdict.ts';
 import type { BackendId, EnvKind } from '../core/ids.ts';
 import type { ConfidenceInterval } from '../core/order-stats.ts';
@@ -260,6 +260,8 @@ export interface Report {
   verdict: Verdict;
   /** Op type × backend coverage per model, for ONNX runtimes (src/kernel/judge/op-coverage.ts). */
   opCoverage?: OpCoverage;
+  /** Whether each `opCoverage` cell was observed (placement log, single-EP session) or assumed. */
+  opCoverageEvidence?: OpCoverageEvidence;
   /** `--budget-ms`: the latency budget and the variant × backend targets whose p50 meets it. */
   budget?: { ms: number; meeting: string[] };
 }

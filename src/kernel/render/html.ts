@@ -126,7 +126,7 @@ export function reportBody(report: Report, options: HtmlOptions = {}): string {
     constraintsSection({ targets: [], ...(report.budget ? { budget: report.budget } : {}) }) +
       (memory ? `<details><summary>latency, memory and top ops per target</summary><div class="scroll">${memory}</div></details>` : ''),
   ]);
-  const ops = opCoverageTable(report.opCoverage);
+  const ops = opCoverageTable(report.opCoverage, report.opCoverageEvidence);
   sections.push(['op-coverage', 'Op coverage (ONNX runtimes)', ops ? `<div class="scroll">${ops}</div>` : '']);
   (options.extraSections ?? []).forEach((s, i) => sections.push([`extra-${i}`, s.title, s.html]));
   sections.push(['environment', 'Environment', factList(report.environment)]);

@@ -87,7 +87,30 @@ export function withPlacementLog<R extends { facts: Record<string, unknown> }>(r
   const p = parsePlacement(lines);
   if (!p) return record;
   const placement = Object.fromEntries(Object.entries(p).map(([name, e]) => [name, e.count]));
-  return { ...record, facts: { ...record.facts, placement, fallbackNodes: fallbackNodes(p, ORT_EP_NAMES[ep] ?? []) } };
+  return { ...record, facts: { ...record.facts, placement, placementSource: 'log', fallbackNodes: fallbackNodes(p, ORT_EP_NAMES[ep] ?? []) } };
+}
+
+/**
+ * How placement is known for a session without a placement log: `single-ep` — the session has
+ * one EP (onnxruntime-node cpu, onnxruntime-web wasm), so every node ran there by construction;
+ * `unavailable` — another EP could have taken nodes and nothing was observed (the reason says why).
+ */
+export type StaticPlacement = { source: 'single-ep'; ep: string } | { source: 'unavailable'; why: string };
+
+/** `session` whose facts record how its placement is known (see {@link StaticPlacement}). */
+export function withStaticPlacement(session: Session, requestedEp: string, p: StaticPlacement): Session {
+  const extra =
+    p.source === 'single-ep'
+      ? { executionProvider: requestedEp, placementSource: 'single-ep', placement: { [p.ep]: 'all' }, fallbackNodes: [] }
+      : { executionProvider: requestedEp, placementSource: 'unavailable', placementUnavailable: p.why };
+  const facts = async () => ({ ...(await session.facts?.()), ...extra });
+  return new Proxy(session, {
+    get(target, key) {
+      if (key === 'facts') return facts;
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }
 
 /**
@@ -103,7 +126,12 @@ export function withPlacement(session: Session, requestedEp: string, probe: () =
         () => ({}),
         (e: unknown) => ({ placementError: e instanceof Error ? e.message : String(e) }),
       ),
-    ]).then(([own, probed]) => ({ ...own, executionProvider: requestedEp, ...probed })));
+    ]).then(([own, probed]) => ({
+      ...own,
+      executionProvider: requestedEp,
+      ...('placementError' in probed ? { placementSource: 'unavailable', placementUnavailable: `the placement log failed: ${probed.placementError}` } : {}),
+      ...probed,
+    })));
   // Everything else (run, dispose, and whatever optional hooks the session has) is the session's own.
   return new Proxy(session, {
     get(target, key) {

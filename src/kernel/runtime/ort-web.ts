@@ -10,9 +10,9 @@ import { ParityError } from '../core/errors.ts';
 import { FixedShapeSession } from './fixed-shape.ts';
 import { hasSymbolicInputs } from '../onnx/fix-shapes.ts';
 import { OrtSession, ortSessionOptions } from './ort-session.ts';
-import { logPlacement, withPlacement } from './ort-placement.ts';
+import { logPlacement, withPlacement, withStaticPlacement } from './ort-placement.ts';
 import { withWebProfile } from './ort-web-profile.ts';
-import type { Backend, ModelSource } from './types.ts';
+import type { Backend, ModelSource, Session } from './types.ts';
 import type { BackendId, EnvKind } from '../core/ids.ts';
 
 type OrtWeb = typeof import('onnxruntime-web');
@@ -93,9 +93,17 @@ export async function createOrtWebBackend(opts: OrtWebOptions): Promise<Backend>
           opts.ep,
           id,
         );
-      if (fix && hasSymbolicInputs(model.bytes, model.name)) return new FixedShapeSession({ bytes: model.bytes, name: model.name, create });
+      const known = (x: Session): Session =>
+        withStaticPlacement(
+          x,
+          opts.ep,
+          opts.ep === 'wasm'
+            ? { source: 'single-ep', ep: 'CPUExecutionProvider' }
+            : { source: 'unavailable', why: `onnxruntime-web's ${opts.ep} EP session is not asked for its placement log (only webgpu/webnn are)` },
+        );
+      if (fix && hasSymbolicInputs(model.bytes, model.name)) return known(new FixedShapeSession({ bytes: model.bytes, name: model.name, create }));
       const session = await create(model.bytes);
-      if (!placement) return session;
+      if (!placement) return known(session);
       const create2 = (bytes: Uint8Array, o: Parameters<typeof ort.InferenceSession.create>[1]) => ort.InferenceSession.create(bytes, o);
       return withPlacement(session, opts.ep, () => logPlacement(create2, model.bytes, ortSessionOptions(options, [opts.ep])));
     },

@@ -12,7 +12,7 @@ import { createNodeRegistry } from '../runtimes/node-registry.ts';
 /** Samples the ranking runs on (the first of the check's). */
 const CULPRIT_SAMPLES = 4;
 
-/** `  culprit: node 'x' (Mul) drops SQNR from 60.1 to 4.2 dB — … (localize ranking)` */
+/** `  culprit: node 'x' (Mul): running it as the original does recovers 96% of the error — … (localize)` */
 export async function culpritLine(original: Uint8Array, variant: Uint8Array, feeds: readonly TensorMap[], precision: Precision): Promise<string> {
   try {
     const backend = await createNodeRegistry().get('ort-node/cpu');
@@ -23,11 +23,13 @@ export async function culpritLine(original: Uint8Array, variant: Uint8Array, fee
       precision,
       checkMarking: false,
       maxCulpritIsolations: 3,
+      // The node-set search takes dozens of runs; `parity localize` does it on request.
+      accumulate: false,
     });
     const c = rep.culprits[0];
     if (!c)
-      return '  culprit: localize confirmed no single node as the cause (isolated, each node is within its noise: the error comes from rounding upstream that later nodes amplify)';
-    return `  culprit: node '${c.node}' (${c.op}) drops SQNR from ${c.inputSqnrDb.toFixed(1)} to ${c.outputSqnrDb.toFixed(1)} dB${c.cause ? ` — ${c.cause.text}` : ''} (localize ranking)`;
+      return '  culprit: no single node recovers half of the error when run in float32 (it accumulates): `parity localize` finds the node set for --exclude-nodes';
+    return `  culprit: node '${c.node}' (${c.op}): running it as the original does recovers ${(100 * (c.recoveredShare ?? 0)).toFixed(0)}% of the error${c.cause ? ` — ${c.cause.text}` : ''} (localize)`;
   } catch (e) {
     return `  culprit: localize could not rank the nodes: ${errorMessage(e)}`;
   }

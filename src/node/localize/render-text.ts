@@ -65,7 +65,7 @@ function cells(r: NodeRow, qdq: boolean): string[] {
     e ? fmtNum(e.maxAbs) : '—',
     e ? fmtCosine(e.cosine) : '—',
     e ? fmtDb(e.sqnrDb) : '—',
-    r.sqnrDropDb !== undefined ? fmtDb(r.sqnrDropDb) : '—',
+    r.addedNsr !== undefined ? fmtNum(r.addedNsr) : '—',
     e ? fmtPct(e.mismatchFraction) : '—',
     fmtNum(r.refMaxAbs),
   ];
@@ -78,7 +78,7 @@ function cells(r: NodeRow, qdq: boolean): string[] {
 export function renderLocalizeText(report: LocalizeReport, options: TextOptions = {}): string {
   const paint = options.color ? (code: number, s: string) => `\u001b[${code}m${s}\u001b[0m` : (_: number, s: string) => s;
   const qdq = report.rows.some((r) => r.qdq);
-  const head = ['#', 'node', 'op', 'output', 'maxAbs', 'cosine', 'SQNR', 'drop', 'mismatch', 'max|ref|', ...(qdq ? ['after QDQ'] : []), 'flags'];
+  const head = ['#', 'node', 'op', 'output', 'maxAbs', 'cosine', 'SQNR', 'added', 'mismatch', 'max|ref|', ...(qdq ? ['after QDQ'] : []), 'flags'];
   const numeric = new Set([0, 4, 5, 6, 7, 8, 9, ...(qdq ? [10] : [])]);
   const table = new Table({
     head,
@@ -116,6 +116,7 @@ export function renderLocalizeText(report: LocalizeReport, options: TextOptions 
         `  final output ${o.output} (${o.source}): SQNR ${fmtDb(o.sqnrDb)}, maxAbs ${fmtNum(o.maxAbs)} — ${o.passed ? `passes ${t.precision}` : `FAILS ${t.precision}: ${o.failures.join('; ')}`}`,
     ),
     ...report.notes.map((n) => `  - ${sanitizeText(n)}`),
+    `  (added: noise power a node adds as a share of its output's signal, linear; culprits are proven by recovery${report.accumulation?.passes ? `; fix: ${report.accumulation.command}` : ''})`,
   ];
   if (report.marking) {
     const entries = Object.entries(report.marking.unmarkedVsReference);

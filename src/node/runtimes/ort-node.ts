@@ -1,6 +1,7 @@
 /** `ort-node/cpu`: onnxruntime-node with the CPU execution provider. */
 import { ParityError } from '../../kernel/core/errors.ts';
 import { OrtSession, ortSessionOptions } from '../../kernel/runtime/ort-session.ts';
+import { withStaticPlacement } from '../../kernel/runtime/ort-placement.ts';
 import type { TensorMap } from '../../kernel/core/tensor.ts';
 import { profileOrtNode, profilePrefix } from './ort-node-profile.ts';
 import type { Backend, ModelSource } from '../../kernel/runtime/types.ts';
@@ -31,7 +32,8 @@ export async function createOrtNodeBackend(): Promise<Backend> {
         ...(prefix ? { enableProfiling: true, profileFilePrefix: prefix } : {}),
       });
       const s = new OrtSession(session, ort.Tensor);
-      if (!prefix) return s;
+      // One EP (cpu) in the session: every node runs there by construction.
+      if (!prefix) return withStaticPlacement(s, 'cpu', { source: 'single-ep', ep: 'CPUExecutionProvider' });
       return Object.assign(s, { profile: (feeds: TensorMap, runs: number) => profileOrtNode(s, session, prefix, feeds, runs) });
     },
   };

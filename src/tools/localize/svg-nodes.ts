@@ -2,7 +2,7 @@
  * The per-node error chart: max |target − reference| of each node output along the topological
  * order, on a log axis, with the tolerance's atol as a dashed line (a node whose maxAbs is below
  * it is within tolerance whatever rtol says; above it, the rtol·|ref| part decides and the point's
- * color tells), the first divergent node marked, the dequantized error of re-quantized tensors as
+ * color tells), the culprit marked in red (the first node out of elementwise tolerance grey, dashed), the dequantized error of re-quantized tensors as
  * hollow orange circles, fp16 range hazards as orange triangles under the axis and NaN/Inf as red
  * crosses at the top. Exact zeros sit on the bottom edge as hollow circles. Pure: returns SVG.
  */
@@ -58,14 +58,27 @@ export function nodeErrorSvg(report: LocalizeReport, options: NodeChartOptions =
   }
   if (atol > 0)
     parts.push(`<line class="atol" x1="${LEFT}" x2="${width - RIGHT}" y1="${px(y(atol))}" y2="${px(y(atol))}" stroke="currentColor" stroke-dasharray="4 3"/>`);
-  if (report.firstDivergent !== undefined) {
-    const fx = px(x(report.firstDivergent));
-    const label = `first divergent: ${rows[report.firstDivergent]!.node}`;
+  // The culprit (proven by recovery) is the red marker; the first node out of elementwise
+  // tolerance is a grey dashed one, labelled only when no culprit is named.
+  const culprit = (report.culprits ?? []).find((c) => c.row >= 0);
+  const marker = (i: number, label: string, color: string, cls: string, dash: string) => {
+    const fx = px(x(i));
     parts.push(
-      `<line class="first" x1="${fx}" x2="${fx}" y1="${TOP - 4}" y2="${bottom}" stroke="${COLORS.bad}" stroke-width="1.5"/>` +
-        `<text x="${fx}" y="${TOP - 8}" text-anchor="${report.firstDivergent > n / 2 ? 'end' : 'start'}" fill="${COLORS.bad}" font-weight="bold">${escapeXml(label)}</text>`,
+      `<line class="${cls}" x1="${fx}" x2="${fx}" y1="${TOP - 4}" y2="${bottom}" stroke="${color}" stroke-width="1.5"${dash}/>` +
+        (label
+          ? `<text x="${fx}" y="${TOP - 8}" text-anchor="${i > n / 2 ? 'end' : 'start'}" fill="${color}" font-weight="bold">${escapeXml(label)}</text>`
+          : ''),
     );
-  }
+  };
+  if (report.firstDivergent !== undefined && report.firstDivergent !== culprit?.row)
+    marker(
+      report.firstDivergent,
+      culprit ? '' : `first out of elementwise tolerance: ${rows[report.firstDivergent]!.node}`,
+      'currentColor',
+      'first',
+      ' stroke-dasharray="3 3" stroke-opacity="0.6"',
+    );
+  if (culprit) marker(culprit.row, `culprit: ${culprit.node}`, COLORS.bad, 'culprit', '');
   const line = rows.map((r, i) => (r.error && Number.isFinite(r.error.maxAbs) ? `${px(x(i))},${px(y(r.error.maxAbs))}` : '')).filter(Boolean);
   if (line.length > 1) parts.push(`<polyline points="${line.join(' ')}" fill="none" stroke="${COLORS.ok}" stroke-opacity="0.5"/>`);
   rows.forEach((r, i) => {
@@ -76,7 +89,8 @@ export function nodeErrorSvg(report: LocalizeReport, options: NodeChartOptions =
     }
     const e = r.error;
     if (!e) return;
-    const color = e.leaves ? COLORS.bad : COLORS.ok;
+    // Out of elementwise tolerance is amber, not red: only the verdict and the culprit are red.
+    const color = e.leaves ? COLORS.hazard : COLORS.ok;
     if (!Number.isFinite(e.maxAbs)) {
       parts.push(`<g class="nonfinite">${title}<path d="M${px(x(i) - 4)} ${TOP - 2} l8 8 m0 -8 l-8 8" stroke="${COLORS.bad}" stroke-width="2"/></g>`);
     } else if (!(e.maxAbs > 0)) {
@@ -95,7 +109,7 @@ export function nodeErrorSvg(report: LocalizeReport, options: NodeChartOptions =
   const legendY = bottom + 58;
   const legend = [
     `<circle cx="${LEFT}" cy="${legendY - 4}" r="4" fill="${COLORS.ok}"/><text x="${LEFT + 8}" y="${legendY}">within tolerance</text>`,
-    `<circle cx="${LEFT + 120}" cy="${legendY - 4}" r="4" fill="${COLORS.bad}"/><text x="${LEFT + 128}" y="${legendY}">leaves tolerance</text>`,
+    `<circle cx="${LEFT + 120}" cy="${legendY - 4}" r="4" fill="${COLORS.hazard}"/><text x="${LEFT + 128}" y="${legendY}">out of elementwise tol.</text>`,
     `<circle cx="${LEFT + 240}" cy="${legendY - 4}" r="4" fill="none" stroke="${COLORS.hazard}"/><text x="${LEFT + 248}" y="${legendY}">after QDQ</text>`,
     `<path d="M${LEFT + 335} ${legendY - 8} l4 8 h-8 z" fill="${COLORS.hazard}"/><text x="${LEFT + 344}" y="${legendY}">fp16 range hazard</text>`,
     `<line x1="${LEFT + 460}" x2="${LEFT + 480}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="currentColor" stroke-dasharray="4 3"/><text x="${LEFT + 484}" y="${legendY}">atol ${escapeXml(fmtNum(atol))}</text>`,

@@ -2,8 +2,9 @@
  * `parity localize`: find the node where a variant and/or another backend starts to diverge from
  * the fp32 reference on ort-node/cpu. Prints the per-node table, writes localize.json and
  * localize.html (and with `--repro DIR` the top culprit alone). Exit 0 when the final outputs
- * pass the target's precision (as `parity run` judges them) and no node creates error beyond
- * that precision's expected noise; 1 otherwise (the headline names the top culprit); 2 bad input.
+ * pass (judged as `parity run` judges them: task role, else the scale-free tensor check); 1
+ * otherwise — the headline names the culprit proven by recovery, or the smallest node set that
+ * restores the gate (`--exclude-nodes ...` for `parity quantize`); 2 bad input.
  *
  * The reference runs with graph optimizations `disabled` by default: every node runs as written,
  * so each intermediate is that node's ONNX semantics and marking outputs cannot change what it
@@ -30,6 +31,7 @@ import { localizeInBrowser } from '../../browser/localize-browser.ts';
 import { renderLocalizeText } from '../../localize/render-text.ts';
 import type { LocalizeReport, OptLevel, ReproMaterial } from '../../../tools/localize/types.ts';
 import { EXIT } from '../../../kernel/core/exit-codes.ts';
+import { parseTaskFlag } from '../../../kernel/judge/role-spec.ts';
 import { addInputOptions } from '../shared/options.ts';
 import { DEFAULT_SEED } from '../../../kernel/core/rng.ts';
 import type { RegisterCommand } from './types.ts';
@@ -60,6 +62,10 @@ interface LocalizeFlags {
   browser?: string | boolean;
   wsEndpoint?: string;
   repro?: string;
+  task?: string[];
+  maxIsolations?: string;
+  accumulate: boolean;
+  calibrationSource?: string;
 }
 
 const LEVELS: readonly OptLevel[] = OPTIMIZATION_LEVELS;
@@ -81,7 +87,7 @@ export const register: RegisterCommand = (program, setExit) => {
     program
       .command('localize')
       .description(
-        "find the node that creates a variant's or backend's divergence from the fp32 reference; exit 0 outputs pass and no node creates error beyond the precision's noise, 1 otherwise, 2 bad input",
+        "find the node whose fix recovers a variant's or backend's error against the fp32 reference (or the node set that restores the gate); exit 0 outputs pass, 1 otherwise, 2 bad input",
       )
       .requiredOption('--model <file>', 'the fp32 reference: an .onnx file or a parity-model.json')
       .option('--variant <file>', 'an ONNX variant of the model to localize (fp16, QDQ int8...)')
@@ -107,6 +113,17 @@ export const register: RegisterCommand = (program, setExit) => {
     .option('--all-rows', 'print every row (default: long runs of rows within tolerance are collapsed)')
     .option('--json', 'print localize.json to stdout instead of the table')
     .option(
+      '--task <output=role[:k=v]>',
+      'the task role of an output for the final gate (e.g. softmax=ctc:blank=0); repeatable; others are inferred',
+      (v: string, a: string[] = []) => [...a, v],
+    )
+    .option('--max-isolations <n>', 'candidates proven by recovery, most added noise first (default 8)')
+    .option('--no-accumulate', 'do not search the smallest node set that restores the gate when no single fix does')
+    .option(
+      '--calibration-source <words>',
+      "name the calibration data of an int8-static --variant in QDQ-range causes (default: the variant's record, else 'not recorded')",
+    )
+    .option(
       '--repro <dir>',
       "write the top culprit alone into DIR: repro.onnx, its recorded inputs and the reference's expected output (repro-data.json), repro.mjs (Node) and repro.html (browser) that print the divergence",
     )
@@ -124,6 +141,10 @@ export const register: RegisterCommand = (program, setExit) => {
       const rtol = num('rtol', f.rtol, (n) => n >= 0, 'a number >= 0');
       const maxMismatch = num('max-mismatch', f.maxMismatch, (n) => n >= 0 && n <= 1, 'a fraction in [0, 1]');
       const hazardFraction = num('hazard-fraction', f.hazardFraction, (n) => n > 0 && n <= 1, 'a fraction in (0, 1]');
+      const maxIsolations = num('max-isolations', f.maxIsolations, (n) => Number.isInteger(n) && n > 0, 'a positive integer');
+      const roles = f.task?.length
+        ? Object.fromEntries(f.task.map((t) => parseTaskFlag(t)).map(({ output, spec }) => [output, { ...spec, source: 'cli' as const }]))
+        : undefined;
       const refLevel = level('reference-opt', f.referenceOpt);
       const tgtLevel = level('target-opt', f.targetOpt);
       const registry: BackendRegistry = createNodeRegistry();
@@ -168,6 +189,10 @@ export const register: RegisterCommand = (program, setExit) => {
         ...(hazardFraction !== undefined ? { hazardFraction } : {}),
         isolate: f.isolate,
         checkMarking: f.unmarked,
+        accumulate: f.accumulate,
+        ...(maxIsolations ? { maxCulpritIsolations: maxIsolations } : {}),
+        ...(roles ? { roles } : {}),
+        ...(f.calibrationSource ? { calibrationSource: f.calibrationSource } : f.calibration ? { calibrationSource: basename(f.calibration) } : {}),
         log,
       };
       const reference = { model: prepared.reference.bytes, name: prepared.reference.name, backend: refBackend, graphOptimizationLevel: refLevel };

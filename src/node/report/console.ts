@@ -72,6 +72,7 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
         notes.push(`${paint('red', 'UNEXPECTED PASS')} ${id}: declared expected failure (${t.expectedFailure?.reason ?? ''}) now passes; remove the entry`);
       }
       if (s !== 'xfail') {
+        const before = notes.length;
         for (const g of failedGates(t)) notes.push(`${paint('red', 'gate failed')} ${id}: ${gateExplain(g)}`);
         for (const [name, m] of failingOutputs(t)) {
           const role = t.roles?.[name];
@@ -81,6 +82,8 @@ export function renderConsoleTable(report: Report, options: ConsoleOptions): str
               : `${paint('red', 'mismatch')} ${id}: ${outputExplain(name, m)}`,
           );
         }
+        // A failure with no failing gate or output (an implausible reference): its reason.
+        if (s === 'fail' && notes.length === before) notes.push(`${paint('red', 'failed')} ${id}: ${text(t.reason)}`);
       }
       // An inferred role is stated, never silent (issue 20): once per model, on its reference.
       if (t.isReference) {

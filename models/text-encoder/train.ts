@@ -172,6 +172,7 @@ const manifest: ModelManifest = {
   data: { file: 'test.npz', labels: 'label' },
   calibration: { file: 'calibration.npz' },
   classifierOutput: 'probs',
+  roles: { probs: 'classifier', embedding: 'embedding:k=5' },
   facts: {
     heldOutAccuracy: Number(testAcc.toFixed(4)),
     heldOutTexts: test.length,

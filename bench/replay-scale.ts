@@ -11,7 +11,7 @@
  *   node bin/run-ts.js bench/replay-scale.ts [--requests 100000,1000000] [--keep DIR]
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -156,7 +156,8 @@ const code = await main(process.argv.slice(1)); process.stderr.write('PEAK_RSS_K
   );
   const wallS = (performance.now() - t0) / 1000;
   const kb = Number(/PEAK_RSS_KB (\d+)/.exec(r.stderr)?.[1] ?? NaN);
-  if (!Number.isFinite(kb)) throw new Error(`parity replay did not finish: ${r.stderr.slice(-2000)}`);
+  if (!Number.isFinite(kb) || !existsSync(join(out, 'replay.json')))
+    throw new Error(`parity replay did not finish (exit ${r.status}): ${r.stderr.slice(-2000)}`);
   return { wallS, peakRssMb: kb / 1024, code: r.status ?? -1, report: JSON.parse(readFileSync(join(out, 'replay.json'), 'utf8')) as ReplayReport };
 }
 

@@ -16,7 +16,7 @@ import type { LogLine } from '../../tools/replay/engine.ts';
 /** Largest JSONL line DuckDB will read (a vocabulary-sized output logged as numbers is long). */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 /** DuckDB's own memory ceiling: past it, joins and sorts spill to a temporary folder. */
-const MEMORY_LIMIT = '512MB';
+const MEMORY_LIMIT = '256MB';
 
 export type LogFormat = 'jsonl' | 'parquet';
 
@@ -46,6 +46,11 @@ export class LogDatabase {
     const spill = mkdtempSync(join(tmpdir(), 'parity-replay-duckdb-'));
     const instance = await DuckDBInstance.create(':memory:', { memory_limit: MEMORY_LIMIT, temp_directory: spill, threads: '2' });
     return new LogDatabase(await instance.connect(), instance, spill);
+  }
+
+  /** A second connection to the same database, for a cursor read beside another. */
+  side(): Promise<DuckDBConnection> {
+    return this.instance.connect();
   }
 
   async rows(sql: string): Promise<Record<string, unknown>[]> {
@@ -126,18 +131,11 @@ export function labelsQuery(path: string): string {
   return `SELECT CAST(id AS VARCHAR) AS id, first(CAST(label AS VARCHAR)) AS label FROM ${src} WHERE id IS NOT NULL AND label IS NOT NULL GROUP BY 1`;
 }
 
-/**
- * Streams one file's lines in chunks of about `DuckDB's vector size` rows, labels joined when a
- * labels table exists. @throws ParityError INPUT_DATA naming the file when DuckDB cannot read it.
- */
-export async function* streamLines(db: LogDatabase, f: LogFile, fileIndex: number, withLabels: boolean): AsyncGenerator<LogLine[]> {
-  const base = await fileQuery(db, f);
-  const sql = withLabels
-    ? `SELECT l.line, l.text, l.id, lab.label FROM (${base}) l LEFT JOIN labels lab ON l.id = lab.id ORDER BY l.line`
-    : `${base} ORDER BY line`;
+/** Chunks of a streaming query as row objects. @throws ParityError INPUT_DATA naming the file */
+async function* chunks(c: DuckDBConnection, sql: string, f: LogFile): AsyncGenerator<Record<string, unknown>[]> {
   let result;
   try {
-    result = await db.connection.stream(sql);
+    result = await c.stream(sql);
   } catch (e) {
     throw new ParityError('INPUT_DATA', `${f.path}: DuckDB cannot read it as ${f.format} (${firstLine(e)})`);
   }
@@ -149,13 +147,49 @@ export async function* streamLines(db: LogDatabase, f: LogFile, fileIndex: numbe
       throw new ParityError('INPUT_DATA', `${f.path}: reading stopped (${firstLine(e)})`);
     }
     if (!chunk || chunk.rowCount === 0) return;
-    const rows = chunk.getRowObjects(result.deduplicatedColumnNames()) as Record<string, unknown>[];
-    yield rows.map((r) => ({
-      file: fileIndex,
-      line: Number(r.line),
-      text: String(r.text),
-      id: r.id === null || r.id === undefined ? null : String(r.id),
-      ...(r.label !== null && r.label !== undefined ? { label: String(r.label) } : {}),
-    }));
+    yield chunk.getRowObjects(result.deduplicatedColumnNames()) as Record<string, unknown>[];
+  }
+}
+
+/**
+ * Streams one file's lines in chunks (DuckDB's vector size), in file order. With labels, a second
+ * cursor walks the matches (line, label) sorted by line beside the scan: only those two small
+ * columns are sorted, never the lines themselves, so memory stays flat however long the file.
+ */
+export async function* streamLines(db: LogDatabase, f: LogFile, fileIndex: number, withLabels: boolean): AsyncGenerator<LogLine[]> {
+  const base = await fileQuery(db, f);
+  const side = withLabels ? await db.side() : undefined;
+  const labels = side ? chunks(side, `SELECT l.line, lab.label FROM (${base}) l JOIN labels lab ON l.id = lab.id ORDER BY l.line`, f) : undefined;
+  let pending: Record<string, unknown>[] = [];
+  let at = 0;
+  /** The label of `line`, advancing the label cursor (both walk the file in line order). */
+  const labelOf = async (line: number): Promise<string | undefined> => {
+    for (;;) {
+      while (at < pending.length && Number(pending[at]!.line) < line) at++;
+      if (at < pending.length) return Number(pending[at]!.line) === line ? String(pending[at]!.label) : undefined;
+      const next = labels ? await labels.next() : undefined;
+      if (!next || next.done) return undefined;
+      pending = next.value;
+      at = 0;
+    }
+  };
+  try {
+    for await (const rows of chunks(db.connection, base, f)) {
+      const out: LogLine[] = [];
+      for (const r of rows) {
+        const line = Number(r.line);
+        const label = labels ? await labelOf(line) : undefined;
+        out.push({
+          file: fileIndex,
+          line,
+          text: String(r.text),
+          id: r.id === null || r.id === undefined ? null : String(r.id),
+          ...(label !== undefined ? { label } : {}),
+        });
+      }
+      yield out;
+    }
+  } finally {
+    side?.closeSync();
   }
 }

@@ -110,7 +110,7 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
     const warnings: string[] = [];
     if (o.labels) {
       try {
-        await db.connection.run(`CREATE TEMP TABLE labels AS ${labelsQuery(resolve(o.labels))}`);
+        await db.connection.run(`CREATE TABLE labels AS ${labelsQuery(resolve(o.labels))}`);
       } catch (e) {
         throw new ParityError(
           'INPUT_DATA',

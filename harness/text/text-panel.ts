@@ -32,7 +32,7 @@ export function mountTextPanel(host: HTMLElement, registry: BackendRegistry): vo
   const models = textModels();
   if (!models.length) return;
   const picker = el('select', { id: 'text-model', 'aria-label': 'text model' }, ...models.map((m, i) => el('option', { value: String(i) }, m.name)));
-  const input = el('textarea', { id: 'text-input', rows: 4, 'aria-label': 'texts, one per line' });
+  const input = el('textarea', { id: 'text-input', rows: 4, 'aria-label': 'texts, one per line', style: 'width: 100%; box-sizing: border-box' });
   input.value = 'Re: meeting notes for tomorrow, see the attached agenda\nCONGRATULATIONS! You have WON a FREE vacation, click here to claim your prize now!!!';
   const boxes = registry.ids('browser').map((id) => {
     const box = el('input', { type: 'checkbox', 'data-backend': id, checked: DEFAULT_BACKENDS.includes(id) });
@@ -40,7 +40,8 @@ export function mountTextPanel(host: HTMLElement, registry: BackendRegistry): vo
   });
   const go = el('button', { id: 'text-run', type: 'button' }, 'Tokenize and run');
   const status = el('p', { id: 'text-status', role: 'status' });
-  const out = el('div', { id: 'text-results' });
+  // Wide tables scroll inside their box, never the page.
+  const out = el('div', { id: 'text-results', style: 'overflow-x: auto' });
   host.append(
     el(
       'section',
@@ -48,7 +49,7 @@ export function mountTextPanel(host: HTMLElement, registry: BackendRegistry): vo
       el('h2', { id: 'text-heading' }, 'Text: tokens, ids and outputs per backend'),
       el('div', {}, el('label', {}, 'model ', picker)),
       input,
-      el('div', { class: 'backends' }, ...boxes.map((b) => b.label)),
+      el('div', { class: 'backends', style: 'display: flex; flex-wrap: wrap; gap: 0.25rem 1rem' }, ...boxes.map((b) => b.label)),
       go,
       status,
       out,

@@ -19,7 +19,7 @@ const HERE = new URL('.', import.meta.url).pathname;
 export const TOKENIZER_FILE = join(HERE, 'tokenizer.json');
 
 /** Fits the vocabulary on `train`, writes tokenizer.json, and checks the native binding loads it. */
-export function fitTokenizer(train: readonly LabelledText[]): TokenizerJson {
+export function fitTokenizer(train: readonly LabelledText[], file = TOKENIZER_FILE): TokenizerJson {
   const norm = sequenceNormalizer([nfkcNormalizer(), bertNormalizer({ cleanText: true, handleChineseChars: true, stripAccents: true, lowercase: true })]);
   const pre = bertPreTokenizer();
   const counts = new Map<string, number>();
@@ -28,11 +28,11 @@ export function fitTokenizer(train: readonly LabelledText[]): TokenizerJson {
   }
   const vocab = fitWordPiece(counts, { vocabSize: VOCAB_SIZE, specialTokens: SPECIAL_TOKENS });
   const json = bertTokenizerJson(vocab, { maxLength: MAX_LENGTH });
-  writeFileSync(TOKENIZER_FILE, JSON.stringify(json, null, 1) + '\n');
-  const tok = Tokenizer.fromFile(TOKENIZER_FILE);
+  writeFileSync(file, JSON.stringify(json, null, 1) + '\n');
+  const tok = Tokenizer.fromFile(file);
   if (tok.getVocabSize(true) !== Object.keys(vocab).length)
     throw new Error(`native tokenizers read ${tok.getVocabSize(true)} tokens, wrote ${Object.keys(vocab).length}`);
-  console.log(`tokenizer: ${Object.keys(vocab).length} WordPiece tokens from ${counts.size} distinct words → ${TOKENIZER_FILE}`);
+  console.log(`tokenizer: ${Object.keys(vocab).length} WordPiece tokens from ${counts.size} distinct words → ${file}`);
   return json;
 }
 

@@ -28,7 +28,7 @@ import { writeNpz } from '../../src/kernel/data/npy.ts';
 import { encodeModel } from '../../src/kernel/onnx/io.ts';
 import { splitCorpus, type LabelledText } from './corpus.ts';
 import { forward, initParams, SHAPE, weightMap } from './encoder.ts';
-import { fitTokenizer, TOKENIZER_FILE } from './fit-tokenizer.ts';
+import { fitTokenizer } from './fit-tokenizer.ts';
 import { buildOnnxTwin, OPSET } from './onnx-twin.ts';
 import { checkTwins } from './check-twins.ts';
 import { writeTfjsTwin } from './tfjs-twin.ts';
@@ -40,7 +40,8 @@ const LEARNING_RATE = 1e-3;
 /** Held-out texts in the default suite's test.npz (keeps `npx parity run` fast); all of them are in heldout.csv. */
 const SUITE_SAMPLES = 24;
 const CALIBRATION_SAMPLES = 64;
-const OUT = new URL('.', import.meta.url).pathname;
+/** Output folder; `TEXT_ENCODER_OUT` writes elsewhere (e.g. to check that a second training run gives the same bytes). */
+const OUT = process.env.TEXT_ENCODER_OUT ?? new URL('.', import.meta.url).pathname;
 
 interface Encoded {
   ids: Int32Array;
@@ -89,8 +90,9 @@ const accuracy = (probs: Float32Array, labels: Int32Array) =>
 
 await tf.setBackend('wasm');
 const { train, test } = splitCorpus();
-fitTokenizer(train);
-const tok = Tokenizer.fromFile(TOKENIZER_FILE);
+mkdirSync(OUT, { recursive: true });
+fitTokenizer(train, join(OUT, 'tokenizer.json'));
+const tok = Tokenizer.fromFile(join(OUT, 'tokenizer.json'));
 const [trainEnc, testEnc] = [await encodeAll(tok, train), await encodeAll(tok, test)];
 const params = initParams(SEED);
 const opt = tf.train.adam(LEARNING_RATE);

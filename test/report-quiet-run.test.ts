@@ -13,6 +13,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { harmlessIndex, HARMLESS_RUNTIME_LINES, quietConsole } from '../src/node/report/quiet-console.ts';
+import { foldCacheHits } from '../src/node/report/fold-cache-hits.ts';
 
 const require = createRequire(import.meta.url);
 const distFile = (pkg: string, file: string) => readFileSync(join(dirname(require.resolve(`${pkg}/package.json`)), 'dist', file), 'utf8');
@@ -51,6 +52,28 @@ describe('quiet console', () => {
     q.restore();
     fake.warn('This model execution did not contain any nodes with control flow');
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe('folded cache hits', () => {
+  it("folds one model's consecutive variant cache hits into one line and keeps every other line in order", () => {
+    const out: string[] = [];
+    const f = foldCacheHits((l) => out.push(l), '/p');
+    f.log('m: 10 samples');
+    f.log('m:fp16: cached (/p/cache/v/a.onnx)');
+    f.log('m:int8-weight: cached (/p/cache/v/b.onnx)');
+    f.log('n:fp16: cached (/p/cache/v/c.onnx)');
+    f.log('n:int8-static: built int8-static in 4 ms → /p/cache/v/d.onnx');
+    f.log('n:int4-weight: cached (/p/cache/v/e.onnx)');
+    f.flush();
+    f.flush();
+    expect(out).toEqual([
+      'm: 10 samples',
+      'm: fp16, int8-weight from the variant cache (cache/v)',
+      'n: fp16 from the variant cache (cache/v)',
+      'n:int8-static: built int8-static in 4 ms → /p/cache/v/d.onnx',
+      'n: int4-weight from the variant cache (cache/v)',
+    ]);
   });
 });
 

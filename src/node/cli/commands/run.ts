@@ -7,6 +7,7 @@ import { ParityError } from '../../../kernel/core/errors.ts';
 import { parseInputOverrides } from '../../../kernel/data/input-options.ts';
 import { renderConsoleTable } from '../../report/console.ts';
 import { createProgress } from '../../report/progress.ts';
+import { foldCacheHits } from '../../report/fold-cache-hits.ts';
 import { notApplicableLines } from '../../../kernel/render/view.ts';
 import { runParity } from '../../api/run-parity.ts';
 import { parseShard } from '../../../tools/run/shard.ts';
@@ -111,6 +112,8 @@ export const register: RegisterCommand = (program, setExit) => {
       const overrides = parseInputOverrides(flags);
       const shard = flags.shard ? parseShard(flags.shard) : undefined;
       const progress = createProgress({ stream: process.stderr });
+      // The variant factory's cache hits, one line per model instead of one per variant.
+      const log = foldCacheHits((line) => progress.log(line));
       const manifest = flags.model && flags.manifest !== false ? manifestNaming(flags.model) : undefined;
       if (manifest) {
         progress.log(`--model ${flags.model}: using ${manifest} beside it (its data, labels and twin; --no-manifest runs the bare file)`);
@@ -128,16 +131,18 @@ export const register: RegisterCommand = (program, setExit) => {
           ...(flags.baseline ? { baseline: { name: flags.baseline, report: readJsonFile(flags.baseline, 'baseline report') } } : {}),
           observer: {
             planned: (targets, notApplicable = []) => {
+              log.flush();
               progress.addTotal(targets.length - notApplicable.length);
               const lines = notApplicableLines(notApplicable.map(({ spec, reason }) => ({ ...spec, reason })));
               if (lines.length) progress.log(`not applicable (${notApplicable.length}, known before the run): ${lines.join('; ')}`);
             },
             // Not-applicable targets were listed in the plan line; they never run.
-            record: (r) => r.facts['notApplicable'] !== true && progress.tick(r),
-            log: (line) => progress.log(line),
+            record: (r) => (log.flush(), r.facts['notApplicable'] !== true && progress.tick(r)),
+            log: (line) => log.log(line),
           },
         });
       } finally {
+        log.flush();
         progress.done();
       }
       const { report, modelErrors, files } = result;

@@ -64,7 +64,10 @@ export const register: RegisterCommand = (program, setExit) => {
       .option('--config <file>', 'suite config (default: parity.config.{ts,mjs,js,json} in the cwd, else the bundled suite)')
       .option('--model <file>', "run this ONNX file, TF.js model.json or parity-model.json instead of the suite's models")
       .option('--backends <ids>', 'comma-separated backend ids (see `parity backends`)')
-      .option('--variants <names>', `comma-separated variants: ${VARIANT_NAMES.join(',')} (default: every variant the model can have)`)
+      .option(
+        '--variants <names>',
+        `comma-separated variants: ${VARIANT_NAMES.join(',')}, or names of variant files (default: every variant the model can have; with variant files, fp32 and the files)`,
+      )
       .option('--samples <n>', 'samples per model (default: all of the bundled data, or 16 synthesized; 200 with --browser)')
       .option('--seed <n>', `seed for synthesized inputs and bootstrap CIs (default ${DEFAULT_SEED})`)
       .option('--out <dir>', 'report directory (default parity-report)'),

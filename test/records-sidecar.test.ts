@@ -67,7 +67,7 @@ describe('records with output sidecars', () => {
     const w = createRecordsWriter(join(dir, 'records.jsonl'), { keepOutputs: 'reference', isReference: (r) => r.target.variant === 'fp32', release: true });
     for (const r of copies) w.write(r);
     w.close();
-    expect(Object.getOwnPropertyDescriptor(copies[1]!.outputs.probs[0], 'b64')?.get).toBeTypeOf('function');
+    expect(Object.getOwnPropertyDescriptor(copies[1]!.outputs.probs![0], 'b64')?.get).toBeTypeOf('function');
     expect(JSON.parse(JSON.stringify(copies.map((r) => r.outputs)))).toEqual(records.map((r) => r.outputs));
     expect(readdirSync(join(dir, 'outputs'))).toEqual(['001-m_fp32_ort-node_cpu.bin']);
   });

@@ -61,14 +61,16 @@ describe('fp16 overflow, target on ort-web/wasm in the page', () => {
     expect(report.reference.backend).toBe('ort-node/cpu');
     expect(report.reference.graphOptimizationLevel).toBe('disabled');
     expect(report.target).toMatchObject({ backend: 'ort-web/wasm', precision: 'fp16', graphOptimizationLevel: 'all' });
-    expect(report.flagged).toBe(true);
+    // wasm runs the unmarked fp16 graph in float32 (no float16 Mul kernel): the deployed outputs
+    // pass, so no culprit is named; the marked rows still show where float16 would overflow.
+    expect(report.flagged).toBe(false);
     const first = report.rows[report.firstDivergent!]!;
     expect(first.node).toBe('square');
     expect(first.flags).toEqual(expect.arrayContaining(['fp16-range', 'fp16-overflow', 'nonfinite-new', 'leaves-tolerance']));
     expect(first.error!.maxAbs).toBe(Infinity);
     expect(rowOf(report, 'scale').error!.leaves).toBe(false);
-    expect(report.culprits[0]!.node).toBe('square');
-    expect(report.headline).toContain("culprit: 'square' (Mul)");
+    expect(report.culprits).toEqual([]);
+    expect(report.headline).toMatch(/^outputs pass fp16 .*: no culprit/);
     expect(report.notes.join('\n')).toMatch(/reference recorded in Node on ort-node\/cpu; target ran in the browser \(Chrom\w* \d+[\d.]*\) on ort-web\/wasm/);
   });
 
@@ -145,7 +147,7 @@ describe('identical models in the page', () => {
     expect(report.isolations).toEqual([]);
     for (const r of report.rows) expect(r.error!.leaves, r.node).toBe(false);
     expect(report.culprits).toEqual([]);
-    expect(report.headline).toMatch(/^outputs pass fp32 .* and no node creates error beyond fp32 noise/);
+    expect(report.headline).toMatch(/^outputs pass fp32 .*: no culprit/);
   });
 });
 
@@ -187,7 +189,7 @@ describe('parity localize --browser', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('prints the per-node table with the target in headless Chromium and exits 1', () => {
+  it('prints the per-node table with the target in headless Chromium and exits 0 (the deployed outputs pass)', () => {
     const r = parity([
       'localize',
       '--model',
@@ -202,10 +204,10 @@ describe('parity localize --browser', () => {
       '--out',
       join(dir, 'out'),
     ]);
-    expect(r.code, r.stderr).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/localize: browser: chromium \d+[\d.]* \(headless\), harness http:\/\/127\.0\.0\.1:\d+\//);
-    expect(r.stdout).toMatch(/✖1 1 │ square/);
-    expect(r.stdout).toContain("culprit: 'square' (Mul)");
+    expect(r.stdout).toMatch(/▶ 1 │ square/);
+    expect(r.stdout).toContain('no culprit');
     expect(r.stdout).toMatch(/target ran in the browser .* on ort-web\/wasm through the harness page/);
   });
 

@@ -30,6 +30,7 @@ import { nsrOf } from './culprits.ts';
 import { finalNsr } from './recovery.ts';
 import { tensorError } from './tensor-error.ts';
 import { CALIBRATION_METADATA } from './types.ts';
+import { buildVerdict } from '../../kernel/judge/verdict.ts';
 import { detectPrecision, localizeTolerance } from './precision.ts';
 import { firstRow, judgeRow } from './rows.ts';
 import { runSide, type SideRun } from './run-side.ts';
@@ -252,6 +253,11 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
     finalOutputs,
     ...(marking ? { marking } : {}),
     flagged: finalOutputs.some((o) => !o.passed),
+    verdict: buildVerdict({
+      counts: { outputs: finalOutputs.length, failing: finalOutputs.filter((o) => !o.passed).length, culprits: ranked.culprits.length },
+      summary: `${finalOutputs.filter((o) => o.passed).length} of ${finalOutputs.length} final output(s) pass ${precision}${ranked.culprits[0] ? `; culprit '${ranked.culprits[0].node}'` : ranked.accumulation?.passes ? `; fix ${ranked.accumulation.command}` : ''}`,
+      failures: finalOutputs.filter((o) => !o.passed).map((o) => `${o.output}: ${o.failures.join('; ')}`),
+    }),
     headline: '',
     notes: [],
     timings,

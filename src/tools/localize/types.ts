@@ -5,6 +5,7 @@
 import type { Backend, LoadOptions } from '../../kernel/runtime/types.ts';
 import type { Tolerance } from '../../kernel/judge/types.ts';
 import type { JudgeOutputsOptions } from '../../kernel/judge/judge-outputs.ts';
+import type { Verdict } from '../../kernel/judge/verdict.ts';
 import type { Precision } from '../../kernel/core/record.ts';
 import type { TensorMap } from '../../kernel/core/tensor.ts';
 import type { AccumulationFix, Culprit, FinalOutput, RecoveryRecord, ReproMaterial } from './culprit-types.ts';
@@ -260,6 +261,8 @@ export interface LocalizeReport {
    * beyond the precision's expected noise (`culprits` not empty) — what `parity run` would fail.
    */
   flagged: boolean;
+  /** The common verdict (`buildVerdict`): exit 1 when a final output fails. `flagged` is `!verdict.ok` (kept for the page and renderers). */
+  verdict: Verdict<{ outputs: number; failing: number; culprits: number }>;
   headline: string;
   notes: string[];
   timings: Record<string, number>;

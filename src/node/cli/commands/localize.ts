@@ -248,6 +248,6 @@ export const register: RegisterCommand = (program, setExit) => {
           );
         }
       }
-      setExit(report.flagged ? EXIT.GATE_FAILED : EXIT.OK);
+      setExit(report.verdict?.exitCode ?? (report.flagged ? EXIT.GATE_FAILED : EXIT.OK));
     });
 };

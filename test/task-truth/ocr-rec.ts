@@ -98,6 +98,9 @@ export function judgeLines(reference: readonly string[], variant: readonly strin
   const allowed = Math.floor(reference.length / 16);
   return {
     survives: reference.length - same <= allowed,
-    metrics: `same text ${same}/${reference.length}; CER vs truth ${(100 * cer(variant, truth)).toFixed(1)}% (fp32 ${(100 * cer(reference, truth)).toFixed(1)}%)`,
+    metrics: [
+      `same text ${same}/${reference.length}; CER vs truth ${(100 * cer(variant, truth)).toFixed(1)}% (fp32 ${(100 * cer(reference, truth)).toFixed(1)}%)`,
+      ...variant.flatMap((t, i) => (t === reference[i] ? [] : [`"${reference[i]}" -> "${t}"`])).slice(0, 2),
+    ].join('; '),
   };
 }

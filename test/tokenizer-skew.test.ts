@@ -59,3 +59,23 @@ describe('tokenizer skew, planted differences', () => {
     expect(r.diagnoses[0]!.message).toMatch(/every id is off by 3/);
   }, 60_000);
 });
+
+describe('tokenizer skew, the two libraries', () => {
+  it('names a real disagreement between the native tokenizers and Tokenizers.js as unexplained (a CJK Extension B character before a Latin letter)', async () => {
+    const untruncated = planted(base, (j) => ((j.truncation = null), (j.padding = null)));
+    const text = corpus.find((t) => t.id === 'spam-1/00243')!.text;
+    const r = await compareTokenizers({
+      texts: [text, corpus[0]!.text],
+      reference: nativeTokenizer(untruncated),
+      candidate: jsTokenizer(untruncated),
+      makeCandidate: (j) => jsTokenizer(j),
+      mode: 'offline-vs-serving',
+      textColumn: 'text',
+    });
+    expect(r.mismatched).toBe(1);
+    expect(r.diagnoses.map((d) => d.kind)).toEqual(['unexplained']);
+    expect(r.examples[0]).toMatchObject({ row: 0, reference: { token: 'j' }, candidate: { token: '##j' } });
+    // Truncated to the model's 64 tokens (as bundled), the difference is out of reach.
+    expect((await compare([text])).skewFound).toBe(false);
+  });
+});

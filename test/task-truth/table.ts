@@ -5,11 +5,12 @@
  *
  *   npx tsx test/task-truth/table.ts [--size ci|full] [--models SUBSTR,...] [--variants a,b]
  *       [--backends ort-node/cpu,...] [--roles declared|inferred|both] [--dir DIR] [--json FILE]
+ *   npx tsx test/task-truth/table.ts --from-json a.json,b.json   # print saved rows (later files win per model)
  *
  * Defaults: --size full, every model, every variant, both ONNX backends, --roles both when the tool
  * takes `--task` (else inferred), --dir node_modules/.cache/infer-parity/task-truth (variant builds cached there).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { agreementRows, toolHasTaskFlag, type Row } from './agreement.ts';
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     roles: { type: 'string' },
     dir: { type: 'string', default: 'node_modules/.cache/infer-parity/task-truth' },
     json: { type: 'string' },
+    'from-json': { type: 'string' },
   },
 });
 const list = (s?: string) =>
@@ -39,13 +41,24 @@ const cases = corpus(values.size as Size).filter((c) => !wanted || wanted.some((
 const dir = join(resolve(values.dir!), values.size!);
 
 const rows: Row[] = [];
+// --from-json a.json,b.json: print saved rows instead of running (a later file replaces a model's rows).
+const saved = list(values['from-json'])?.map((f) => JSON.parse(readFileSync(f, 'utf8')) as Row[]);
 function saveJson(): void {
   if (!values.json) return;
   mkdirSync(dirname(resolve(values.json)), { recursive: true });
   writeFileSync(values.json, JSON.stringify(rows, null, 2) + '\n');
 }
 const notes: string[] = [];
-for (const c of cases) {
+if (saved) {
+  const models = new Map<string, Row[]>();
+  for (const file of saved) {
+    const here = new Map<string, Row[]>();
+    for (const r of file) here.set(`${r.model}\n${r.roles}`, [...(here.get(`${r.model}\n${r.roles}`) ?? []), r]);
+    for (const [k, rs] of here) models.set(k, rs);
+  }
+  rows.push(...[...models.values()].flat());
+}
+for (const c of saved ? [] : cases) {
   if (c.note) notes.push(`${c.name}: ${c.note}`);
   for (const roles of roleModes) {
     const t0 = Date.now();

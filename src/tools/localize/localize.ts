@@ -27,7 +27,8 @@ import { checkMarking } from './marking.ts';
 import { rankCulprits } from './rank.ts';
 import { findQdq, planRows } from './pairing.ts';
 import { nsrOf } from './culprits.ts';
-import { finalNsr } from './recovery.ts';
+import { finalNsr, finalSqnr } from './recovery.ts';
+import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
 import { tensorError } from './tensor-error.ts';
 import { CALIBRATION_METADATA } from './types.ts';
 import { buildVerdict } from '../../kernel/judge/verdict.ts';
@@ -187,9 +188,13 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
   }
   clock('markingMs', t0);
   const roles = options.roles ? { roles: options.roles } : {};
+  const taskPasses = (run: SideRun) => judgeFinalOutputs({ reference, target: run, source: 'unmarked', precision, tolerance, ...roles }).every((o) => o.passed);
+  // A fix must restore the task gate and the precision's SQNR floor on every float output (what
+  // `parity quantize` checks before it writes), so the node set it finds passes there too.
+  const floor = EXPECTED_NOISE[precision].minSqnrDb;
   const judge = (run: SideRun) => ({
     nsr: finalNsr(reference, run),
-    passes: judgeFinalOutputs({ reference, target: run, source: 'unmarked', precision, tolerance, ...roles }).every((o) => o.passed),
+    passes: taskPasses(run) && reference.outputs.every((o) => !(finalSqnr(reference, run, o) < floor)),
   });
   const feedsSource = options.feedsSource ?? 'given feeds';
 
@@ -208,7 +213,7 @@ export async function localize(options: LocalizeOptions): Promise<LocalizeReport
       target: { model: tgtModel, backend: options.target.backend, name: tgtName, level: tgtLevel, run: target },
       rows,
       feeds: options.feeds,
-      baseline: judge(unmarked),
+      baseline: { nsr: finalNsr(reference, unmarked), passes: taskPasses(unmarked) },
       judge,
     },
     weigh: {

@@ -82,6 +82,13 @@ export function finalNsr(reference: SideRun, run: SideRun): number {
   return total;
 }
 
+/** SQNR (dB) of one final output of `run` against `reference`; NaN when not a float output. */
+export function finalSqnr(reference: SideRun, run: SideRun, output: string): number {
+  if (!reference.runs.every((r) => r[output]?.dtype.startsWith('float'))) return NaN;
+  const nsr = finalNsr({ ...reference, outputs: [output] }, run);
+  return nsr === 0 ? Infinity : -10 * Math.log10(nsr);
+}
+
 /** Share of `base` that `fixed` removes. */
 export function recoveredShare(base: number, fixed: number): number {
   if (base === Infinity) return fixed === Infinity ? 0 : 1;

@@ -10,7 +10,11 @@
  * rec (16 rendered lines, ort-node/cpu) the healthy variants differ from fp32 only by spaces at a
  * line's edge or between words — CER vs fp32: fp16 0, int4-weight 0.009, int8-weight 0.026,
  * int8-static 0.043 — while broken int8-dynamic reads 13 of 16 lines empty, CER 0.98. The int8
- * gate (0.1) sits 2× above the worst healthy and 10× below the broken one.
+ * gate (0.1) sits 2× above the worst healthy and 10× below the broken one. CER alone let through an
+ * int8-dynamic file that read 7 of 16 lines at their own widths (CER 0.082), so `misreadRate` —
+ * the share of lines that change inside, one edge token of jitter forgiven — is gated too: healthy
+ * int8 measured 0 (int8-weight, int4-weight) and 3/16 = 0.19 (int8-static, an inner space dropped
+ * on three lines); the int8 gate 0.25 lets at most a quarter of lines change.
  */
 import type { Precision } from '../core/record.ts';
 import type { RoleGate } from './judge-outputs-types.ts';
@@ -48,11 +52,11 @@ export const DEFAULT_ROLE_GATES: Table = {
     distilled: [le('flipRate', 0.1)],
   },
   ctc: {
-    fp32: [le('cer', 0.005)],
-    fp16: [le('cer', 0.02)],
-    int8: [le('cer', 0.1)],
-    int4: [le('cer', 0.15)],
-    distilled: [le('cer', 0.2)],
+    fp32: [le('cer', 0.005), le('misreadRate', 0.02)],
+    fp16: [le('cer', 0.02), le('misreadRate', 0.1)],
+    int8: [le('cer', 0.1), le('misreadRate', 0.25)],
+    int4: [le('cer', 0.15), le('misreadRate', 0.3)],
+    distilled: [le('cer', 0.2), le('misreadRate', 0.35)],
   },
   tokens: {
     fp32: [ge('top1Agreement', 0.99)],

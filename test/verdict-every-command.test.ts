@@ -84,8 +84,7 @@ describe('one verdict in every command', () => {
     expect(expectVerdict(r, stdoutJson(r)).exitCode).toBe(1);
   }, 120_000);
 
-  // Waits for localize's report to carry the verdict (helper D adopts buildVerdict in src/tools/localize).
-  it.skip('localize --json: an fp16 variant of the MNIST CNN', () => {
+  it('localize --json: an fp16 variant of the MNIST CNN', () => {
     const r = parity(['localize', '--model', 'models/mnist-cnn/model.onnx', '--to', 'fp16', '--samples', '2', '--out', p('localize'), '--json']);
     expectVerdict(r, stdoutJson(r));
   }, 120_000);

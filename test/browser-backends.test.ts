@@ -9,14 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeRegistry } from '../src/node/runtimes/node-registry.ts';
 import { BACKEND_IDS } from '../src/kernel/core/ids.ts';
 import type { BrowserEnvironment } from '../src/node/browser/browser-environment.ts';
 import type { Report, TargetVerdict } from '../src/kernel/judge/types.ts';
 import { PACKAGE_ROOT } from '../src/node/run/bundled-models.ts';
 import { loadModel } from '../src/node/run/load-model.ts';
 import { runParity } from '../src/node/api/run-parity.ts';
-import { createVariantBuilder } from '../src/node/variants/factory.ts';
 import { harnessEnvironment } from './helpers/browser.ts';
 
 const BROWSER_BACKENDS = BACKEND_IDS.filter((id) => id !== 'ort-node/cpu');

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../src/kernel/core/tensor.ts';
 import { attr, makeConstant, makeGraph, makeInitializer, makeModel, makeNode, makeValueInfo } from '../src/kernel/onnx/builder.ts';
 import { convertToFloat16 } from '../src/kernel/onnx/fp16.ts';
-import { allNodes, decodeModel, encodeModel } from '../src/kernel/onnx/io.ts';
+import { allNodes, encodeModel } from '../src/kernel/onnx/io.ts';
 import { declaredElemType } from '../src/kernel/onnx/infer-types.ts';
 
 const f32 = (...v: number[]) => Float32Array.from(v);

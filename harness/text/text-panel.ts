@@ -70,7 +70,7 @@ export function mountTextPanel(host: HTMLElement, registry: BackendRegistry): vo
         const { ids, mask } = textFeeds(tokenized, length);
         const feeds: TensorMap = { input_ids: tensor('int64', [texts.length, length], ids), attention_mask: tensor('int64', [texts.length, length], mask) };
         const results: { id: BackendId; outputs?: TensorMap; error?: string }[] = [];
-        for (const { id, box } of boxes.filter((b) => b.box.checked)) {
+        for (const { id } of boxes.filter((b) => b.box.checked)) {
           status.textContent = `running on ${id}…`;
           try {
             const backend = await registry.get(id);

@@ -35,7 +35,7 @@ export async function activate(tf: Tf, backendName: string, flags: TfjsFlags = {
   }
 }
 
-function toModelArtifacts(tf: Tf, model: Extract<ModelSource, { format: 'tfjs' }>): tfType.io.ModelArtifacts {
+function toModelArtifacts(model: Extract<ModelSource, { format: 'tfjs' }>): tfType.io.ModelArtifacts {
   const json = model.modelJson as ModelJson;
   if (!json || typeof json !== 'object' || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new ParityError('MODEL_INVALID', `${model.name}: not a TF.js model.json (expected modelTopology and weightsManifest)`);
@@ -78,7 +78,7 @@ async function loadWith<T>(what: string, model: Extract<ModelSource, { format: '
 export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelSource, flags: TfjsFlags = {}): Promise<Session> {
   if (model.format !== 'tfjs') throw new ParityError('MODEL_UNSUPPORTED', `tfjs/${backendName} loads TF.js models; '${model.name}' is ${model.format}`);
   await activate(tf, backendName, flags);
-  const artifacts = toModelArtifacts(tf, model);
+  const artifacts = toModelArtifacts(model);
   const handler = tf.io.fromMemory(artifacts);
   const json = model.modelJson as TfjsModelJson;
   const kind = tfjsModelKind(json, model.name);

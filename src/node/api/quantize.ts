@@ -15,7 +15,6 @@ import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 import { takeSamples } from '../../kernel/data/dataset.ts';
 import { NO_OVERRIDES, type InputOverrides } from '../../kernel/data/input-options.ts';
 import { synthesizeDataset } from '../../kernel/data/synthesize.ts';
-import { buildVerdict } from '../../kernel/judge/verdict.ts';
 import { decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
 import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { checkFeedsFit } from '../../tools/quantize/feeds-fit.ts';

@@ -24,8 +24,16 @@ const file = (name: string, bytes: Uint8Array | string) => {
 };
 const tiny = file('tiny.onnx', tinyClassifier());
 const fast = ['--variants', 'fp32', '--backends', 'ort-node/cpu,ort-web/wasm', '--samples', '4'];
-const snapshot = (d: string) =>
-  Object.fromEntries(readdirSync(d).map((f) => [f, `${statSync(join(d, f)).mtimeMs}:${readFileSync(join(d, f), 'utf8').length}`]));
+/** Every file under `d` (sidecar folders included) with its mtime and length. */
+const snapshot = (d: string): Record<string, string> =>
+  Object.fromEntries(
+    readdirSync(d).flatMap((f) => {
+      const p = join(d, f);
+      return statSync(p).isDirectory()
+        ? Object.entries(snapshot(p)).map(([k, v]) => [`${f}/${k}`, v])
+        : [[f, `${statSync(p).mtimeMs}:${readFileSync(p).length}`]];
+    }),
+  );
 
 /** audio [1, sequence] → reflect Pad 2 → sum → × w [1, 4]: fails on naive synthesized inputs (sequence = 1). */
 function paddedAudioModel(): Uint8Array {

@@ -52,6 +52,13 @@ export function weightBytes(model: ModelProto): Coverage['weightBytes'] {
     total = 0;
   forEachGraph(model.graph!, (g) => {
     const dqInputs = new Set(g.node.filter((n) => n.opType === 'DequantizeLinear').map((n) => n.input[0]));
+    // Scales and zero points are quantization metadata, not full-precision weights: counted with
+    // the low-precision bytes, so a per-channel scale vector never reads as weights left in fp32.
+    const metadata = new Set(
+      g.node.flatMap((n) =>
+        n.opType === 'DequantizeLinear' || n.opType === 'QuantizeLinear' ? n.input.slice(1, 3) : n.opType === 'MatMulNBits' ? n.input.slice(2, 4) : [],
+      ),
+    );
     const tensors: TensorProto[] = [...g.initializer];
     const names = new Map<TensorProto, string>(g.initializer.map((t) => [t, t.name]));
     for (const n of g.node) {
@@ -67,7 +74,7 @@ export function weightBytes(model: ModelProto): Coverage['weightBytes'] {
       const b = bytesOf(t);
       if (!b) continue;
       total += b;
-      if (!FULL.has(t.dataType)) lowPrecision += b;
+      if (!FULL.has(t.dataType) || metadata.has(names.get(t) ?? '')) lowPrecision += b;
     }
   });
   return { lowPrecision, total };

@@ -35,7 +35,7 @@ export function mountTextPanel(host: HTMLElement, registry: BackendRegistry): vo
   const input = el('textarea', { id: 'text-input', rows: 4, 'aria-label': 'texts, one per line', style: 'width: 100%; box-sizing: border-box' });
   input.value = 'Re: meeting notes for tomorrow, see the attached agenda\nCONGRATULATIONS! You have WON a FREE vacation, click here to claim your prize now!!!';
   const boxes = registry.ids('browser').map((id) => {
-    const box = el('input', { type: 'checkbox', 'data-backend': id, checked: DEFAULT_BACKENDS.includes(id) });
+    const box = el('input', { type: 'checkbox', 'data-text-backend': id, checked: DEFAULT_BACKENDS.includes(id) });
     return { id, box, label: el('label', {}, box, ` ${id}`) };
   });
   const go = el('button', { id: 'text-run', type: 'button' }, 'Tokenize and run');

@@ -116,8 +116,15 @@ export async function rankCulprits(input: RankInput): Promise<RankResult> {
   if (input.recovery.baseline.passes) return result;
   const unchanged = unchangedLabels(input.reference, input.target);
   input.recovery.unchanged = (l) => unchanged.has(l);
+  // On the reference's own backend a node the target holds unchanged, at the same precision,
+  // only passes error on (amplifies it): candidates are the nodes the target changed.
+  const sameBackend = input.recovery.reference.backend.id === input.recovery.target.backend.id;
+  const candidate = (row: number) => {
+    const r = input.rows[row]!;
+    return !sameBackend || !unchanged.has(r.node) || (r.targetDtype !== undefined && r.targetDtype !== input.referenceRun.dtypes.get(r.output));
+  };
   const cands: Candidate[] = drops
-    .filter((d) => d.addedNsr > 0)
+    .filter((d) => d.addedNsr > 0 && candidate(d.row))
     .map((d) => ({ kind: 'node', row: d.row, label: input.rows[d.row]!.node, addedNsr: d.addedNsr }));
   for (const r of input.rows) {
     if (!r.qdq?.error || !r.error || !r.targetTensor) continue;
@@ -129,7 +136,13 @@ export async function rankCulprits(input: RankInput): Promise<RankResult> {
     if (q.addedNsr > 0)
       cands.push({ kind: 'qdq', row: -1, label: `QDQ of input '${q.input}'`, addedNsr: q.addedNsr, dq: q.tensor, source: q.input, reference: q.input });
   cands.sort((a, b) => b.addedNsr - a.addedNsr || a.row - b.row);
-  const top = cands.slice(0, input.maxIsolations ?? MAX_CULPRIT_ISOLATIONS);
+  // Most added noise first; a share of the budget goes to the largest dB drops, so a node that
+  // takes a clean signal far down is tried even when amplifiers downstream add more in linear
+  // terms. Recovery, not either ranking, decides.
+  const budget = input.maxIsolations ?? MAX_CULPRIT_ISOLATIONS;
+  const dropOf = (c: Candidate) => (c.kind === 'node' ? (drops.find((d) => d.row === c.row)?.sqnrDropDb ?? -Infinity) : -Infinity);
+  const byDrop = [...cands].sort((a, b) => dropOf(b) - dropOf(a) || a.row - b.row);
+  const top = [...new Set([...cands.slice(0, Math.ceil(budget / 2)), ...byDrop.slice(0, Math.floor(budget / 2)), ...cands])].slice(0, budget);
   const proven = new Map<Candidate, Recovery>();
   for (const c of top) {
     input.log(`recovery: ${c.label} (adds noise ${c.addedNsr.toPrecision(2)} of its signal)`);

@@ -79,11 +79,11 @@ console.log('| model | variant | backend | roles | tool | task | agree | tool sa
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${[r.model, r.variant, r.backend, r.roles, r.tool, r.task, r.agree === 'NO' ? '**NO**' : r.agree, r.toolWhy, r.metrics].map(cell).join(' | ')} |`,
+    `| ${[r.model, r.variant, r.backend, r.roles, r.tool, r.task, r.agree === 'NO' ? '**NO**' : r.agree, r.toolWhy.slice(0, 300), r.metrics].map(cell).join(' | ')} |`,
   );
 const judged = rows.filter((r) => r.agree !== 'n/a');
 console.log(
   `\nagree on ${judged.filter((r) => r.agree === 'yes').length}/${judged.length} judged rows; ${rows.length - judged.length} rows the tool could not judge`,
 );
-for (const n of notes) console.log(`note: ${n}`);
+for (const n of saved ? corpus('ci').flatMap((c) => (c.note ? [`${c.name}: ${c.note}`] : [])) : notes) console.log(`note: ${n}`);
 if (!toolHasTaskFlag()) console.log("note: this checkout's `parity run` has no --task yet: every row uses the tool's inferred or default roles");

@@ -3,7 +3,6 @@
  * HTML reports. Pure: no Node imports.
  */
 import { fmtDb, fmtNum, fmtPct } from '../../kernel/render/format.ts';
-import { EXPECTED_NOISE } from '../../kernel/judge/precision-noise.ts';
 import type { Culprit, LocalizeReport, NodeRow } from './types.ts';
 
 /** `'conv2' (Conv) → conv2_out`. */

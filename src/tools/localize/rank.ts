@@ -174,7 +174,6 @@ export async function rankCulprits(input: RankInput): Promise<RankResult> {
   const calibration = await calibrationCulprit(input, result);
   const named = top.filter((c) => (proven.get(c)!.share ?? 0) >= CULPRIT_SHARE).sort((a, b) => proven.get(b)!.share - proven.get(a)!.share || a.row - b.row);
   const refNodes = nodesByLabel(input.reference);
-  const tgtNodes = nodesByLabel(input.target);
   for (const [k, c] of named.entries()) {
     const r = proven.get(c)!;
     const base = { addedNsr: c.addedNsr, recoveredShare: r.share, passesWhenFixed: r.error.passes, recovery: r.label };

@@ -85,7 +85,7 @@ export function runTool(r: ToolRun): ToolResult {
   return {
     exitCode: p.status ?? -1,
     targets,
-    variantFiles: { ...variantFiles(cache, r.model), ...loggedVariantFiles(p.stdout + p.stderr) },
+    variantFiles: { ...variantFiles(cache, r.model, report), ...loggedVariantFiles(p.stdout + p.stderr) },
     headline: report.verdict.headline,
     reasons,
     stderr: p.stderr,
@@ -96,6 +96,7 @@ interface Report {
   verdict: { headline: string; reasons?: unknown[] };
   targets: {
     variant: string;
+    modelBytes?: number;
     backend: string;
     status: string;
     reason?: string;
@@ -128,13 +129,19 @@ function loggedVariantFiles(log: string): Record<string, string> {
   return out;
 }
 
-/** Fallback: the newest cached build of each variant of `model` (the cache's `<key>.json` says variant and source). */
-function variantFiles(cache: string, model: string): Record<string, string> {
+/**
+ * The run folds cache hits into one line without paths, so: the cached build of each variant of
+ * `model` (its `<key>.json` says variant, source and size) whose size is the one the report gives the
+ * variant's targets; the newest when several fit.
+ */
+function variantFiles(cache: string, model: string, report: Report): Record<string, string> {
   if (!existsSync(cache)) return {};
+  const size = new Map(report.targets.map((t) => [t.variant, t.modelBytes]));
   const best: Record<string, { at: string; path: string }> = {};
   for (const f of readdirSync(cache).filter((n) => n.endsWith('.json'))) {
-    const meta = JSON.parse(readFileSync(join(cache, f), 'utf8')) as { variant: string; source: string; builtAt: string };
-    if (resolve(meta.source) !== resolve(model)) continue;
+    const meta = JSON.parse(readFileSync(join(cache, f), 'utf8')) as { variant: string; source: string; builtAt: string; bytesAfter: number };
+    const bytes = size.get(meta.variant);
+    if (resolve(meta.source) !== resolve(model) || (bytes !== undefined && bytes !== meta.bytesAfter)) continue;
     const prev = best[meta.variant];
     if (!prev || meta.builtAt > prev.at) best[meta.variant] = { at: meta.builtAt, path: join(cache, f.replace(/\.json$/, '.onnx')) };
   }

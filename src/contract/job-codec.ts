@@ -28,7 +28,7 @@ export interface EncodedJob {
 }
 
 /** A model source (ONNX bytes or TF.js files) as JSON-safe base64, for the page. */
-export function encodeModelSource(m: ModelSource): EncodedModel {
+function encodeModelSource(m: ModelSource): EncodedModel {
   if (m.format === 'onnx') return { format: 'onnx', name: m.name, b64: bytesToBase64(m.bytes) };
   const files: Record<string, string> = {};
   for (const [path, bytes] of Object.entries(m.files)) files[path] = bytesToBase64(bytes);
@@ -36,7 +36,7 @@ export function encodeModelSource(m: ModelSource): EncodedModel {
 }
 
 /** The inverse of {@link encodeModelSource}. */
-export function decodeModelSource(m: EncodedModel): ModelSource {
+function decodeModelSource(m: EncodedModel): ModelSource {
   if (m.format === 'onnx') return { format: 'onnx', name: m.name, bytes: base64ToBytes(m.b64) };
   const files: Record<string, Uint8Array> = {};
   for (const [path, b64] of Object.entries(m.files)) files[path] = base64ToBytes(b64);

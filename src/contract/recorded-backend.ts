@@ -45,12 +45,12 @@ function fnv1a(bytes: Uint8Array, h = 0x811c9dc5): number {
 const utf8 = new TextEncoder();
 
 /** `length:hash` of a byte string: enough to tell two deterministic encodings apart. */
-export function fingerprintBytes(bytes: Uint8Array): string {
+function fingerprintBytes(bytes: Uint8Array): string {
   return `${bytes.length}:${fnv1a(bytes).toString(16).padStart(8, '0')}`;
 }
 
 /** Fingerprint of a feeds map: names, dtypes, dims and element bytes. */
-export function fingerprintFeeds(feeds: TensorMap): string {
+function fingerprintFeeds(feeds: TensorMap): string {
   let h = 0x811c9dc5;
   for (const name of Object.keys(feeds).sort()) {
     const t = feeds[name]!;

@@ -17,7 +17,7 @@ import type { ParityConfig } from './schema.ts';
 import { applyFlags, CLI_ROLE_PREFIX, type ConfigFlags } from './flags.ts';
 
 /** Time limit for one target (load + all runs), ms. */
-export const DEFAULT_TARGET_TIMEOUT_MS = 120_000;
+const DEFAULT_TARGET_TIMEOUT_MS = 120_000;
 /**
  * Samples per model when browser targets run and the config names none: software WebGL/WebGPU
  * (SwiftShader) takes 10–100 ms a run, so a model's whole evaluation set (1000 MNIST digits) on
@@ -26,7 +26,7 @@ export const DEFAULT_TARGET_TIMEOUT_MS = 120_000;
  */
 export const DEFAULT_BROWSER_SAMPLES = 200;
 /** Report directory. */
-export const DEFAULT_OUT_DIR = 'parity-report';
+const DEFAULT_OUT_DIR = 'parity-report';
 
 export interface ResolvedConfig {
   /** Variants per model. @default every variant the model can have (`undefined` here) */

@@ -14,7 +14,7 @@ import type { Tolerance } from '../judge/types.ts';
 import type { ParityConfig } from './schema.ts';
 
 /** Polygraphy's default for the atol or rtol not given. */
-export const POLYGRAPHY_DEFAULT_TOLERANCE = 1e-5;
+const POLYGRAPHY_DEFAULT_TOLERANCE = 1e-5;
 
 interface Pair {
   atol?: number;

@@ -5,10 +5,10 @@
  */
 
 /** Default cap for one quoted piece of text inside a message. */
-export const QUOTE_CAP = 240;
+const QUOTE_CAP = 240;
 
 /** Default cap for a whole error line printed by the CLI. */
-export const LINE_CAP = 500;
+const LINE_CAP = 500;
 
 /**
  * `text` on one line, at most `max` characters: newlines become spaces and a longer text is cut

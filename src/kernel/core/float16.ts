@@ -9,7 +9,7 @@ import { getFloat16, setFloat16 } from '@petamoriken/float16';
 
 const view = new DataView(new ArrayBuffer(2));
 
-export function f16BitsToNumber(bits: number): number {
+function f16BitsToNumber(bits: number): number {
   view.setUint16(0, bits, true);
   return getFloat16(view, 0, true);
 }

@@ -38,11 +38,11 @@ export type BackendId = (typeof BACKEND_IDS)[number];
 export const OPT_IN_BACKENDS: readonly BackendId[] = ['ort-web/webgpu-jsep', 'ort-web-1.29/wasm', 'tfjs/webgl-f16', 'tfjs/webgl-nopack'];
 
 /** Model file formats a backend can load. */
-export const MODEL_FORMATS = ['onnx', 'tfjs'] as const;
+const MODEL_FORMATS = ['onnx', 'tfjs'] as const;
 export type ModelFormat = (typeof MODEL_FORMATS)[number];
 
 /** Where a backend runs. */
-export const ENV_KINDS = ['node', 'browser'] as const;
+const ENV_KINDS = ['node', 'browser'] as const;
 export type EnvKind = (typeof ENV_KINDS)[number];
 
 /** ORT graph optimization levels, lowest first (onnxruntime's own default is `all`). */

@@ -28,7 +28,7 @@ export interface CsvOptions {
 }
 
 /** Splits CSV text into records of raw field strings (quotes removed). */
-export function splitCsv(text: string, delimiter = ',', name = 'CSV'): string[][] {
+function splitCsv(text: string, delimiter = ',', name = 'CSV'): string[][] {
   const records: string[][] = [];
   let record: string[] = [];
   let field = '';

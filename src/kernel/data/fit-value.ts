@@ -19,7 +19,7 @@ const INT_RANGE: Partial<Record<DType, [number, number]>> = {
 };
 
 /** Why `x` cannot be stored as `dtype` without change, or undefined when it can. */
-export function valueMisfit(dtype: DType, x: number): string | undefined {
+function valueMisfit(dtype: DType, x: number): string | undefined {
   if (isFloat(dtype)) return undefined;
   const [lo, hi] = INT_RANGE[dtype]!;
   if (!Number.isInteger(x)) return `${dtype} needs whole numbers${dtype === 'bool' ? ' (0 or 1)' : ''}, got ${x}`;

@@ -13,7 +13,7 @@
  */
 
 /** How many offending elements a metric keeps to explain itself. */
-export const WORST_COUNT = 5;
+const WORST_COUNT = 5;
 
 /** Flat numeric data the comparator works on (float16 arrives converted to float32). */
 export type FloatArray = Float32Array | Float64Array;
@@ -272,7 +272,7 @@ function carefulLoop(
  * ties keep the earliest index). A second pass, run only when there are mismatches: tracking
  * them inside the main loop costs more (register pressure) than this pass.
  */
-export function findWorst(ref: FloatArray, act: FloatArray, atol: number, rtol: number): number[] {
+function findWorst(ref: FloatArray, act: FloatArray, atol: number, rtol: number): number[] {
   const idx = new Int32Array(WORST_COUNT);
   const exs = new Float64Array(WORST_COUNT);
   let size = 0;

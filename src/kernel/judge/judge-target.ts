@@ -248,7 +248,7 @@ function judgeClassifier(verdict: TargetVerdict, o: JudgeTargetOptions & { class
 }
 
 /** Below this share of weight bytes in low precision, a compressed variant is mostly the fp32 model. */
-export const THIN_COVERAGE = 0.05;
+const THIN_COVERAGE = 0.05;
 
 /**
  * A variant that compressed almost nothing (e.g. int4 on a Conv model with one small MatMul)

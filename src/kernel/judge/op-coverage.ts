@@ -9,7 +9,7 @@
  */
 import type { RunRecord } from '../core/record.ts';
 
-export const OP_COVERAGE_CELLS = ['ran', 'fallback', 'unsupported'] as const;
+const OP_COVERAGE_CELLS = ['ran', 'fallback', 'unsupported'] as const;
 export type OpCoverageCell = (typeof OP_COVERAGE_CELLS)[number];
 
 /** `opCoverage[model][op][backend]`. */

@@ -165,7 +165,7 @@ function atolWithin(ref: FloatArray, act: FloatArray, rtol: number, allowed: num
  * element, all zeros, near-zero (RMS ≤ {@link DEGENERACY}.nearZeroRms: rounding noise compared with
  * rounding noise), or constant (std ≤ {@link DEGENERACY}.nearConstantRatio · RMS).
  */
-export function referenceScale(ref: FloatArray): { rms: number; degenerate: boolean; nearZero: boolean } {
+function referenceScale(ref: FloatArray): { rms: number; degenerate: boolean; nearZero: boolean } {
   let n = 0,
     sum = 0,
     sq = 0;

@@ -140,7 +140,7 @@ export function classifierMetrics(ref: FlatOutput, tgt: FlatOutput, options: Rol
 }
 
 /** Fewest decisions for "the reference decides the same every time" to mean something. */
-export const SAME_DECISION_MIN = 5;
+const SAME_DECISION_MIN = 5;
 
 /** A warning when every reference decision is the same (the flip rate then compares nothing), else undefined. */
 export function sameDecision(r: Uint8Array, threshold: number): string | undefined {

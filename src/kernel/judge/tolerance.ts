@@ -22,10 +22,10 @@ export const DEFAULT_QUANTILE = 0.99;
  * the VAD's decisions did not move); 3σ leaves 0.3% of Gaussian noise outside, so the outlier budget
  * only trips on concentrated damage (a wrong border, a broken channel) that the SQNR averages away.
  */
-export const ELEMENT_SIGMAS = 3;
+const ELEMENT_SIGMAS = 3;
 
 /** `ELEMENT_SIGMAS · 10^(−minSqnrDb/20)`, two significant digits: the `atolRms` of a precision's default. */
-export function elementBound(minSqnrDb: number): number {
+function elementBound(minSqnrDb: number): number {
   return Number((ELEMENT_SIGMAS * 10 ** (-minSqnrDb / 20)).toPrecision(2));
 }
 

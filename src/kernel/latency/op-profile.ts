@@ -7,7 +7,7 @@
 import type { OpProfile } from '../core/record.ts';
 
 /** Ops kept in a profile's `top` list. */
-export const TOP_OPS = 10;
+const TOP_OPS = 10;
 
 /** Runs a profiled target makes (each once more under the profiler, after the timed runs). */
 export const PROFILE_RUNS = 10;

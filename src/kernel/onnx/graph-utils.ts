@@ -27,7 +27,7 @@ export function nodeReads(node: NodeProto): string[] {
 }
 
 /** Names a subgraph reads from enclosing scopes (used but not defined inside it). */
-export function outerReferences(graph: GraphProto): Set<string> {
+function outerReferences(graph: GraphProto): Set<string> {
   const defined = new Set<string>([...graph.input.map((v) => v.name), ...graph.initializer.map((t) => t.name)]);
   const refs = new Set<string>();
   for (const n of graph.node) {
@@ -158,21 +158,6 @@ export function constantTable(graph: GraphProto): Map<string, ConstantRef> {
 /** True when `t` holds float32 values (the tensors the rewrites convert). */
 export function isFloat32Tensor(t: TensorProto): boolean {
   return t.dataType === TensorProto_DataType.FLOAT;
-}
-
-/** Replaces reads of `from` with `to` in `nodes` (their inputs and their subgraphs' outer references). */
-export function replaceReads(nodes: readonly NodeProto[], from: string, to: string): void {
-  for (const n of nodes) {
-    n.input = n.input.map((x) => (x === from ? to : x));
-    for (const a of n.attribute) {
-      for (const g of a.g ? [a.g, ...a.graphs] : a.graphs) {
-        forEachGraph(g, (sub) => {
-          for (const m of sub.node) m.input = m.input.map((x) => (x === from ? to : x));
-          for (const o of sub.output) if (o.name === from) o.name = to;
-        });
-      }
-    }
-  }
 }
 
 /**

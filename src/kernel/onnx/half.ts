@@ -13,7 +13,7 @@ export { f32BitsToF16, type HalfStats } from '../core/float16.ts';
 import { f32BitsToF16, type HalfStats } from '../core/float16.ts';
 
 /** float32 values of a FLOAT TensorProto as a Uint32Array of their bits (no copy when aligned). */
-export function tensorFloat32Bits(t: TensorProto): Uint32Array {
+function tensorFloat32Bits(t: TensorProto): Uint32Array {
   const n = protoElementCount(t);
   if (t.rawData.length > 0 || n === 0) {
     const raw = t.rawData;

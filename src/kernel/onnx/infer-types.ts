@@ -34,7 +34,7 @@ function intAttr(node: NodeProto, name: string): number | undefined {
 }
 
 /** Types of the outputs of `node`, given a lookup for value types. Undefined where unknown. */
-export function outputTypes(node: NodeProto, typeOf: (name: string) => number | undefined): (number | undefined)[] {
+function outputTypes(node: NodeProto, typeOf: (name: string) => number | undefined): (number | undefined)[] {
   const op = node.opType;
   const n = node.output.length;
   const in0 = node.input[0] ? typeOf(node.input[0]) : undefined;

@@ -9,7 +9,7 @@ import { ParityError, choices } from '../core/errors.ts';
 import { allocate, type DType, type Tensor } from '../core/tensor.ts';
 
 /** core dtype → ONNX TensorProto.DataType code. */
-export const ONNX_DTYPE_CODES = {
+const ONNX_DTYPE_CODES = {
   float32: TensorProto_DataType.FLOAT,
   float16: TensorProto_DataType.FLOAT16,
   float64: TensorProto_DataType.DOUBLE,

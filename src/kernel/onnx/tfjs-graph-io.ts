@@ -87,7 +87,7 @@ export function tfjsGraphIo(json: TfjsModelJson): { inputs: TfjsGraphTensor[]; o
  * Cast, Reshape, ...) to the nodes that read it. An input that is both an id and a coordinate is
  * reported as coordinates (the stricter). Inputs the graph says nothing about are left out.
  */
-export function tfjsInputValues(json: TfjsModelJson): TfjsInputValues[] {
+function tfjsInputValues(json: TfjsModelJson): TfjsInputValues[] {
   const nodes = ((json.modelTopology as { node?: GraphNode[] } | undefined)?.node ?? []) as GraphNode[];
   const readers = new Map<string, { node: GraphNode; slot: number }[]>();
   for (const n of nodes) (n.input ?? []).forEach((ref, slot) => readers.get(base(ref))?.push({ node: n, slot }) ?? readers.set(base(ref), [{ node: n, slot }]));

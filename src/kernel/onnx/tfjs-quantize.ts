@@ -33,7 +33,7 @@ export interface TfjsModelFiles {
   files: Record<string, Uint8Array>;
 }
 
-export const TFJS_QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
+const TFJS_QUANT_DTYPES = ['uint8', 'uint16', 'float16'] as const;
 export type TfjsQuantDtype = (typeof TFJS_QUANT_DTYPES)[number];
 
 export interface TfjsQuantizeReport {

@@ -11,23 +11,12 @@ import { errorSvg, type ErrorGroup } from './svg-error.ts';
 import { latencySvg } from './svg-latency.ts';
 import { targetAttrs } from './html-summary.ts';
 import { breakableId, reasonLine, targetAnchor } from './view-facts.ts';
-import {
-  COLUMNS,
-  DISPLAY_STATUSES,
-  displayStatus,
-  failedGates,
-  failingOutputs,
-  gateExplain,
-  gateLabel,
-  notApplicableLines,
-  outputExplain,
-  targetCells,
-} from './view.ts';
+import { COLUMNS, DISPLAY_STATUSES, displayStatus, failedGates, failingOutputs, gateExplain, notApplicableLines, outputExplain, targetCells } from './view.ts';
 
 const h = escapeHtml;
 
 /** A status badge: `<span class="st st-fail">FAILED</span>`. */
-export function statusBadge(t: TargetVerdict): string {
+function statusBadge(t: TargetVerdict): string {
   const s = displayStatus(t);
   return `<span class="st st-${s}">${h(DISPLAY_STATUSES[s].label)}</span>`;
 }
@@ -86,45 +75,6 @@ export function modelCharts(model: string, targets: readonly TargetVerdict[]): s
     );
   }
   return parts.join('');
-}
-
-/** Every gate result of every target: value vs threshold. Empty string when no gates ran. */
-export function gatesTable(targets: readonly TargetVerdict[]): string {
-  const rows = targets.flatMap((t) =>
-    t.gates.map((g) => {
-      const ran = t.status === 'passed' || t.status === 'failed';
-      const [cls, word] = !ran
-        ? ['st-skip', 'not evaluated']
-        : g.passed
-          ? ['st-pass', 'passed']
-          : [displayStatus(t) === 'xfail' ? 'st-xfail' : 'st-fail', 'FAILED'];
-      return (
-        `<tr><td><code>${breakableId(t.id)}</code></td><td><code>${h(gateLabel(g))}</code></td>` +
-        `<td class="num">${h(ran ? fmtNum(g.value, 4) : '—')}</td><td><span class="st ${cls}">${word}</span></td>` +
-        `<td>${h(ran ? (g.note ?? '') : 'the target did not run')}</td></tr>`
-      );
-    }),
-  );
-  if (rows.length === 0) return '';
-  return (
-    `<table class="gates"><thead><tr><th>target</th><th>gate</th><th class="num">value</th><th>result</th><th>note</th></tr></thead>` +
-    `<tbody>${rows.join('')}</tbody></table>`
-  );
-}
-
-/** Skipped, errored and expected-failure targets with their reasons. Empty string when none. */
-export function reasonsTable(targets: readonly TargetVerdict[]): string {
-  const rows = targets
-    .filter((t) => ['skip', 'error', 'xfail', 'xpass'].includes(displayStatus(t)))
-    .map((t) => {
-      const declared = t.expectedFailure ? `declared expected failure: ${t.expectedFailure.reason}` : '';
-      return (
-        `<tr><td><code>${h(t.id)}</code></td><td>${statusBadge(t)}</td><td>${h(t.errorCode ?? '')}</td>` +
-        `<td>${h(t.reason ?? '')}${declared ? `<div class="why">${h(declared)}</div>` : ''}</td></tr>`
-      );
-    });
-  if (rows.length === 0) return '';
-  return `<table class="reasons"><thead><tr><th>target</th><th>status</th><th>code</th><th>reason</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 /** `<dl>` of the primitive facts in `facts` (nested values are left to the raw section). */

@@ -14,7 +14,7 @@ import { DISPLAY_STATUSES, displayStatus, type DisplayStatus } from './view.ts';
 const h = escapeHtml;
 
 /** Display statuses in the order a reader wants them: what broke first. */
-export const STATUS_ORDER: readonly DisplayStatus[] = ['fail', 'error', 'xpass', 'warn', 'xfail', 'pass', 'skip', 'na'];
+const STATUS_ORDER: readonly DisplayStatus[] = ['fail', 'error', 'xpass', 'warn', 'xfail', 'pass', 'skip', 'na'];
 
 /** Attributes that let the filter and the search find a target's element. */
 export function targetAttrs(t: TargetVerdict): string {

@@ -95,7 +95,7 @@ function header(report: Report): string {
 }
 
 /** What ran, per model: the reference, the samples actually compared, the variants and backends planned. */
-export function runFacts(report: Report): string {
+function runFacts(report: Report): string {
   const models = modelFacts(report).map(
     (m) =>
       `<div><b>${h(m.model)}</b>reference <code>${breakableId(m.reference)}</code> · ${m.samples !== undefined ? `${m.samples} samples` : 'samples not recorded'}` +

@@ -20,7 +20,7 @@ export const NON_FINITE = ['Infinity', '-Infinity', 'NaN'] as const;
 export type NonFiniteString = (typeof NON_FINITE)[number];
 
 /** `Infinity` → `"Infinity"`, `-Infinity` → `"-Infinity"`, `NaN` → `"NaN"`; other values unchanged. */
-export function encodeNonFinite(value: unknown): unknown {
+function encodeNonFinite(value: unknown): unknown {
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value) as NonFiniteString;
   return value;
 }

@@ -10,7 +10,7 @@ import type { RunRecord } from '../core/record.ts';
 import { base64ToBytes, bytesToBase64, type EncodedTensor } from '../core/tensor-codec.ts';
 
 /** Which targets keep their raw outputs: every target, the references only, none, or all inline in the line (the page's export). */
-export const KEEP_OUTPUTS = ['all', 'reference', 'none', 'inline'] as const;
+const KEEP_OUTPUTS = ['all', 'reference', 'none', 'inline'] as const;
 export type KeepOutputs = (typeof KEEP_OUTPUTS)[number];
 
 /** A tensor whose bytes live in the record's sidecar. */

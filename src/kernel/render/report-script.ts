@@ -7,7 +7,7 @@
  */
 
 /** Body of a function of one argument, `root` (a Document or an Element holding the report). */
-export const REPORT_SCRIPT_BODY = `
+const REPORT_SCRIPT_BODY = `
 var state = { status: '', query: '' };
 var q = function (sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); };
 function apply() {

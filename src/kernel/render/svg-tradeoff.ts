@@ -58,7 +58,7 @@ const MIN_R = 3;
  * The chart as SVG, or '' when fewer than two targets can be placed. Every circle carries a short
  * label (shown on the front, on hover elsewhere, by the report's CSS) and its full id as a tooltip.
  */
-export function tradeoffSvg(targets: readonly TargetVerdict[], options: ChartOptions & { budgetMs?: number } = {}): string {
+function tradeoffSvg(targets: readonly TargetVerdict[], options: ChartOptions & { budgetMs?: number } = {}): string {
   const pts = tradeoffPoints(targets);
   if (pts.length < 2) return '';
   const width = options.width ?? 760;

@@ -15,7 +15,7 @@ export interface GpuErrorCount {
 /** Distinct messages kept per target; the rest are counted in one `… more` entry. */
 export const MAX_DISTINCT_ERRORS = 20;
 /** Characters kept of each message. */
-export const MAX_MESSAGE_CHARS = 400;
+const MAX_MESSAGE_CHARS = 400;
 
 /** Counts each distinct message, in order of first appearance. */
 export function dedupeErrors(messages: readonly string[]): GpuErrorCount[] {
@@ -33,7 +33,7 @@ export function dedupeErrors(messages: readonly string[]): GpuErrorCount[] {
 }
 
 /** Known causes: a message pattern (in the errors or the record's reason) and what it means. */
-export const KNOWN_GPU_CAUSES: readonly { pattern: RegExp; cause: string; needs?: (facts: Record<string, unknown>) => boolean }[] = [
+const KNOWN_GPU_CAUSES: readonly { pattern: RegExp; cause: string; needs?: (facts: Record<string, unknown>) => boolean }[] = [
   { pattern: /'f16' type used without 'f16' extension enabled|shader-f16|enable f16/i, cause: 'fp16 shaders on an adapter without shader-f16' },
   {
     // The native WebGPU EP throws while generating an fp16 kernel when the adapter lacks shader-f16.

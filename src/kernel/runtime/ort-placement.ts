@@ -53,7 +53,7 @@ export function fallbackNodes(placement: Placement, requested: readonly string[]
 }
 
 /** ORT's own EP names for the EPs the web backends request. */
-export const ORT_EP_NAMES: Record<string, readonly string[]> = {
+const ORT_EP_NAMES: Record<string, readonly string[]> = {
   webgpu: ['JsExecutionProvider', 'WebGpuExecutionProvider'],
   webnn: ['WebNNExecutionProvider'],
   wasm: ['CPUExecutionProvider'],

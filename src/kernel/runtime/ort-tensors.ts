@@ -18,7 +18,7 @@ const ORT_TYPES: Partial<Record<string, DType>> = {
   bool: 'bool',
 };
 
-export function toOrt(Ctor: OrtTensorCtor, t: Tensor): OrtTensor {
+function toOrt(Ctor: OrtTensorCtor, t: Tensor): OrtTensor {
   // ORT wants float16 as Uint16Array bits and bool as Uint8Array, which is what the core uses.
   return new Ctor(t.dtype, t.data as OrtTensor.DataType, t.dims);
 }

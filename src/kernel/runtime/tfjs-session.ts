@@ -135,7 +135,7 @@ export async function loadTfjsSession(tf: Tf, backendName: string, model: ModelS
  * Functional models list `input_layers`/`output_layers`; a Sequential model's input is its first
  * layer's name + `_input` (or its explicit InputLayer), its output its last layer.
  */
-export function layersIoNames(topology: unknown): { inputs: string[]; outputs: string[] } {
+function layersIoNames(topology: unknown): { inputs: string[]; outputs: string[] } {
   type Layer = { class_name: string; config: { name: string } };
   const t = (topology as { model_config?: unknown }).model_config ?? topology;
   const top = t as {

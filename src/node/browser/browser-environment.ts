@@ -20,7 +20,7 @@ import { PageDriver } from './page-driver.ts';
 import type { PageBackend } from '../../contract/page-api.ts';
 
 /** Extra time the page gets beyond the target's own limit (the page enforces that one itself). */
-export const PAGE_GRACE_MS = 15_000;
+const PAGE_GRACE_MS = 15_000;
 
 export interface BrowserEnvironmentOptions extends BrowserOptions {
   /** Use this running harness instead of starting one (e.g. a `parity serve` elsewhere). */

@@ -22,7 +22,7 @@ import { encodeSide, isPageLocalizeBackend, PAGE_LOCALIZE_BACKENDS, type Localiz
 import { recordingBackend } from '../../contract/recorded-backend.ts';
 
 /** Default limit on the page's part (target marked + isolation + unmarked), ms. */
-export const BROWSER_LOCALIZE_TIMEOUT_MS = 300_000;
+const BROWSER_LOCALIZE_TIMEOUT_MS = 300_000;
 
 export interface BrowserLocalizeOptions extends LocalizeJobOptions {
   /** Where the target runs: the harness page in a browser (started on first use). */

@@ -10,21 +10,21 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { InlineConfig } from 'vite';
 
 /** Headers that make the page cross-origin isolated: threaded WASM and fine-grained timers. */
-export const ISOLATION_HEADERS = {
+const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',
 } as const;
 
 /** The only interface the harness listens on. */
-export const HARNESS_HOST = '127.0.0.1';
+const HARNESS_HOST = '127.0.0.1';
 /** Default port of `parity serve` / `vite`. */
 export const HARNESS_PORT = 5199;
 
 /** Project folders the page reads: its own code, the shared TypeScript, the bundled models. */
-export const PROJECT_FOLDERS = ['harness', 'src', 'models'] as const;
+const PROJECT_FOLDERS = ['harness', 'src', 'models'] as const;
 /** Packages the page imports (their folders are served; wherever npm put them). */
-export const PAGE_PACKAGES = [
+const PAGE_PACKAGES = [
   'onnxruntime-web',
   'onnxruntime-web-prev',
   'onnxruntime-common',
@@ -68,7 +68,7 @@ function packageDir(name: string, from: string): string | undefined {
 }
 
 /** Every folder the server may read from: the project folders and the page's packages. */
-export function servedFolders(projectRoot: string): string[] {
+function servedFolders(projectRoot: string): string[] {
   const root = resolve(projectRoot);
   const pkgs = PAGE_PACKAGES.map((p) => packageDir(p, root)).filter((d): d is string => d !== undefined);
   return [...new Set([...PROJECT_FOLDERS.map((f) => join(root, f)), ...pkgs])];

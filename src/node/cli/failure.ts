@@ -64,7 +64,7 @@ function writeCrashLog(e: unknown, argv: readonly string[]): string | undefined 
 }
 
 /** Whether internal errors print their stack: `--debug` anywhere in argv, or PARITY_DEBUG=1. */
-export function debugRequested(argv: readonly string[]): boolean {
+function debugRequested(argv: readonly string[]): boolean {
   return argv.includes('--debug') || /^(1|true|yes)$/i.test(process.env.PARITY_DEBUG ?? '');
 }
 

@@ -6,7 +6,7 @@ import { errorMessage, ParityError } from '../../kernel/core/errors.ts';
 import type { ParityConfig } from '../../kernel/config/schema.ts';
 import { validateConfig } from '../../kernel/config/validate.ts';
 
-export const CONFIG_FILES = ['parity.config.ts', 'parity.config.mjs', 'parity.config.js', 'parity.config.json'];
+const CONFIG_FILES = ['parity.config.ts', 'parity.config.mjs', 'parity.config.js', 'parity.config.json'];
 
 export interface LoadedConfig {
   config: ParityConfig;

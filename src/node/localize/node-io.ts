@@ -25,13 +25,13 @@ import { renderLocalizeJson } from '../../tools/localize/json.ts';
 import type { LocalizeReport, ReproMaterial } from '../../tools/localize/types.ts';
 
 /** Samples used when neither `--samples` nor a smaller data file says otherwise. */
-export const DEFAULT_LOCALIZE_SAMPLES = 8;
+const DEFAULT_LOCALIZE_SAMPLES = 8;
 
 /** `--to` values: the variants the factory builds. */
 export const LOCALIZE_TARGETS = Object.keys(DEFAULT_RECIPES) as FactoryVariant[];
 
 /** File names written into `--out`. */
-export const LOCALIZE_FILES = { json: 'localize.json', html: 'localize.html' } as const;
+const LOCALIZE_FILES = { json: 'localize.json', html: 'localize.html' } as const;
 
 export interface PrepareOptions {
   model: string;

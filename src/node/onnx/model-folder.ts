@@ -50,7 +50,7 @@ export function resolveInsideFolder(folder: string, location: string, by: NamedB
 }
 
 /** Model files a folder holds, for "this is a folder; did you mean ...?" messages. */
-export function modelFilesIn(dir: string): string[] {
+function modelFilesIn(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);

@@ -38,7 +38,7 @@ export interface ModelFile {
 }
 
 /** Visits every TensorProto in the model: initializers and tensor attributes, subgraphs included. */
-export function forEachTensor(model: ModelProto, visit: (t: TensorProto, owner: string) => void): void {
+function forEachTensor(model: ModelProto, visit: (t: TensorProto, owner: string) => void): void {
   if (!model.graph) return;
   forEachGraph(model.graph, (g) => {
     for (const t of g.initializer) visit(t, t.name);

@@ -34,7 +34,7 @@ export function readTfjsFiles(path: string): TfjsModelFiles {
  * int8-weight (8-bit weights, float32 compute); uint16 (65,536 levels, finer than float16's
  * 11-bit mantissa) is held to the fp16 gates.
  */
-export const TFJS_GATES_OF: Record<TfjsQuantDtype, BuiltinVariant> = { float16: 'fp16', uint8: 'int8-weight', uint16: 'fp16' };
+const TFJS_GATES_OF: Record<TfjsQuantDtype, BuiltinVariant> = { float16: 'fp16', uint8: 'int8-weight', uint16: 'fp16' };
 
 export interface TfjsQuantizeOptions {
   /** `--shape` / `--range` / `--value` for synthesized inputs. Default none. */

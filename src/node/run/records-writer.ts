@@ -14,7 +14,7 @@ import { fromSidecar, toSidecar, withoutOutputs, type KeepOutputs, type SidecarT
 import { releaseOutputs, spillOutputs } from './release-outputs.ts';
 
 /** Folder of the output sidecars, beside records.jsonl. */
-export const OUTPUTS_DIR = 'outputs';
+const OUTPUTS_DIR = 'outputs';
 
 export interface RecordsWriterOptions {
   /**

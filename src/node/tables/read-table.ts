@@ -13,7 +13,7 @@ import type { CsvRow, CsvTable } from '../../kernel/data/csv.ts';
 import { readCsvFile } from '../pipeline/node-io.ts';
 
 /** Rows a large table is sampled down to. @default 100_000 */
-export const MAX_TABLE_ROWS = 100_000;
+const MAX_TABLE_ROWS = 100_000;
 /** CSVs up to this size are read by the project's own parser (bit-for-bit the small-data path). */
 const SMALL_CSV_BYTES = 64 * 2 ** 20;
 

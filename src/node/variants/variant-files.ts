@@ -10,7 +10,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { ParityError } from '../../kernel/core/errors.ts';
-import { VARIANT_NAMES } from '../../kernel/core/record.ts';
 import type { InputOverrides } from '../../kernel/data/input-options.ts';
 import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { decodeModel } from '../../kernel/onnx/io.ts';
@@ -27,13 +26,13 @@ const REFERENCE_FILE = 'model.onnx';
 const SUFFIXED = /^model_(.+)\.onnx$/;
 
 /** The folder holding `model.onnx`: the folder itself or its `onnx/` (transformers.js repos), else undefined. */
-export function variantFolder(dir: string): string | undefined {
+function variantFolder(dir: string): string | undefined {
   for (const d of [dir, join(dir, 'onnx')]) if (existsSync(join(d, REFERENCE_FILE))) return d;
   return undefined;
 }
 
 /** `model_<suffix>.onnx` files of a folder, by suffix. */
-export function suffixedFiles(dir: string): Record<string, string> {
+function suffixedFiles(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const f of readdirSync(dir).sort()) {
     const m = SUFFIXED.exec(f);
@@ -84,7 +83,7 @@ function inferOf(reference: LoadedModel, file: LoadedModel, path: string): Pick<
 }
 
 /** Reads one variant file and checks it against the reference. @throws ParityError FILE_NOT_FOUND, MODEL_INVALID */
-export async function loadShipped(reference: LoadedModel, name: string, path: string): Promise<ShippedVariant> {
+async function loadShipped(reference: LoadedModel, name: string, path: string): Promise<ShippedVariant> {
   if (!NAME.test(name)) throw new ParityError('USAGE', `variant name '${name}' (from ${basename(path)}): use letters, digits, _ . + -`);
   const file = await loadModel(path);
   const format = reference.onnx ? 'ONNX' : 'TF.js';
@@ -148,6 +147,3 @@ export async function loadWithVariantFiles(path: string, overrides: InputOverrid
   for (const [n, f] of Object.entries(files)) shipped[n] = await loadShipped(model, n, f);
   return { ...model, shipped };
 }
-
-/** Names a run may judge: the built-in variants and the model's files. */
-export const knownVariants = (m: LoadedModel): string[] => [...VARIANT_NAMES, ...Object.keys(m.shipped ?? {})];

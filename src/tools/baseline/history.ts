@@ -27,7 +27,7 @@ export const HISTORY_METRICS = {
   modelBytes: (t: TargetVerdict) => t.modelBytes,
 } as const satisfies Record<string, (t: TargetVerdict) => number | undefined>;
 export type HistoryMetric = keyof typeof HISTORY_METRICS;
-export const DEFAULT_HISTORY_METRICS: readonly HistoryMetric[] = ['p50Ms', 'maxAbs', 'top1Agreement'];
+const DEFAULT_HISTORY_METRICS: readonly HistoryMetric[] = ['p50Ms', 'maxAbs', 'top1Agreement'];
 
 function maxOf(xs: number[]): number | undefined {
   return xs.length ? Math.max(...xs) : undefined;

@@ -19,7 +19,7 @@
 
 import { DEFAULT_SEED } from '../../kernel/core/rng.ts';
 
-export const CORRECTIONS = ['holm', 'bh'] as const;
+const CORRECTIONS = ['holm', 'bh'] as const;
 export type Correction = (typeof CORRECTIONS)[number];
 
 export interface SignificanceSettings {

@@ -24,7 +24,7 @@ export interface DriftSettings {
 
 export const DEFAULT_DRIFT_SETTINGS: DriftSettings = { psiBins: 10, sparseBins: 20, sparseMass: 0.01, histogramBins: 30 };
 
-export function severityOf(p: number): Severity {
+function severityOf(p: number): Severity {
   return p >= 0.25 ? 'major' : p >= 0.1 ? 'moderate' : 'none';
 }
 

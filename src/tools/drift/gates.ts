@@ -16,7 +16,7 @@ import type { DriftReport, FeatureDrift, GateResult } from './types.ts';
 export { DEFAULT_DRIFT_GATES } from './defaults.ts';
 
 /** Per-feature metrics and how to read them (undefined when a feature does not have it). */
-export const FEATURE_METRICS = {
+const FEATURE_METRICS = {
   /** 1 when the feature drifted (significant and above the effect floor), else 0. */
   alarm: (f: FeatureDrift) => (f.significance.alarm ? 1 : 0),
   psi: (f: FeatureDrift) => f.psi,
@@ -37,7 +37,7 @@ export const FEATURE_METRICS = {
 } as const satisfies Record<string, (f: FeatureDrift) => number | undefined>;
 
 /** Whole-sample metrics. */
-export const GLOBAL_METRICS = {
+const GLOBAL_METRICS = {
   alarms: (r: DriftReport) => r.features.filter((f) => f.significance.alarm).length,
   unrepresented: (r: DriftReport) => r.representativeness.nnOutsideRate,
   'prediction.psi': (r: DriftReport) => r.prediction?.maxPsi,
@@ -45,7 +45,7 @@ export const GLOBAL_METRICS = {
   'prediction.js': (r: DriftReport) => r.prediction?.predicted.js,
 } as const satisfies Record<string, (r: DriftReport) => number | undefined>;
 
-export const DRIFT_METRIC_NAMES = [...Object.keys(FEATURE_METRICS), ...Object.keys(GLOBAL_METRICS)];
+const DRIFT_METRIC_NAMES = [...Object.keys(FEATURE_METRICS), ...Object.keys(GLOBAL_METRICS)];
 
 /** A parsed drift gate: the run's gate spec plus the text as written. */
 export interface DriftGate extends GateSpec {
@@ -61,7 +61,7 @@ function split(path: string): { feature?: string; metric: string } {
 }
 
 /** The drift vocabulary for the run's parser: throws CONFIG_INVALID naming the valid metrics. */
-export function resolveDriftMetric(path: string, text: string): void {
+function resolveDriftMetric(path: string, text: string): void {
   const { metric } = split(path);
   if (Object.hasOwn(GLOBAL_METRICS, path) || Object.hasOwn(FEATURE_METRICS, metric)) return;
   const hint = didYouMean(metric, DRIFT_METRIC_NAMES);

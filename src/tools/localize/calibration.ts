@@ -11,9 +11,9 @@ import { recover, type Recovery, type RecoveryContext } from './recovery.ts';
 import type { CulpritCause } from './types.ts';
 
 /** A range off by at least this factor (too wide) or its inverse (clipping) counts as off. */
-export const OFF_FACTOR = 4;
+const OFF_FACTOR = 4;
 /** QDQs whose factor is within this ratio of the input's follow it. */
-export const FACTOR_SPREAD = 4;
+const FACTOR_SPREAD = 4;
 
 export interface QdqFact {
   /** DequantizeLinear output in the target; `source` is what it quantizes (target name). */

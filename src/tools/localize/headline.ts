@@ -28,7 +28,7 @@ export function culpritName(c: Culprit, report: Pick<LocalizeReport, 'rows'>): s
 }
 
 /** Noise added, linear and in dB: `adds noise 0.59 of its signal (SQNR 29.4 → 2.3 dB)`. */
-export function addedText(c: Culprit): string {
+function addedText(c: Culprit): string {
   const add = c.addedNsr === undefined ? '' : c.addedNsr === Infinity ? 'creates NaN/Inf' : `adds noise ${fmtNum(c.addedNsr)} of its signal`;
   const db = Number.isFinite(c.sqnrDropDb)
     ? ` (SQNR ${Number.isFinite(c.inputSqnrDb) ? fmtDb(c.inputSqnrDb) : 'exact inputs'} → ${fmtDb(c.outputSqnrDb)})`
@@ -37,7 +37,7 @@ export function addedText(c: Culprit): string {
 }
 
 /** `'conv7' (Conv) → y: fixing it recovers 96% of the final error (outputs still fail); adds noise 0.59 …; cause: …`. */
-export function culpritText(c: Culprit, report: Pick<LocalizeReport, 'rows'>): string {
+function culpritText(c: Culprit, report: Pick<LocalizeReport, 'rows'>): string {
   const share =
     c.recoveredShare === undefined
       ? ''

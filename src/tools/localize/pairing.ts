@@ -36,7 +36,7 @@ export interface PlannedRow {
 export const RENAMED_SUFFIXES = ['_DequantizeLinear_Output', '_dequantized', '_fp16', '_fp32', '_QuantizeLinear_Input'] as const;
 
 /** `domain::Op` outside the default domain. */
-export function opLabel(n: NodeProto): string {
+function opLabel(n: NodeProto): string {
   return n.domain && n.domain !== 'ai.onnx' ? `${n.domain}::${n.opType}` : n.opType;
 }
 
@@ -48,7 +48,7 @@ export function sortedNodes(model: ModelProto): NodeProto[] {
 }
 
 /** Values a graph computes or is fed: graph inputs and outputs of non-Constant main-graph nodes. */
-export function runtimeValues(graph: GraphProto): Set<string> {
+function runtimeValues(graph: GraphProto): Set<string> {
   const out = new Set(graph.input.map((v) => v.name));
   for (const n of graph.node) if (n.opType !== 'Constant') for (const o of n.output) if (o) out.add(o);
   return out;

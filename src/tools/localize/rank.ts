@@ -33,7 +33,7 @@ import {
 } from './types.ts';
 
 /** A fix that removes at least this share of the final error names a culprit. */
-export const CULPRIT_SHARE = 0.5;
+const CULPRIT_SHARE = 0.5;
 
 export interface RankInput extends Omit<DropInput, 'isFloat'> {
   target: ModelProto;

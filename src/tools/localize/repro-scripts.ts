@@ -7,7 +7,7 @@
  */
 
 /** Decoding, running and measuring, shared by both programs (plain ES2020, no imports). */
-export const CORE_JS = String.raw`
+const CORE_JS = String.raw`
 const ARRAYS = { float32: Float32Array, float64: Float64Array, float16: Uint16Array, int8: Int8Array, uint8: Uint8Array,
   int16: Int16Array, uint16: Uint16Array, int32: Int32Array, uint32: Uint32Array, int64: BigInt64Array, uint64: BigUint64Array, bool: Uint8Array };
 function decode(t) {

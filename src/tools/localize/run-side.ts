@@ -37,7 +37,7 @@ export interface SideRun {
 }
 
 /** Loads `bytes` on `backend`; a failure becomes RUN_FAILED naming the role and backend. */
-export async function loadSession(role: string, backend: Backend, name: string, bytes: Uint8Array, level: OptLevel): Promise<Session> {
+async function loadSession(role: string, backend: Backend, name: string, bytes: Uint8Array, level: OptLevel): Promise<Session> {
   try {
     return await backend.load({ format: 'onnx', name, bytes }, { graphOptimizationLevel: level });
   } catch (e) {

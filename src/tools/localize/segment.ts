@@ -33,7 +33,7 @@ export interface Segment {
 }
 
 /** A value declared with its element type and rank only (shapes come from the fed data). */
-export function typedValue(name: string, dtype: DType, rank?: number): ValueInfoProto {
+function typedValue(name: string, dtype: DType, rank?: number): ValueInfoProto {
   const vi = makeValueInfo(name, dtype, rank === undefined ? [] : new Array<null>(rank).fill(null));
   if (rank === undefined && vi.type?.value.case === 'tensorType') vi.type.value.value.shape = undefined;
   return vi;

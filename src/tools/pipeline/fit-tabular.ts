@@ -75,7 +75,7 @@ function fitColumn(frame: Frame, step: Exclude<TabularStep, { op: 'select' | 'lo
 }
 
 /** Fit-time statistics of each raw input column (ranges and vocabularies for drift). */
-export function inputStats(rows: readonly RawRow[], inputs: readonly string[]): InputStats[] {
+function inputStats(rows: readonly RawRow[], inputs: readonly string[]): InputStats[] {
   return inputs.map((name) => {
     const values = rows.map((r) => rawValue(r[name]));
     const nums = values.filter((v): v is number => typeof v === 'number');

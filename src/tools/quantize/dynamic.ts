@@ -150,7 +150,7 @@ function biasInput(ctx: Ctx, node: NodeProto, spatial: number, nodes: NodeProto[
 }
 
 /** Opset the rewrite needs (DynamicQuantizeLinear). */
-export const DYNAMIC_OPSET = 11;
+const DYNAMIC_OPSET = 11;
 
 /**
  * Rewrites MatMul / Gemm / Conv with constant weights into the dynamic-quantization pattern (in

@@ -65,24 +65,3 @@ export function quantizeInt4(values: Float32Array, k: number, n: number, blockSi
   }
   return { k, n, blockSize, blocks, packed, scales, ...(zeroPoints ? { zeroPoints } : {}) };
 }
-
-/** The float32 [K, N] weight an Int4Weight stands for (what MatMulNBits computes with). */
-export function dequantizeInt4(w: Int4Weight): Float32Array {
-  const out = new Float32Array(w.k * w.n);
-  const half = w.blockSize / 2;
-  const zpBytes = Math.ceil(w.blocks / 2);
-  for (let col = 0; col < w.n; col++) {
-    for (let b = 0; b < w.blocks; b++) {
-      const zByte = w.zeroPoints ? w.zeroPoints[col * zpBytes + (b >> 1)]! : 0x88;
-      const zp = b & 1 ? zByte >> 4 : zByte & 15;
-      const s = w.scales[col * w.blocks + b]!;
-      for (let i = 0; i < w.blockSize; i++) {
-        const r = b * w.blockSize + i;
-        if (r >= w.k) break;
-        const byte = w.packed[(col * w.blocks + b) * half + (i >> 1)]!;
-        out[r * w.n + col] = ((i & 1 ? byte >> 4 : byte & 15) - zp) * s;
-      }
-    }
-  }
-  return out;
-}

@@ -6,7 +6,7 @@
  */
 
 /** Integer types quantized tensors use. */
-export const QTYPES = {
+const QTYPES = {
   int8: { min: -128, max: 127, Array: Int8Array },
   uint8: { min: 0, max: 255, Array: Uint8Array },
 } as const;
@@ -75,7 +75,7 @@ function layout(dims: readonly number[], axis: number | undefined): { outer: num
 }
 
 /** Per-channel [min, max] of `values` (per tensor when `axis` is undefined). */
-export function channelRanges(values: Float32Array, dims: readonly number[], axis?: number): { lo: Float64Array; hi: Float64Array } {
+function channelRanges(values: Float32Array, dims: readonly number[], axis?: number): { lo: Float64Array; hi: Float64Array } {
   const { outer, channels, inner } = layout(dims, axis);
   const lo = new Float64Array(channels).fill(Infinity);
   const hi = new Float64Array(channels).fill(-Infinity);

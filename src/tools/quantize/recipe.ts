@@ -19,9 +19,9 @@ export const QUANTIZE_TARGETS = {
 export type QuantizeTarget = keyof typeof QUANTIZE_TARGETS;
 export type OnnxTarget = { [K in QuantizeTarget]: (typeof QUANTIZE_TARGETS)[K]['format'] extends 'onnx' ? K : never }[QuantizeTarget];
 export type TfjsTarget = Exclude<QuantizeTarget, OnnxTarget>;
-export const QUANTIZE_TARGET_NAMES = Object.keys(QUANTIZE_TARGETS) as QuantizeTarget[];
+const QUANTIZE_TARGET_NAMES = Object.keys(QUANTIZE_TARGETS) as QuantizeTarget[];
 
-export const CALIBRATION_METHODS = ['minmax', 'percentile', 'entropy'] as const;
+const CALIBRATION_METHODS = ['minmax', 'percentile', 'entropy'] as const;
 export type CalibrationMethod = (typeof CALIBRATION_METHODS)[number];
 
 /** How to make an ONNX variant. Every field has a default; the recipe is also the cache key. */

@@ -121,7 +121,7 @@ export function staticActivations(model: ModelProto, recipe: QuantizeRecipe): st
 }
 
 /** Opset the rewrite needs: QuantizeLinear/DequantizeLinear from 10, `axis` from 13. */
-export function staticOpset(perChannel: boolean): number {
+function staticOpset(perChannel: boolean): number {
   return perChannel ? 13 : 10;
 }
 

@@ -24,12 +24,12 @@ function weightInputs(op: string): readonly number[] {
 }
 
 /** Opset the rewrite needs: DequantizeLinear exists from 10, its `axis` from 13. */
-export function weightOnlyOpset(perChannel: boolean): number {
+function weightOnlyOpset(perChannel: boolean): number {
   return perChannel ? 13 : 10;
 }
 
 /** Per-channel when the opset allows it (or can be raised safely); otherwise per tensor, with a note. */
-export function choosePerChannel(model: ModelProto, wanted: boolean, notes: string[]): boolean {
+function choosePerChannel(model: ModelProto, wanted: boolean, notes: string[]): boolean {
   if (!wanted) return false;
   const opset = defaultOpset(model);
   if (opset >= 13 || opset < 10) return true;

@@ -37,7 +37,7 @@ const intAttr = (n: NodeProto, name: string, fallback: number): number => {
 };
 
 /** Output-channel axis of a weight: Conv W [M, C, k...] → 0, ConvTranspose W [C, M/g, k...] → 1, Gemm B → transB ? 0 : 1, MatMul B → last. */
-export function outputChannelAxis(node: NodeProto, rank: number): number {
+function outputChannelAxis(node: NodeProto, rank: number): number {
   switch (node.opType) {
     case 'ConvTranspose':
       return 1;

@@ -27,26 +27,3 @@ export function maxAbsDiff(pairs: readonly (readonly [ArrayLike<number>, ArrayLi
   }
   return m;
 }
-
-/** What served outputs look like when a runtime fails quietly: all zeros, NaN, or one constant vector. */
-export function outputSymptoms(outputs: readonly ArrayLike<number>[]): { zeroRate: number; nanRate: number; constant: boolean } {
-  let zeros = 0;
-  let nans = 0;
-  for (const o of outputs) {
-    let allZero = o.length > 0;
-    let anyNan = false;
-    for (let i = 0; i < o.length; i++) {
-      if (o[i] !== 0) allZero = false;
-      if (Number.isNaN(o[i]!)) anyNan = true;
-    }
-    if (allZero) zeros++;
-    if (anyNan) nans++;
-  }
-  const n = outputs.length || 1;
-  const first = outputs[0];
-  const constant =
-    outputs.length > 2 &&
-    first !== undefined &&
-    outputs.every((o) => o.length === first.length && Array.prototype.every.call(o, (x: number, i: number) => Object.is(x, first[i])));
-  return { zeroRate: zeros / n, nanRate: nans / n, constant };
-}

@@ -19,7 +19,7 @@ export interface DriftInputs {
 }
 
 /** Slices smaller than this get no drift test (too few rows to say anything). */
-export const MIN_DRIFT_ROWS = 10;
+const MIN_DRIFT_ROWS = 10;
 
 /** The conversion whose factor is nearest the observed median ratio (within ±12%), e.g. `mm→cm`. */
 function unitsFor(column: string, ratio: number, scale: number): string | undefined {

@@ -22,7 +22,7 @@ import { windowStart, type SliceSpec } from './slice.ts';
 import type { LogProblem } from './types.ts';
 
 /** Problems listed by line; past this many they are only counted. @default 1000 */
-export const MAX_LISTED_PROBLEMS = 1000;
+const MAX_LISTED_PROBLEMS = 1000;
 
 /** One line of the log as read: its place (file index, 1-based line), text, and what the reader joined to it. */
 export interface LogLine {
@@ -101,7 +101,7 @@ function servedFeatures(e: LogEntry, inputName: string, width: number): number[]
 }
 
 /** The slice key and tags of a record under `spec`. */
-export function sliceOf(e: LogEntry, spec: SliceSpec): { key: string; tags: Record<string, string> } {
+function sliceOf(e: LogEntry, spec: SliceSpec): { key: string; tags: Record<string, string> } {
   const tags: Record<string, string> = {};
   for (const k of spec.keys) tags[k] = e.env[k] ?? '<none>';
   if (spec.window) tags.time = windowStart(e.time, spec.window.ms) ?? '<no time>';

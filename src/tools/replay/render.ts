@@ -9,7 +9,6 @@ import type { ReplayReport, ReplaySlice } from './types.ts';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`);
 const headline = (r: ReplayReport) => r.verdict.headline;
-export const replayHeadline = headline;
 
 const COLS = ['slice', 'status', 'n', 'flip rate', 'model flips', 'skew flips', 'labels', 'accuracy (served / ref)', 'causes'] as const;
 function row(s: ReplaySlice): string[] {

@@ -14,7 +14,7 @@ export function sampleWidth(spec: TensorSpec): { dims: number[]; width: number }
 }
 
 /** Batch size of one session call. @default 256 */
-export const SCORE_BATCH = 256;
+const SCORE_BATCH = 256;
 
 /** The reference model's `output` for every row (rows are one flat sample each, all of `width`). */
 export async function scoreRows(session: Session, rows: readonly ArrayLike<number>[], width: number, output: string): Promise<Float32Array[]> {

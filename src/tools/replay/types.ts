@@ -7,7 +7,7 @@ import type { Diagnosis } from '../pipeline/skew/types.ts';
 import type { ReplayVerdict } from './verdict.ts';
 
 /** Where a slice's gap comes from. */
-export const CAUSE_KINDS = ['feature-skew', 'model-or-backend', 'input-drift'] as const;
+const CAUSE_KINDS = ['feature-skew', 'model-or-backend', 'input-drift'] as const;
 export type CauseKind = (typeof CAUSE_KINDS)[number];
 
 /** One cause of a slice's gap: a sentence a person can act on, and the evidence behind it. */

@@ -14,7 +14,7 @@ export function batchProblem(inputs: readonly TensorSpec[]): string | undefined 
 }
 
 /** Concatenates tensors along dim 0 (same dtype and trailing dims). */
-export function concat0(name: string, parts: readonly Tensor[]): Tensor {
+function concat0(name: string, parts: readonly Tensor[]): Tensor {
   const first = parts[0]!;
   const rest = first.dims.slice(1);
   let rows = 0;

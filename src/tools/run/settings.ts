@@ -19,7 +19,7 @@ export const NO_SWEEPS: SettingSweeps = { cpuThrottle: [], threads: [], batch: [
  * each fixed when a page first starts it; the browser environment opens a fresh page when the
  * count changes.
  */
-export const THREADED_BACKENDS: readonly { backend: BackendId; environment: EnvKind }[] = [
+const THREADED_BACKENDS: readonly { backend: BackendId; environment: EnvKind }[] = [
   { backend: 'ort-node/cpu', environment: 'node' },
   { backend: 'ort-web/wasm', environment: 'browser' },
   { backend: 'ort-web-1.29/wasm', environment: 'browser' },

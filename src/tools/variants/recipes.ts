@@ -29,7 +29,7 @@ export const DEFAULT_RECIPES: Readonly<Record<FactoryVariant, QuantizeRecipe>> =
 export const isFactoryVariant = (v: VariantName): v is FactoryVariant => v in DEFAULT_RECIPES;
 
 /** TF.js weight quantization that stands for a variant on a TF.js model (compute stays float32). */
-export const TFJS_VARIANT_DTYPE: Partial<Record<FactoryVariant, 'float16' | 'uint8'>> = { fp16: 'float16', 'int8-weight': 'uint8' };
+const TFJS_VARIANT_DTYPE: Partial<Record<FactoryVariant, 'float16' | 'uint8'>> = { fp16: 'float16', 'int8-weight': 'uint8' };
 
 export interface TfjsVariant {
   tfjs: NonNullable<LoadedModel['tfjs']>;

@@ -13,7 +13,7 @@ import type { SkewContext } from './context.ts';
 import type { Diagnosis } from './types.ts';
 
 /** The steps a serving implementation commonly forgets or adds. */
-export const STEP_OPS = ['log1p', 'clip', 'bucketize', 'standardize', 'minmax'] as const;
+const STEP_OPS = ['log1p', 'clip', 'bucketize', 'standardize', 'minmax'] as const;
 
 type Columns = { columns: string[] };
 

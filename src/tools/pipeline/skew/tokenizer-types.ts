@@ -2,7 +2,7 @@
 import type { Verdict } from '../../../kernel/judge/verdict.ts';
 
 /** Named causes, like the tabular diagnoses; `unexplained` when no declared difference accounts for a mismatch. */
-export const TOKENIZER_DIAGNOSIS_KINDS = [
+const TOKENIZER_DIAGNOSIS_KINDS = [
   'lowercase-accents',
   'unicode-normalization',
   'special-tokens',

@@ -2,7 +2,7 @@
 import type { SkewVerdict } from './verdict.ts';
 
 /** What is compared with what. */
-export const SKEW_MODES = ['offline-vs-serving', 'golden', 'pipelines'] as const;
+const SKEW_MODES = ['offline-vs-serving', 'golden', 'pipelines'] as const;
 export type SkewMode = (typeof SKEW_MODES)[number];
 
 /** A value mismatches when |candidate - reference| > atol + rtol * |reference| (NaN always does). */
@@ -32,7 +32,7 @@ export interface FeatureSkew {
   skewed: boolean;
 }
 
-export const DIAGNOSIS_KINDS = [
+const DIAGNOSIS_KINDS = [
   'shape',
   'columns-swapped',
   'column-shifted',

@@ -40,7 +40,7 @@ export interface BertTokenizerOptions {
 export const SPECIAL_TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'] as const;
 
 /** The normalizer of the bundled tokenizer: NFKC, then BERT's clean-up, lowercasing and accent stripping. */
-export const BERT_NORMALIZER = {
+const BERT_NORMALIZER = {
   type: 'Sequence',
   normalizers: [{ type: 'NFKC' }, { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: true, lowercase: true }],
 };

@@ -19,6 +19,7 @@ import { decodeModel, encodeModel } from '../../kernel/onnx/io.ts';
 import { inspectModel } from '../../kernel/onnx/inspect.ts';
 import { checkFeedsFit } from '../../tools/quantize/feeds-fit.ts';
 import { QUANTIZE_TARGETS, type OnnxTarget, type QuantizeRecipe, type TfjsTarget } from '../../tools/quantize/recipe.ts';
+import { DEFAULT_RECIPES, isFactoryVariant } from '../../tools/variants/recipes.ts';
 import { loadDataFile } from '../data/load-data-file.ts';
 import { inlineExternalData, readModelFile } from '../onnx/read-file.ts';
 import { writeFileAtomic } from '../quantize/atomic-write.ts';
@@ -38,7 +39,7 @@ export interface QuantizeModelOptions {
   to: OnnxTarget | TfjsTarget;
   /** Output file. Default: MODEL.<to>.onnx beside the input; TF.js: <folder>-<to>/model.json. */
   out?: string;
-  /** ONNX rewrite settings; `to` is taken from `to`. Default: per tensor, asymmetric, float32 I/O kept. */
+  /** ONNX rewrite settings over the run's recipe for `to` (src/tools/variants/recipes.ts); `to` is taken from `to`; float32 I/O kept. */
   recipe?: Omit<QuantizeRecipe, 'to'>;
   /** int8-static: calibration inputs (NPZ/JSON/NPY keyed by input name). */
   calibration?: string;
@@ -107,10 +108,12 @@ async function quantizeOnnxModel(o: QuantizeModelOptions, to: OnnxTarget): Promi
       'int8-static needs calibration data: pass --calibration FILE (NPZ/JSON/NPY keyed by input name), optionally --method minmax|percentile|entropy',
     );
   }
-  // int8 weights per output channel where the op and opset allow (int8-weight, int8-static), as the run's variants; per tensor on request.
+  // One recipe per variant: `parity quantize --to X` writes what the run builds as X (src/tools/variants/recipes.ts),
+  // so a node set localize finds on the run's variant carries over; flags override.
   const recipe: QuantizeRecipe = {
     perChannel: to === 'int8-weight' || to === 'int8-static',
     symmetric: false,
+    ...(isFactoryVariant(to) ? DEFAULT_RECIPES[to] : {}),
     keepIoTypes: true,
     excludeOps: [],
     excludeNodes: [],

@@ -25,6 +25,7 @@ interface QuantizeFlags {
   /** `--per-tensor`: one scale per weight tensor (int8-weight and int8-static are per channel by default). */
   perTensor?: boolean;
   symmetric?: boolean;
+  asymmetric?: boolean;
   calibration?: string;
   method?: string;
   percentile?: string;
@@ -67,7 +68,7 @@ function recipeOf(f: QuantizeFlags) {
   const excludeNodes = list(f.excludeNodes);
   return {
     ...(f.perTensor ? { perChannel: false } : f.perChannel !== undefined ? { perChannel: f.perChannel } : {}),
-    ...(f.symmetric !== undefined ? { symmetric: f.symmetric } : {}),
+    ...(f.asymmetric ? { symmetric: false } : f.symmetric !== undefined ? { symmetric: f.symmetric } : {}),
     ...(f.keepIoTypes !== undefined ? { keepIoTypes: f.keepIoTypes } : {}),
     ...(excludeOps ? { excludeOps } : {}),
     ...(excludeNodes ? { excludeNodes } : {}),
@@ -88,7 +89,8 @@ export const register: RegisterCommand = (program, setExit) => {
       .option('--out <file>', 'output file (default: MODEL.<target>.onnx beside the input; TF.js: <folder>-<target>/model.json)')
       .option('--per-channel', 'int8: one scale per output channel (default for int8-weight and int8-static; int8-dynamic: per tensor)')
       .option('--per-tensor', 'int8: one scale per weight tensor instead of per output channel')
-      .option('--symmetric', 'int8: symmetric ranges, zero point 0 (default: asymmetric)')
+      .option('--symmetric', "int8: symmetric ranges, zero point 0 (default: the run's recipe — symmetric weights for int8-weight, int8-dynamic, int4-weight)")
+      .option('--asymmetric', 'int8: asymmetric ranges with zero points (default for int8-static)')
       .option('--calibration <file>', 'int8-static: calibration inputs, NPZ/JSON/NPY keyed by input name')
       .option('--method <method>', 'int8-static: minmax | percentile | entropy (default minmax)')
       .option('--percentile <p>', 'int8-static with --method percentile: percentile kept in range (default 99.999)')

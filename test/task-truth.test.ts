@@ -20,7 +20,7 @@ const byName = (name: string) => cases.find((c) => c.name === name)!;
 const show = (rows: Row[]) => rows.map((r) => `${r.model} ${r.variant}@${r.backend}: tool ${r.tool} (${r.toolWhy}) / task ${r.task} (${r.metrics})`).join('\n');
 
 describe('independent task judges', () => {
-  it('greedy CTC merges repeats and drops blanks; one differing line in 16 is tolerated, two are not', () => {
+  it('greedy CTC merges repeats and drops blanks; one differing line in 16 is tolerated, two are not, spaces aside', () => {
     // classes: 0 blank, then the dictionary; steps: a a blank a b -> "aab" for dictionary ids 1,1,-,1,2
     const probs = new Float32Array(5 * 3);
     [1, 1, 0, 1, 2].forEach((c, t) => (probs[t * 3 + c] = 1));
@@ -28,6 +28,10 @@ describe('independent task judges', () => {
     const ref = Array.from({ length: 16 }, (_, i) => `line ${i}`);
     expect(judgeLines(ref, ['x', ...ref.slice(1)], ref).survives).toBe(true);
     expect(judgeLines(ref, ['x', 'y', ...ref.slice(2)], ref).survives).toBe(false);
+    // spaces aside: lines that only lose their spaces still read
+    const spaced = ref.map((l) => l.replace(' ', ''));
+    expect(judgeLines(ref, spaced, ref).survives).toBe(true);
+    expect(judgeLines(ref, spaced, ref).metrics).toMatch(/same text 16\/16 \(with spaces 0\/16\)/);
   });
 
   it('text boxes come from components above 0.3 with mean score >= 0.6, matched by IoU', () => {

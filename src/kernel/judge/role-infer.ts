@@ -17,6 +17,8 @@ export const INFERENCE = {
   minVocabulary: 3,
   /** Fewest pixels of a one-channel [N,1,H,W] map in [0,1] to read it as a score map. */
   minMapPixels: 16,
+  /** Fewest values of a pooled vector ([N,1,…,1,D], rank ≥ 3) to read it as an embedding. */
+  minEmbeddingWidth: 16,
 } as const;
 
 const shape = (dims: readonly number[]) => `[${dims.join(',')}]`;
@@ -51,6 +53,9 @@ function inUnit(data: ArrayLike<number>): boolean {
  * - one value per sample ([N,1], [1] or a scalar) in [0, 1]: `binary`;
  * - rank 2, softmax over the last axis: `classifier`;
  * - `classifierHint` (an output named and shaped like class scores, src/tools/run/classifier-output.ts): `classifier`;
+ * - rank ≥ 3 with every axis 1 but the last (≥ 16 values), not in [0,1]: `embedding` (a pooled
+ *   feature vector, e.g. openWakeWord's [N,1,1,96]; without this its int8 variants passed the
+ *   tensor rule at 16–20 dB while the wake-word detector behind it flipped 2 of 32 clips);
  * - otherwise `tensor` (source `default`), with what was looked at.
  */
 export function inferRole(ref: FlatOutput, classifierHint?: string): ResolvedRole {
@@ -98,6 +103,13 @@ export function inferRole(ref: FlatOutput, classifierHint?: string): ResolvedRol
     return { role: 'classifier', source: 'inferred', evidence: `rank 2 ${shape(dims)}, rows in [0,1] summing to 1 (class probabilities)` };
   }
   if (classifierHint) return { role: 'classifier', source: 'inferred', evidence: classifierHint };
+  if (rank >= 3 && last >= INFERENCE.minEmbeddingWidth && per === last && !inUnit(ref.data)) {
+    return {
+      role: 'embedding',
+      source: 'inferred',
+      evidence: `rank ${rank} ${shape(dims)}: one ${last}-value vector per sample (a pooled feature), values not probabilities; judged by cosine and neighbours — candidates embedding, tensor`,
+    };
+  }
   return {
     role: 'tensor',
     source: 'default',

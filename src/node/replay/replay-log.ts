@@ -12,7 +12,7 @@ import { ParityError } from '../../kernel/core/errors.ts';
 import type { Session } from '../../kernel/runtime/types.ts';
 import type { FittedPipeline } from '../../tools/pipeline/fitted.ts';
 import { pickOutput, ReplayEngine, type RequestResult } from '../../tools/replay/engine.ts';
-import { finishReplay } from '../../tools/replay/finish.ts';
+import { finishOptions, finishReplay } from '../../tools/replay/finish.ts';
 import { DEFAULT_REPLAY_GATES, parseReplayGate } from '../../tools/replay/gates.ts';
 import { inShard, type ShardSpec } from '../../tools/replay/request-hash.ts';
 import { parseByTags } from '../../tools/replay/slice.ts';
@@ -158,24 +158,19 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
         'INPUT_DATA',
         `--log ${o.log}: no usable record in ${engine.tally.lines} line(s)${engine.tally.problems[0] ? `; line ${engine.tally.problems[0].line}: ${engine.tally.problems[0].message}` : ''}`,
       );
-    const finish = {
-      logName: logDisplayName(o.log),
+    const finish = finishOptions({
       modelName: o.modelName,
-      output,
-      ...(classes ? { classes } : {}),
+      referenceBackend: o.referenceBackend,
+      ...(o.pipeline ? { pipeline: o.pipeline } : {}),
       ...(o.pipelineName ? { pipelineName: o.pipelineName } : {}),
       ...(o.reference ? { reference: o.reference } : {}),
-      spec,
-      context: {
-        ...(o.pipeline?.kind === 'tabular' ? { pipeline: o.pipeline } : {}),
-        ...(o.reference ? { reference: o.reference } : {}),
-        gates,
-        outputAtol: 1e-3,
-        referenceBackend: o.referenceBackend,
-        output,
-      },
       ...(o.createdAt ? { createdAt: o.createdAt } : {}),
-    };
+      ...(classes ? { classes } : {}),
+      logName: logDisplayName(o.log),
+      output,
+      spec,
+      gates,
+    });
     const allWarnings = [...warnings, ...engine.warnings];
     const shard: ShardFile = {
       shard: o.shard ?? { index: 0, count: 1 },

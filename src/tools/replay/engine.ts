@@ -18,7 +18,7 @@ import { isEntry, parseLogLine, type LogEntry } from './read-log.ts';
 import { inShard, requestHash, type ShardSpec } from './request-hash.ts';
 import { addToSlice, newSliceStats, SAMPLE_SIZE, type SliceStats } from './slice-stats.ts';
 import { sampleWidth, scoreRows } from './score.ts';
-import { windowStart, type SliceSpec } from './slice.ts';
+import { sliceOf, type SliceSpec } from './slice.ts';
 import type { LogProblem } from './types.ts';
 
 /** Problems listed by line; past this many they are only counted. @default 1000 */
@@ -98,18 +98,6 @@ function servedFeatures(e: LogEntry, inputName: string, width: number): number[]
   }
   if (f.length !== width) return `features have ${f.length} values; the model input '${inputName}' takes ${width} per request`;
   return f;
-}
-
-/** The slice key and tags of a record under `spec`. */
-function sliceOf(e: LogEntry, spec: SliceSpec): { key: string; tags: Record<string, string> } {
-  const tags: Record<string, string> = {};
-  for (const k of spec.keys) tags[k] = e.env[k] ?? '<none>';
-  if (spec.window) tags.time = windowStart(e.time, spec.window.ms) ?? '<no time>';
-  const key =
-    Object.entries(tags)
-      .map(([k, v]) => `${k}=${v}`)
-      .join(',') || 'all';
-  return { key, tags };
 }
 
 export class ReplayEngine {

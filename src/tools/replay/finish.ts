@@ -8,6 +8,8 @@ import type { DriftInputs } from './drift-cause.ts';
 import type { LogTally } from './engine.ts';
 import type { SliceSpec } from './slice.ts';
 import type { SliceStats } from './slice-stats.ts';
+import type { GateSpec } from '../../kernel/judge/types.ts';
+import type { FittedPipeline } from '../pipeline/fitted.ts';
 import type { ReplayReport } from './types.ts';
 import { replayVerdict } from './verdict.ts';
 
@@ -25,6 +27,49 @@ export interface FinishOptions {
   createdAt?: string;
   /** Shards merged into this report, when it was sharded. */
   shards?: number;
+}
+
+/** What a replay was run with, from which {@link finishOptions} builds the report's options. */
+export interface ReplayRunFacts {
+  logName: string;
+  modelName: string;
+  output: string;
+  classes?: readonly string[];
+  pipeline?: FittedPipeline;
+  pipelineName?: string;
+  reference?: DriftInputs['reference'];
+  spec: SliceSpec;
+  gates: readonly GateSpec[];
+  referenceBackend: string;
+  /** @default 1e-3 */
+  outputAtol?: number;
+  sparseLabelRatio?: number;
+  createdAt?: string;
+  shards?: number;
+}
+
+/** The one place a replay's report options are assembled (in memory, streamed, or merged from shards). */
+export function finishOptions(f: ReplayRunFacts): FinishOptions {
+  return {
+    logName: f.logName,
+    modelName: f.modelName,
+    output: f.output,
+    ...(f.classes ? { classes: f.classes } : {}),
+    ...(f.pipelineName ? { pipelineName: f.pipelineName } : {}),
+    ...(f.reference ? { reference: f.reference } : {}),
+    spec: f.spec,
+    context: {
+      ...(f.pipeline?.kind === 'tabular' ? { pipeline: f.pipeline } : {}),
+      ...(f.reference ? { reference: f.reference } : {}),
+      gates: f.gates,
+      outputAtol: f.outputAtol ?? 1e-3,
+      referenceBackend: f.referenceBackend,
+      output: f.output,
+    },
+    ...(f.sparseLabelRatio !== undefined ? { sparseLabelRatio: f.sparseLabelRatio } : {}),
+    ...(f.createdAt ? { createdAt: f.createdAt } : {}),
+    ...(f.shards ? { shards: f.shards } : {}),
+  };
 }
 
 const byFirstAppearance = (a: SliceStats, b: SliceStats) => a.first[0] - b.first[0] || a.first[1] - b.first[1];

@@ -9,7 +9,7 @@ import { ParityError } from '../../kernel/core/errors.ts';
 import type { FittedPipeline } from '../pipeline/fitted.ts';
 import type { DriftInputs } from './drift-cause.ts';
 import { pickOutput, ReplayEngine, type LogLine } from './engine.ts';
-import { finishReplay } from './finish.ts';
+import { finishOptions, finishReplay } from './finish.ts';
 import { DEFAULT_REPLAY_GATES, parseReplayGate } from './gates.ts';
 import { parseLabels } from './labels.ts';
 import { parseLog } from './read-log.ts';
@@ -93,23 +93,17 @@ export async function replay(o: ReplayOptions): Promise<ReplayReport> {
     lines.push({ file: 0, line: i + 1, text, ...(label !== undefined ? { label } : {}) });
   });
   for (let start = 0; start < lines.length; start += BATCH_LINES) await engine.add(lines.slice(start, start + BATCH_LINES));
-  return finishReplay(engine.stats(), engine.tally, [...warnings, ...engine.warnings], {
-    logName: o.log.name,
-    modelName: o.modelName,
-    output,
-    ...(classes ? { classes } : {}),
-    ...(o.pipelineName ? { pipelineName: o.pipelineName } : {}),
-    ...(o.reference ? { reference: o.reference } : {}),
-    spec,
-    context: {
-      ...(o.pipeline?.kind === 'tabular' ? { pipeline: o.pipeline } : {}),
-      ...(o.reference ? { reference: o.reference } : {}),
-      gates,
-      outputAtol: o.outputAtol ?? 1e-3,
-      referenceBackend: o.referenceBackend,
+  return finishReplay(
+    engine.stats(),
+    engine.tally,
+    [...warnings, ...engine.warnings],
+    finishOptions({
+      ...o,
+      logName: o.log.name,
       output,
-    },
-    ...(o.sparseLabelRatio !== undefined ? { sparseLabelRatio: o.sparseLabelRatio } : {}),
-    ...(o.createdAt ? { createdAt: o.createdAt } : {}),
-  });
+      ...(classes ? { classes } : {}),
+      spec,
+      gates,
+    }),
+  );
 }

@@ -56,17 +56,23 @@ export function windowStart(time: string, ms: number): string | undefined {
   return new Date(Math.floor(t / ms) * ms).toISOString().replace(':00.000Z', 'Z');
 }
 
+/** The slice key and tags of a record under `spec` (`client=web,time=2026-11-30T08:00Z`, or `all`). */
+export function sliceOf(e: LogEntry, spec: SliceSpec): { key: string; tags: Record<string, string> } {
+  const tags: Record<string, string> = {};
+  for (const k of spec.keys) tags[k] = e.env[k] ?? '<none>';
+  if (spec.window) tags.time = windowStart(e.time, spec.window.ms) ?? '<no time>';
+  const key =
+    Object.entries(tags)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(',') || 'all';
+  return { key, tags };
+}
+
 /** Groups entries by slice, in order of first appearance (time windows sorted). */
 export function sliceEntries(entries: readonly LogEntry[], spec: SliceSpec): { key: string; tags: Record<string, string>; entries: LogEntry[] }[] {
   const groups = new Map<string, { key: string; tags: Record<string, string>; entries: LogEntry[] }>();
   for (const e of entries) {
-    const tags: Record<string, string> = {};
-    for (const k of spec.keys) tags[k] = e.env[k] ?? '<none>';
-    if (spec.window) tags.time = windowStart(e.time, spec.window.ms) ?? '<no time>';
-    const key =
-      Object.entries(tags)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(',') || 'all';
+    const { key, tags } = sliceOf(e, spec);
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { key, tags, entries: [] }));
     g.entries.push(e);

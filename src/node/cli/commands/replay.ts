@@ -15,7 +15,7 @@ import { ParityError } from '../../../kernel/core/errors.ts';
 import type { FittedPipeline } from '../../../tools/pipeline/fitted.ts';
 import { replayToHtml, replayToMarkdown, replayToText } from '../../../tools/replay/render.ts';
 import { DEFAULT_REPLAY_GATES, parseReplayGate, REPLAY_METRICS } from '../../../tools/replay/gates.ts';
-import { finishReplay } from '../../../tools/replay/finish.ts';
+import { finishOptions, finishReplay } from '../../../tools/replay/finish.ts';
 import type { ReplayReport } from '../../../tools/replay/types.ts';
 import { parseShard } from '../../../tools/run/shard.ts';
 import { readCsvFile, readFittedFile, writeReportFiles } from '../../pipeline/node-io.ts';
@@ -159,24 +159,21 @@ export const register: RegisterCommand = (program, setExit) => {
             `replay merge: the model, pipeline or reference file changed since the shards ran (${run.model}); rerun the shards`,
           );
         const gates = (run.gates?.length ? run.gates : DEFAULT_REPLAY_GATES).map(parseReplayGate);
-        const report = finishReplay(merged.slices, merged.tally, merged.warnings, {
-          logName: logDisplayName(run.log),
-          modelName: p.modelName,
-          output: merged.output,
-          ...(merged.classes ? { classes: merged.classes } : {}),
-          ...(p.pipelineName ? { pipelineName: p.pipelineName } : {}),
-          ...(p.reference ? { reference: p.reference } : {}),
-          spec: merged.spec,
-          context: {
-            ...(p.pipeline?.kind === 'tabular' ? { pipeline: p.pipeline } : {}),
-            ...(p.reference ? { reference: p.reference } : {}),
-            gates,
-            outputAtol: 1e-3,
+        const report = finishReplay(
+          merged.slices,
+          merged.tally,
+          merged.warnings,
+          finishOptions({
+            ...p,
+            logName: logDisplayName(run.log),
             referenceBackend: REFERENCE_BACKEND,
             output: merged.output,
-          },
-          shards: merged.shard.count,
-        });
+            ...(merged.classes ? { classes: merged.classes } : {}),
+            spec: merged.spec,
+            gates,
+            shards: merged.shard.count,
+          }),
+        );
         print(report, flags);
         setExit(report.verdict.exitCode);
       } finally {

@@ -31,7 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run `parity --help` for usage)')
     .addHelpText(
       'after',
-      '\nExit codes (every command):\n  0  success: every gate held (localize: no divergence; skew: clean)\n  1  a gate failed, an expected failure passed, or divergence / skew was found\n' +
+      '\nExit codes (every command):\n  0  success: every gate held (localize: the outputs pass; skew: clean; quantize: inconclusive on synthesized data counts as 0)\n  1  a gate failed, an expected failure passed, a culprit or skew was found, or a replay slice has a gap\n' +
         '  2  usage or input error: bad flag, missing or corrupt file, bad config, unknown backend\n  3  internal error: a bug in parity (--debug prints the stack)',
     );
   let exitCode: number = EXIT.OK;

@@ -83,7 +83,9 @@ export const register: RegisterCommand = (program, setExit) => {
   addInputOptions(
     program
       .command('quantize')
-      .description('write an fp16 / int8 variant of an ONNX model (or a uint8/uint16/float16 TF.js model), validated before it is written')
+      .description(
+        'write an fp16 / int8 / int4 variant of an ONNX model (the recipe the run uses), or a uint8/uint16/float16 TF.js model, judged by the run judge before it is written',
+      )
       .argument('<model>', 'an .onnx file, or a TF.js model.json')
       .requiredOption('--to <target>', `${targets} (ONNX: fp16, int8-*, int4-weight; TF.js: uint8, uint16, float16)`)
       .option('--out <file>', 'output file (default: MODEL.<target>.onnx beside the input; TF.js: <folder>-<target>/model.json)')

@@ -5,6 +5,7 @@
  * state, see batch-axis.ts), is one feed repeated for every sample. Inputs the file lacks are
  * filled from `--value` / `--range` / `--shape` when given (complete.ts).
  */
+import { fitIntegerDtype } from './integer-dtype.ts';
 import { ParityError } from '../core/errors.ts';
 import type { Tensor, TensorMap, TensorSpec } from '../core/tensor.ts';
 import { declaredShape, isBatchedInput } from './batch-axis.ts';
@@ -13,7 +14,8 @@ import { sliceSample, type Dataset } from './dataset.ts';
 
 const LABEL_KEYS = ['label', 'labels', 'y'];
 
-export function feedsFromArrays(arrays: Record<string, Tensor>, specs: readonly TensorSpec[], source: string, fill?: FillOptions): Dataset {
+export function feedsFromArrays(given: Record<string, Tensor>, specs: readonly TensorSpec[], source: string, fill?: FillOptions): Dataset {
+  const arrays = { ...given };
   const names = specs.map((s) => s.name);
   const unknown = Object.keys(arrays).filter((k) => !names.includes(k) && !LABEL_KEYS.includes(k));
   if (unknown.length) {
@@ -30,6 +32,7 @@ export function feedsFromArrays(arrays: Record<string, Tensor>, specs: readonly 
   let count: number | undefined;
   const batched = new Set<string>();
   for (const spec of specs) {
+    if (arrays[spec.name] && spec.dtype !== 'unknown') arrays[spec.name] = fitIntegerDtype(arrays[spec.name]!, spec.dtype, `${source}: input '${spec.name}'`);
     const a = arrays[spec.name];
     if (!a) continue;
     if (a.dims.some((d) => d === 0)) {

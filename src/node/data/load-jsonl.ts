@@ -6,6 +6,7 @@
  * filled from `--value` / `--range` / `--shape`; a non-batched input (a recurrent state) is taken
  * as given from the line. Node only.
  */
+import { fitIntegerDtype } from '../../kernel/data/integer-dtype.ts';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { ParityError } from '../../kernel/core/errors.ts';
 import type { Tensor, TensorMap, TensorSpec } from '../../kernel/core/tensor.ts';
@@ -52,8 +53,9 @@ function lineSample(arrays: Record<string, Tensor>, specs: readonly TensorSpec[]
     );
   const sample: TensorMap = {};
   for (const spec of specs) {
-    const t = arrays[spec.name];
-    if (!t) continue;
+    const given = arrays[spec.name];
+    if (!given) continue;
+    const t = spec.dtype === 'unknown' ? given : fitIntegerDtype(given, spec.dtype, `${where}: input '${spec.name}'`);
     if (spec.dtype !== 'unknown' && t.dtype !== spec.dtype)
       throw new ParityError('INPUT_DATA', `${where}: input '${spec.name}' is ${t.dtype}; the model expects ${spec.dtype}`);
     if (t.dims.some((d) => d === 0)) throw new ParityError('INPUT_DATA', `${where}: input '${spec.name}' has dims [${t.dims.join(',')}], which hold no values`);

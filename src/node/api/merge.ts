@@ -18,6 +18,8 @@ export interface MergeOptions {
   dirs: readonly string[];
   /** Where the merged run goes. Default 'parity-report'. */
   out?: string;
+  /** `--task OUTPUT=ROLE[:k=v]`: replaces the role the runs recorded for OUTPUT. Default none. */
+  tasks?: readonly string[];
 }
 
 export interface MergeResult {
@@ -35,7 +37,7 @@ export function mergeRunDirs(o: MergeOptions): MergeResult {
   const inputs = o.dirs.map((d) => resolve(d));
   const outDir = resolve(o.out ?? 'parity-report');
   if (inputs.includes(outDir)) throw new ParityError('USAGE', `--out ${outDir} is one of the merged directories; choose another`);
-  const merged = mergeRuns(inputs);
+  const merged = mergeRuns(inputs, o.tasks?.length ? { tasks: o.tasks } : {});
   claimOutFolder(outDir);
   const records = resolve(outDir, REPORT_FILES.records);
   const writer = createRecordsWriter(records);

@@ -5,6 +5,7 @@
  * A target whose raw outputs were not kept (`--keep-outputs reference`, the default) keeps the
  * verdict its own run's report.json gave it. Node only.
  */
+import { parseTaskFlag } from '../../kernel/judge/role-spec.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decideVerdict } from '../../kernel/judge/verdict.ts';
@@ -43,7 +44,11 @@ function unite<T>(into: Record<string, T>, from: Record<string, T>, what: string
 }
 
 /** Reads and merges `dirs`. @throws ParityError FILE_NOT_FOUND, CONFIG_INVALID (runs that do not fit together). */
-export function mergeRuns(dirs: readonly string[], options: { createdAt?: string } = {}): MergedRun {
+/**
+ * `options.tasks`: `--task OUTPUT=ROLE` given to merge — it replaces the role the runs recorded for
+ * that output, in every model that has it, so a wrong inferred role is corrected without rerunning.
+ */
+export function mergeRuns(dirs: readonly string[], options: { createdAt?: string; tasks?: readonly string[] } = {}): MergedRun {
   if (dirs.length === 0) throw new ParityError('USAGE', 'parity merge needs at least one run directory');
   const warnings: string[] = [];
   const metas = dirs.map((d) => readRunMeta(d));
@@ -107,6 +112,18 @@ export function mergeRuns(dirs: readonly string[], options: { createdAt?: string
     },
     environment: { ...withoutShard(first.environment), mergedFrom: dirs.join(', ') },
   };
+  if (options.tasks?.length) {
+    const given = options.tasks.map((t) => parseTaskFlag(t));
+    const models = new Set([...Object.keys(references), ...Object.keys(meta.roles ?? {})]);
+    const roles = { ...(meta.roles ?? {}) };
+    for (const model of models)
+      roles[model] = { ...(roles[model] ?? {}), ...Object.fromEntries(given.map((g) => [g.output, { ...g.spec, source: 'cli' as const }])) };
+    meta.roles = roles;
+    if (judged.size)
+      warnings.push(
+        `--task cannot change ${judged.size} target(s) whose outputs were not kept (their saved verdicts stand); run with --keep-outputs all to re-judge them`,
+      );
+  }
   const { schemaVersion: _v, plan: _p, ...judge } = meta;
   const rejudged = judgeRun({ ...judge, records, ...(options.createdAt ? { createdAt: options.createdAt } : {}) });
   const targets = rejudged.targets.map((t) => judged.get(t.id) ?? t);

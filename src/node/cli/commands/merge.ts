@@ -5,6 +5,7 @@
  */
 import { mergeRunDirs } from '../../api/merge.ts';
 import { renderConsoleTable } from '../../report/console.ts';
+import { collect } from '../shared/options.ts';
 import type { RegisterCommand } from './types.ts';
 
 export const register: RegisterCommand = (program, setExit) => {
@@ -15,8 +16,13 @@ export const register: RegisterCommand = (program, setExit) => {
     )
     .argument('<dirs...>', 'output directories of `parity run` (each holds records.jsonl and run.json)')
     .option('--out <dir>', 'where the merged report goes (default parity-report)')
-    .action((dirs: string[], flags: { out?: string }) => {
-      const merged = mergeRunDirs({ dirs, ...(flags.out ? { out: flags.out } : {}) });
+    .option(
+      '--task <output=role>',
+      'judge OUTPUT with this role instead of the one the runs recorded: OUTPUT=ROLE[:key=value,...] (as in parity run); repeatable',
+      collect,
+    )
+    .action((dirs: string[], flags: { out?: string; task?: string[] }) => {
+      const merged = mergeRunDirs({ dirs, ...(flags.out ? { out: flags.out } : {}), ...(flags.task?.length ? { tasks: flags.task } : {}) });
       for (const w of merged.warnings) process.stderr.write(`parity merge: warning: ${w}\n`);
       process.stdout.write(renderConsoleTable(merged.report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }) + '\n');
       process.stdout.write(`merged ${merged.records} records from ${dirs.length} runs; reports: ${Object.values(merged.files).join(', ')}\n`);

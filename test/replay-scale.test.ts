@@ -193,8 +193,11 @@ describe('replay through DuckDB, sharded', () => {
     const lines = readFileSync(log, 'utf8').trim().split('\n');
     writeFileSync(join(dir, 'days', 'a.jsonl'), lines.slice(0, 100).join('\n') + '\n');
     copyFileSync(log, join(dir, 'days', 'b.jsonl'));
-    writeFileSync(join(dir, 'days', 'b.jsonl'), lines.slice(100).join('\n') + '\n');
+    writeFileSync(join(dir, 'days', 'b.jsonl'), [...lines.slice(100, 102), '{"id": "cut', ...lines.slice(102)].join('\n') + '\n');
     const both = (await replayLog({ ...base(), log: join(dir, 'days', '*.jsonl') })).report!;
     expect(both.log.records).toBe(lines.length);
+    // a bad line of a multi-file log names its file
+    expect(both.problems).toEqual([{ file: 'b.jsonl', line: 3, message: expect.stringMatching(/^not valid JSON/) }]);
+    expect(both.verdict.exitCode).toBe(2);
   }, 180_000);
 });

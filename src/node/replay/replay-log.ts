@@ -135,6 +135,7 @@ export async function replayLog(o: ReplayLogOptions): Promise<ReplayLogResult> {
       ...(o.pipeline ? { pipeline: o.pipeline } : {}),
       ...(o.shard ? { shard: o.shard } : {}),
       ...(o.sampleSize ? { sampleSize: o.sampleSize } : {}),
+      fileNames: files.map((f) => basename(f.path)),
     });
     for (const p of await repeatedIds(db, all, o.shard)) engine.problem(p);
     const sink = o.out ? new RequestSink(join(scratch, 'requests.jsonl')) : undefined;

@@ -63,6 +63,8 @@ export interface EngineOptions {
   shard?: ShardSpec;
   /** Rows kept per slice for the skew and drift tests. @default SAMPLE_SIZE */
   sampleSize?: number;
+  /** Names of the log's files by index: a problem in a multi-file log names its file. */
+  fileNames?: readonly string[];
 }
 
 /** Counts and listed problems of the lines this engine saw (its shard's). */
@@ -126,6 +128,8 @@ export class ReplayEngine {
   /** Replays one batch of lines; returns one result per compared request. Lines of other shards are passed over. */
   async add(lines: readonly LogLine[]): Promise<RequestResult[]> {
     const o = this.o;
+    const named = (o.fileNames?.length ?? 0) > 1;
+    const problem = (file: number, p: LogProblem) => this.problem(named && o.fileNames![file] ? { ...p, file: o.fileNames![file] } : p);
     const input = o.session.inputs[0]!;
     const kept: { e: LogEntry; file: number; served: number[]; features?: number[] }[] = [];
     for (const l of lines) {
@@ -135,14 +139,14 @@ export class ReplayEngine {
       if (l.id === undefined && !inShard(id, o.shard)) continue;
       this.tally.lines++;
       if (!isEntry(parsed)) {
-        this.problem(parsed);
+        problem(l.file, parsed);
         continue;
       }
       const e = parsed;
       if (l.label !== undefined) e.label = l.label;
       const served = e.outputs[o.output];
       if (!served) {
-        this.problem({
+        problem(l.file, {
           line: e.line,
           id: e.id,
           message: `record '${e.id}' has no output '${o.output}' (it has ${choices(Object.keys(e.outputs))}); not compared`,
@@ -150,7 +154,7 @@ export class ReplayEngine {
         continue;
       }
       const f = servedFeatures(e, input.name, this.width);
-      if (typeof f === 'string') this.problem({ line: e.line, id: e.id, message: `record '${e.id}': ${f}; compared from raw only` });
+      if (typeof f === 'string') problem(l.file, { line: e.line, id: e.id, message: `record '${e.id}': ${f}; compared from raw only` });
       kept.push({ e, file: l.file, served, ...(Array.isArray(f) ? { features: f } : {}) });
     }
     this.tally.records += kept.length;

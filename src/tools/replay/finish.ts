@@ -93,7 +93,8 @@ export function finishReplay(stats: readonly SliceStats[], tally: LogTally, engi
       );
   }
   if (tally.unlistedProblems) warnings.push(`${tally.unlistedProblems} more problem line(s) not listed (the first ${tally.problems.length} are)`);
-  const problems = [...tally.problems].sort((a, b) => a.line - b.line || (a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const problems = [...tally.problems].sort((a, b) => cmp(a.file ?? '', b.file ?? '') || a.line - b.line || cmp(a.message, b.message));
   return {
     schemaVersion: 1,
     createdAt: o.createdAt ?? new Date().toISOString(),

@@ -5,10 +5,12 @@
  */
 import { escapeHtml, escapeMarkdown } from '../../kernel/render/escape.ts';
 import { trendSvg, type TrendSeries } from './svg-trend.ts';
-import type { ReplayReport, ReplaySlice } from './types.ts';
+import type { LogProblem, ReplayReport, ReplaySlice } from './types.ts';
 
 const pct = (x: number | undefined) => (x === undefined ? '–' : `${(100 * x).toFixed(x > 0 && x < 0.001 ? 3 : 1)}%`);
 const headline = (r: ReplayReport) => r.verdict.headline;
+/** `line 12`, or `day2.jsonl line 12` in a multi-file log. */
+const where = (p: LogProblem) => `${p.file ? `${p.file} ` : ''}line ${p.line}`;
 
 const COLS = ['slice', 'status', 'n', 'flip rate', 'model flips', 'skew flips', 'labels', 'accuracy (served / ref)', 'causes'] as const;
 function row(s: ReplaySlice): string[] {
@@ -35,7 +37,7 @@ export function replayToText(r: ReplayReport): string {
     for (const g of s.gates.filter((g) => !g.passed)) lines.push(`      gate failed: ${g.metric} ${g.op} ${g.threshold} (value ${g.value})`);
     for (const w of s.warnings) lines.push(`      warning: ${w}`);
   }
-  for (const p of r.problems) lines.push(`  line ${p.line}: ${p.message}`);
+  for (const p of r.problems) lines.push(`  ${where(p)}: ${p.message}`);
   for (const w of r.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n') + '\n';
 }
@@ -60,7 +62,7 @@ export function replayToMarkdown(r: ReplayReport): string {
     for (const w of s.warnings) out.push(`- warning: ${md(w)}`);
     out.push('');
   }
-  if (r.problems.length) out.push('## Bad log lines', '', ...r.problems.map((p) => `- line ${p.line}: ${md(p.message)}`), '');
+  if (r.problems.length) out.push('## Bad log lines', '', ...r.problems.map((p) => `- ${md(where(p))}: ${md(p.message)}`), '');
   if (r.warnings.length) out.push('## Warnings', '', ...r.warnings.map((w) => `- ${md(w)}`), '');
   return out.join('\n');
 }
@@ -118,7 +120,7 @@ export function replayToHtml(r: ReplayReport): string {
         `<h3>${h(s.key)} — ${s.status}</h3><ul>${s.causes.map((c) => `<li><b>${c.kind}</b>: ${h(c.message)}</li>`).join('')}${s.warnings.map((w) => `<li>warning: ${h(w)}</li>`).join('')}</ul>`,
     )
     .join('');
-  const problems = r.problems.length ? `<h2>Bad log lines</h2><ul>${r.problems.map((p) => `<li>line ${p.line}: ${h(p.message)}</li>`).join('')}</ul>` : '';
+  const problems = r.problems.length ? `<h2>Bad log lines</h2><ul>${r.problems.map((p) => `<li>${h(where(p))}: ${h(p.message)}</li>`).join('')}</ul>` : '';
   const warnings = r.warnings.length ? `<h2>Warnings</h2><ul>${r.warnings.map((w) => `<li>${h(w)}</li>`).join('')}</ul>` : '';
   return `<!doctype html><html><head><meta charset="utf-8"><title>replay ${h(r.log.name)}</title><style>
 body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}

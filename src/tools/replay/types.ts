@@ -75,6 +75,8 @@ export interface ReplaySlice {
 /** A log line that was not used, or only partly: named by line number. */
 export interface LogProblem {
   line: number;
+  /** The file of a multi-file log (a glob) the line is in; absent for one file. */
+  file?: string;
   id?: string;
   message: string;
 }

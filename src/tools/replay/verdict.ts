@@ -29,7 +29,7 @@ export function replayVerdict(r: {
     summary: `${r.slices.length - gaps.length} of ${r.slices.length} slices ok${gaps.length ? `; gap in ${gaps.map((s) => s.key).join(', ')}` : ''}${problems ? `; ${problems} bad log line(s)` : ''}`,
     failures: gaps.map((s) => `${s.key}: ${s.causes.length ? s.causes.map((c) => c.kind).join(', ') : 'gap not attributed'}`),
     inputErrors: [
-      ...r.problems.slice(0, 20).map((p) => `line ${p.line}: ${p.message}`),
+      ...r.problems.slice(0, 20).map((p) => `${p.file ? `${p.file} ` : ''}line ${p.line}: ${p.message}`),
       ...(problems > 20 ? [`… ${problems - 20} more bad line(s) in report.problems`] : []),
     ],
     warnings: [...r.warnings],
